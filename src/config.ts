@@ -1,0 +1,151 @@
+// The one place the environment is read. Every variable is parsed by ConfigSchema at start-up;
+// a bad value stops the process with one line per problem (see formatConfigProblems).
+import { z } from "zod";
+
+const isTimezone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** The raw environment variables, before the cross-field rules and the shaping below. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  SLACK_BOT_TOKEN: z
+    .string({ error: "is missing" })
+    .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{32,}$/i, "must be the hex Signing Secret")
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, "must be an app-level token starting with xapp-")
+      .optional(),
+  ),
+  SLACK_API_URL: z
+    .url({ error: "must be an http(s) URL such as https://slack.com/api/" })
+    .default("https://slack.com/api/")
+    .transform((url) => (url.endsWith("/") ? url : `${url}/`)),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/cadence.db")
+    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+      message: "must be file:<path> for SQLite or postgresql://user@host:5432/db",
+    }),
+  PORT: z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .default("UTC")
+    .refine(isTimezone, { message: "must be an IANA timezone such as America/New_York" }),
+  ADMIN_USER_IDS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(SLACK_USER_ID, "must be Slack user ids such as U012ABCDEF, comma-separated"),
+      ),
+    ),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(
+    z.url({ error: "must be an http(s) URL such as https://api.openai.com/v1" }).optional(),
+  ),
+  OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+});
+
+export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SLACK_SIGNING_SECRET"],
+      message: "is missing: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)",
+    });
+  }
+}).transform((env) => ({
+  nodeEnv: env.NODE_ENV,
+  slack: {
+    botToken: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    appToken: env.SLACK_APP_TOKEN,
+    apiUrl: env.SLACK_API_URL,
+    mode: env.SLACK_APP_TOKEN ? ("socket" as const) : ("http" as const),
+  },
+  databaseUrl: env.DATABASE_URL,
+  http: { port: env.PORT, host: env.HOST },
+  logLevel: env.LOG_LEVEL,
+  defaultTimezone: env.DEFAULT_TIMEZONE,
+  adminUserIds: env.ADMIN_USER_IDS,
+  openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+}));
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where to get each value a person has to supply; said next to the problem. */
+const HOW_TO_GET: Record<string, string> = {
+  SLACK_BOT_TOKEN: "Slack app > OAuth & Permissions > Bot User OAuth Token",
+  SLACK_SIGNING_SECRET: "Slack app > Basic Information > App Credentials > Signing Secret",
+  SLACK_APP_TOKEN:
+    "Slack app > Basic Information > App-Level Tokens, with the connections:write scope",
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function formatConfigProblems(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? "environment");
+    const hint = HOW_TO_GET[variable];
+    return `${variable} ${issue.message}${hint ? ` (${hint})` : ""}`;
+  });
+}
+
+/** Parses the environment; throws ConfigError with one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
+  return parsed.data;
+}
+
+/** The database part alone, for commands such as `cadence migrate` that need no Slack tokens. */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = EnvSchema.pick({ DATABASE_URL: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
+  return parsed.data.DATABASE_URL;
+}
