@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The `cadence` command. Each subcommand calls the same use cases as the Slack app.
+import { existsSync } from "node:fs";
+import { Command } from "commander";
+import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { createLogger } from "./logger.js";
+import { SlackAuthError, startCadence } from "./main.js";
+
+function loadDotEnv(): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
+/** A person-facing failure: the message, the exit code, no stack trace. */
+function fail(lines: string[]): never {
+  for (const line of lines) console.error(line);
+  process.exit(1);
+}
+
+function explainConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    fail([
+      "Cadence cannot start: its configuration is incomplete.",
+      ...error.problems.map((problem) => `  - ${problem}`),
+      "Set these in the environment or in a .env file (see .env.example and README.md, 'Connecting to Slack').",
+    ]);
+  }
+  throw error;
+}
+
+const program = new Command()
+  .name("cadence")
+  .description("Cadence: the operating rhythm of a B2B revenue team, inside Slack.")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("migrate the database, connect to Slack and serve (Socket Mode when SLACK_APP_TOKEN is set)")
+  .action(async () => {
+    loadDotEnv();
+    let config;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      explainConfigError(error);
+    }
+    const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === "development" });
+    try {
+      const running = await startCadence(config, logger);
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, "shutting down");
+        running.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, "shutdown failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    } catch (error) {
+      if (error instanceof SlackAuthError) fail([`Cadence cannot start: ${error.message}`]);
+      logger.fatal({ err: error }, "Cadence failed to start");
+      process.exit(1);
+    }
+  });
+
+program
+  .command("migrate")
+  .description("apply pending database migrations to DATABASE_URL and exit")
+  .action(async () => {
+    loadDotEnv();
+    let url;
+    try {
+      url = loadDatabaseUrl();
+    } catch (error) {
+      explainConfigError(error);
+    }
+    const report = await migrateDatabase(url);
+    console.log(
+      report.applied.length
+        ? `Applied ${report.applied.length} migration(s): ${report.applied.join(", ")}`
+        : `No pending migrations (${report.alreadyApplied.length} already applied).`,
+    );
+  });
+
+await program.parseAsync();

@@ -1,0 +1,37 @@
+// What Cadence can do, as the ephemeral reply to `/cadence help` and in the Home tab.
+import type { KnownBlock } from "@slack/types";
+import { context, header, section } from "../slack/blocks.js";
+
+export interface CommandHelp {
+  usage: string;
+  description: string;
+}
+
+/** Every command a person can type, in the order people need them. Later features add theirs here. */
+export const COMMANDS: CommandHelp[] = [
+  { usage: "/cadence help", description: "Show this list." },
+  { usage: "/cadence list", description: "Every cadence, its DRI, backup and next date (coming soon)." },
+  { usage: "/cadence digest", description: "This week's funnel digest, just for you (coming soon)." },
+  { usage: "/winloss [deal name]", description: "Log why a deal was won or lost, in under a minute (coming soon)." },
+  { usage: "/content", description: "Tell marketing which asset you used in a deal and how it landed (coming soon)." },
+];
+
+export function helpBlocks(): KnownBlock[] {
+  return [
+    header("Cadence: your revenue team's operating rhythm"),
+    section(
+      "Cadence keeps the weekly funnel review, monthly win/loss and content feedback, and the " +
+        "six-month ICP and MQL-definition reviews on the calendar, each with a named owner (DRI).",
+    ),
+    section(COMMANDS.map((command) => `• \`${command.usage}\`: ${command.description}`).join("\n")),
+    context("Open the Cadence app's *Home* tab to see what you own."),
+  ];
+}
+
+export function unknownSubcommandBlocks(text: string): KnownBlock[] {
+  return [section(`I don't know \`/cadence ${text}\`. Here is what I can do:`), ...helpBlocks().slice(1)];
+}
+
+export function comingSoonText(command: string): string {
+  return `\`${command}\` is not available yet: it arrives in an upcoming release. Try \`/cadence help\` for what works today.`;
+}

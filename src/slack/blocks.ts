@@ -1,0 +1,53 @@
+// Small typed builders for the Block Kit we send, with Slack's limits applied in one place.
+import type { ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+
+/** Slack's limits (api.slack.com/reference/block-kit): see ../shared/DOMAIN.md. */
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerView: 100,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+} as const;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const header = (text: string): HeaderBlock => ({
+  type: "header",
+  text: { type: "plain_text", text: truncate(text, SLACK_LIMITS.headerText), emoji: true },
+});
+
+export const section = (markdown: string): SectionBlock => ({
+  type: "section",
+  text: { type: "mrkdwn", text: truncate(markdown, SLACK_LIMITS.sectionText) },
+});
+
+export const context = (...markdown: string[]): ContextBlock => ({
+  type: "context",
+  elements: markdown
+    .slice(0, SLACK_LIMITS.contextElements)
+    .map((text) => ({ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) })),
+});
+
+export const divider = (): DividerBlock => ({ type: "divider" });
+
+/** Keeps a message inside Slack's block limit, saying what was left out instead of failing. */
+export function fitBlocks(blocks: KnownBlock[], limit: number = SLACK_LIMITS.blocksPerMessage): KnownBlock[] {
+  if (blocks.length <= limit) return blocks;
+  const kept = blocks.slice(0, limit - 1);
+  return [...kept, context(`…and ${blocks.length - kept.length} more blocks not shown.`)];
+}
+
+/** Plain-text fallback for notifications and screen readers, built from the blocks' text. */
+export function fallbackText(blocks: KnownBlock[]): string {
+  return blocks
+    .map((block) => {
+      const text = "text" in block ? block.text : undefined;
+      return typeof text === "object" && text !== null && "text" in text ? text.text : "";
+    })
+    .filter(Boolean)
+    .join("\n")
+    .slice(0, SLACK_LIMITS.sectionText);
+}

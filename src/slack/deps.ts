@@ -1,0 +1,12 @@
+// What every capability's register(app, deps) receives: the shared plumbing, never globals.
+import type { Clock } from "../clock.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Logger } from "../logger.js";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  clock: Clock;
+}

@@ -1,0 +1,30 @@
+// Use cases: recording the workspace the bot runs in, and keeping people current.
+import type { Db } from "../db/client.js";
+import type { Clock } from "../clock.js";
+import { personFromSlackUser, type SlackUser } from "./rules.js";
+import { findPerson, upsertPerson, upsertWorkspace, type WorkspaceIdentity } from "./store.js";
+
+export async function recordWorkspace(db: Db, identity: WorkspaceIdentity, defaultTimezone: string) {
+  return upsertWorkspace(db, identity, defaultTimezone);
+}
+
+export interface PersonSyncResult {
+  slackUserId: string;
+  /** True when this change turned an active person inactive: later features hand over their work. */
+  deactivated: boolean;
+}
+
+/** Stores what Slack says of a member; ignores teams the bot does not know (shared channels). */
+export async function syncPerson(
+  db: Db,
+  clock: Clock,
+  slackTeamId: string,
+  user: SlackUser,
+): Promise<PersonSyncResult | null> {
+  const workspace = await db.workspace.findUnique({ where: { slackTeamId } });
+  if (!workspace) return null;
+  const profile = personFromSlackUser(user);
+  const before = await findPerson(db, slackTeamId, profile.slackUserId);
+  await upsertPerson(db, slackTeamId, profile, clock.now());
+  return { slackUserId: profile.slackUserId, deactivated: Boolean(before?.active) && !profile.active };
+}

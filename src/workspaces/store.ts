@@ -1,0 +1,35 @@
+// Prisma queries for workspaces and people.
+import type { Db } from "../db/client.js";
+import type { PersonProfile } from "./rules.js";
+
+export interface WorkspaceIdentity {
+  slackTeamId: string;
+  name: string;
+  botUserId: string;
+}
+
+/** Creates the workspace on first sight; later only its name and bot user follow Slack. */
+export function upsertWorkspace(db: Db, identity: WorkspaceIdentity, defaultTimezone: string) {
+  return db.workspace.upsert({
+    where: { slackTeamId: identity.slackTeamId },
+    create: { ...identity, timezone: defaultTimezone, settings: {} },
+    update: { name: identity.name, botUserId: identity.botUserId },
+  });
+}
+
+export function findWorkspace(db: Db, slackTeamId: string) {
+  return db.workspace.findUnique({ where: { slackTeamId } });
+}
+
+export function upsertPerson(db: Db, slackTeamId: string, profile: PersonProfile, now: Date) {
+  const deactivatedAt = profile.active ? null : now;
+  return db.person.upsert({
+    where: { slackTeamId_slackUserId: { slackTeamId, slackUserId: profile.slackUserId } },
+    create: { slackTeamId, ...profile, deactivatedAt },
+    update: { ...profile, deactivatedAt },
+  });
+}
+
+export function findPerson(db: Db, slackTeamId: string, slackUserId: string) {
+  return db.person.findUnique({ where: { slackTeamId_slackUserId: { slackTeamId, slackUserId } } });
+}

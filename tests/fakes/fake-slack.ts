@@ -1,0 +1,266 @@
+// A fake Slack on 127.0.0.1 that speaks Slack's wire protocols: the Web API over HTTP
+// (form-encoded or JSON bodies, bearer tokens, ok:false errors, HTTP 429 with Retry-After) and
+// Socket Mode over WebSocket (apps.connections.open hands out a local ws:// URL). It records every
+// Web API call so tests can assert on the Block Kit that was sent.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+}
+
+export type SlackReply =
+  | { kind: "ok"; body: Record<string, unknown> }
+  | { kind: "error"; error: string; status?: number }
+  | { kind: "rate_limited"; retryAfterSeconds: number };
+
+type Responder = (call: SlackCall) => Record<string, unknown>;
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  appToken?: string;
+  teamId?: string;
+  teamName?: string;
+  botUserId?: string;
+}
+
+interface PendingAck {
+  resolve(payload: Record<string, unknown> | undefined): void;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly botUserId: string;
+  private readonly users = new Map<string, Record<string, unknown>>();
+  private readonly queued = new Map<string, SlackReply[]>();
+  private readonly responders = new Map<string, Responder>();
+  private readonly sockets = new Set<WebSocket>();
+  private readonly pendingAcks = new Map<string, PendingAck>();
+  private readonly callWaiters: Array<{ test(call: SlackCall): boolean; resolve(call: SlackCall): void }> = [];
+  private socketWaiters: Array<() => void> = [];
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private messageCounter = 0;
+  port = 0;
+
+  constructor(options: FakeSlackOptions = {}) {
+    this.botToken = options.botToken ?? "xoxb-test-bot-token";
+    this.appToken = options.appToken ?? "xapp-test-app-token";
+    this.teamId = options.teamId ?? "T0CADENCE";
+    this.teamName = options.teamName ?? "Acme Revenue";
+    this.botUserId = options.botUserId ?? "U0CADENCEBOT";
+  }
+
+  /** The value for SLACK_API_URL. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server, path: "/socket-mode" });
+    this.wss.on("connection", (socket) => this.onSocket(socket));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A member that users.info will return. */
+  addUser(user: Record<string, unknown> & { id: string }): void {
+    this.users.set(user.id, { team_id: this.teamId, deleted: false, is_bot: false, ...user });
+  }
+
+  /** The next call(s) to `method` get this reply, in order; after that, the default again. */
+  queue(method: string, ...replies: SlackReply[]): void {
+    this.queued.set(method, [...(this.queued.get(method) ?? []), ...replies]);
+  }
+
+  /** Replaces the default answer for `method`. */
+  respond(method: string, responder: Responder): void {
+    this.responders.set(method, responder);
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Resolves with the first call (already made or coming) to `method` that matches. */
+  waitForCall(method: string, matches: (call: SlackCall) => boolean = () => true, timeoutMs = 5_000): Promise<SlackCall> {
+    const seen = this.calls.find((call) => call.method === method && matches(call));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${method} call within ${timeoutMs} ms`)), timeoutMs);
+      this.callWaiters.push({
+        test: (call) => call.method === method && matches(call),
+        resolve: (call) => {
+          clearTimeout(timer);
+          resolve(call);
+        },
+      });
+    });
+  }
+
+  // ---- Socket Mode ----
+
+  waitForSocketConnection(timeoutMs = 5_000): Promise<void> {
+    if (this.sockets.size > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no Socket Mode connection")), timeoutMs);
+      this.socketWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Sends an envelope to the connected app and resolves with the payload of its acknowledgement
+   * (undefined for a bare ack), as Slack would receive it.
+   */
+  sendEnvelope(type: "slash_commands" | "interactive" | "events_api", payload: Record<string, unknown>, timeoutMs = 5_000) {
+    const socket = [...this.sockets][0];
+    if (!socket) return Promise.reject(new Error("no Socket Mode connection"));
+    const envelopeId = randomUUID();
+    return new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`envelope ${type} was not acknowledged`)), timeoutMs);
+      this.pendingAcks.set(envelopeId, {
+        resolve: (ackPayload) => {
+          clearTimeout(timer);
+          resolve(ackPayload);
+        },
+      });
+      socket.send(
+        JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: 0, retry_reason: "" }),
+      );
+    });
+  }
+
+  private onSocket(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("message", (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { envelope_id?: string; payload?: Record<string, unknown> };
+      if (!message.envelope_id) return;
+      this.pendingAcks.get(message.envelope_id)?.resolve(message.payload);
+      this.pendingAcks.delete(message.envelope_id);
+    });
+    socket.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0CADENCE" }, debug_info: { host: "fake-slack" } }));
+    for (const waiter of this.socketWaiters) waiter();
+    this.socketWaiters = [];
+  }
+
+  // ---- Web API ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/api\/([\w.]+)/.exec(req.url ?? "");
+    if (!match?.[1] || req.method !== "POST") {
+      res.writeHead(404).end();
+      return;
+    }
+    const method = match[1];
+    const raw = await readBody(req);
+    const args = parseArgs(req.headers["content-type"] ?? "", raw);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
+    delete args.token;
+    const call: SlackCall = { method, args, token };
+    this.calls.push(call);
+    for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
+      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+
+    const reply = this.queued.get(method)?.shift() ?? this.defaultReply(call);
+    if (reply.kind === "rate_limited") {
+      res.writeHead(429, { "retry-after": String(reply.retryAfterSeconds), "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
+    const body = reply.kind === "ok" ? { ok: true, ...reply.body } : { ok: false, error: reply.error };
+    res.writeHead(reply.kind === "error" ? (reply.status ?? 200) : 200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  private defaultReply(call: SlackCall): SlackReply {
+    const expected = call.method === "apps.connections.open" ? this.appToken : this.botToken;
+    if (!call.token) return { kind: "error", error: "not_authed" };
+    if (call.token !== expected) return { kind: "error", error: "invalid_auth" };
+    const responder = this.responders.get(call.method);
+    if (responder) return { kind: "ok", body: responder(call) };
+    return this.builtIn(call);
+  }
+
+  private builtIn({ method, args }: SlackCall): SlackReply {
+    switch (method) {
+      case "auth.test":
+        return ok({ url: "https://acme.slack.com/", team: this.teamName, user: "cadence", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0CADENCE", is_enterprise_install: false });
+      case "apps.connections.open":
+        return ok({ url: `ws://127.0.0.1:${this.port}/socket-mode?ticket=${randomUUID()}` });
+      case "chat.postMessage":
+        return ok({ channel: args.channel, ts: this.nextTs(), message: { text: args.text, blocks: args.blocks, metadata: args.metadata } });
+      case "chat.postEphemeral":
+        return ok({ message_ts: this.nextTs() });
+      case "chat.update":
+        return ok({ channel: args.channel, ts: args.ts });
+      case "views.publish":
+      case "views.open":
+      case "views.update":
+      case "views.push":
+        return ok({ view: { id: `V${++this.messageCounter}`, ...(args.view as object) } });
+      case "users.info": {
+        const user = this.users.get(String(args.user));
+        return user ? ok({ user }) : { kind: "error", error: "user_not_found" };
+      }
+      case "conversations.open":
+        return ok({ channel: { id: `D${String(args.users ?? "").replace(/,/g, "")}` } });
+      default:
+        return ok({});
+    }
+  }
+
+  private nextTs(): string {
+    this.messageCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.messageCounter).padStart(6, "0")}`;
+  }
+}
+
+const ok = (body: Record<string, unknown>): SlackReply => ({ kind: "ok", body });
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Slack's clients send form fields whose nested values (blocks, view) are JSON strings. */
+function parseArgs(contentType: string, raw: string): Record<string, unknown> {
+  if (contentType.includes("application/json")) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,84 @@
+// Starts the real Cadence (startCadence) in this process against a fake Slack and a fresh test
+// database, in HTTP mode or Socket Mode, and gives tests what they need to drive it.
+import { Writable } from "node:stream";
+import { fixedClock } from "../../src/clock.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createLogger, type Logger } from "../../src/logger.js";
+import { startCadence, type RunningCadence } from "../../src/main.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
+import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
+import { SlackRequests } from "./signed-requests.js";
+
+export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99edabcd00d1";
+
+export interface CadenceUnderTest {
+  slack: FakeSlack;
+  database: TestDatabase;
+  running: RunningCadence;
+  config: Config;
+  baseUrl: string;
+  requests: SlackRequests;
+  clock: ReturnType<typeof fixedClock>;
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  provider?: TestProvider;
+  mode?: "http" | "socket";
+  env?: Record<string, string>;
+  now?: string;
+}
+
+/** A logger that keeps every JSON line, so tests can read what was logged. */
+export function memoryLogger(level = "debug"): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split("\n").filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger({ level, pretty: false, destination }), lines };
+}
+
+export function testEnv(slack: FakeSlack, databaseUrl: string, mode: "http" | "socket" = "http"): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    ...(mode === "socket" ? { SLACK_APP_TOKEN: slack.appToken } : {}),
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: databaseUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "debug",
+    DEFAULT_TIMEZONE: "America/New_York",
+  };
+}
+
+export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
+  const slack = await new FakeSlack().start();
+  const database = await createTestDatabase(options.provider ?? "sqlite");
+  const config = loadConfig({ ...testEnv(slack, database.url, options.mode), ...options.env });
+  const { logger, lines } = memoryLogger();
+  const clock = fixedClock(options.now ?? "2026-11-23T14:00:00Z");
+  const running = await startCadence(config, logger, clock);
+  if (options.mode === "socket") await slack.waitForSocketConnection();
+  const baseUrl = `http://127.0.0.1:${running.port}`;
+  return {
+    slack,
+    database,
+    running,
+    config,
+    baseUrl,
+    requests: new SlackRequests(`${baseUrl}/slack/events`, TEST_SIGNING_SECRET, slack.teamId),
+    clock,
+    logLines: lines,
+    async stop() {
+      await running.stop();
+      await slack.stop();
+      await database.drop();
+    },
+  };
+}
