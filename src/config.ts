@@ -28,7 +28,7 @@ export const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText.pipe(
     z
       .string()
-      .regex(/^[0-9a-f]{32,}$/i, "must be the hex Signing Secret")
+      .regex(/^[A-Za-z0-9]{16,}$/, "must be the Signing Secret: 32 letters and digits")
       .optional(),
   ),
   SLACK_APP_TOKEN: optionalText.pipe(
