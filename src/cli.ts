@@ -35,7 +35,9 @@ const program = new Command()
 
 program
   .command("start")
-  .description("migrate the database, connect to Slack and serve (Socket Mode when SLACK_APP_TOKEN is set)")
+  .description(
+    "migrate the database, connect to Slack and serve (Socket Mode when SLACK_APP_TOKEN is set)",
+  )
   .action(async () => {
     loadDotEnv();
     let config;
@@ -44,7 +46,10 @@ program
     } catch (error) {
       explainConfigError(error);
     }
-    const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === "development" });
+    const logger = createLogger({
+      level: config.logLevel,
+      pretty: config.nodeEnv === "development",
+    });
     try {
       const running = await startCadence(config, logger);
       const shutdown = (signal: string) => {

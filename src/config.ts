@@ -86,15 +86,15 @@ export const EnvSchema = z.object({
   OPENAI_MODEL: z.string().default("gpt-4o-mini"),
 });
 
-export const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
-  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["SLACK_SIGNING_SECRET"],
-      message: "is missing: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)",
-    });
-  }
-}).transform((env) => ({
+export const ConfigSchema = EnvSchema.refine(
+  (env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET),
+  {
+    path: ["SLACK_SIGNING_SECRET"],
+    message: "is missing: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)",
+    // Checked even when other variables are wrong, so every problem is listed in one go.
+    when: (payload) => typeof payload.value === "object" && payload.value !== null,
+  },
+).transform((env) => ({
   nodeEnv: env.NODE_ENV,
   slack: {
     botToken: env.SLACK_BOT_TOKEN,

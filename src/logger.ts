@@ -75,7 +75,10 @@ export function createLogger({ level, pretty, destination }: LoggerSettings): Lo
   if (pretty) {
     return pino({
       ...options,
-      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } },
+      transport: {
+        target: "pino-pretty",
+        options: { colorize: true, translateTime: "SYS:HH:MM:ss" },
+      },
     });
   }
   return pino(options);

@@ -20,7 +20,11 @@ export class SlackAuthError extends Error {
   override name = "SlackAuthError";
 }
 
-export async function startCadence(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningCadence> {
+export async function startCadence(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningCadence> {
   const migrations = await migrateDatabase(config.databaseUrl);
   logger.info(
     { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length },
@@ -41,7 +45,9 @@ export async function startCadence(config: Config, logger: Logger, clock: Clock 
         },
       },
     ],
-    slack: slack.httpListener ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener } : undefined,
+    slack: slack.httpListener
+      ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
+      : undefined,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -50,7 +56,9 @@ export async function startCadence(config: Config, logger: Logger, clock: Clock 
   const port = (server.address() as AddressInfo).port;
 
   const stop = async () => {
-    await slack.disconnect().catch((error: unknown) => logger.warn({ err: error }, "Slack disconnect failed"));
+    await slack
+      .disconnect()
+      .catch((error: unknown) => logger.warn({ err: error }, "Slack disconnect failed"));
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
@@ -58,22 +66,37 @@ export async function startCadence(config: Config, logger: Logger, clock: Clock 
 
   try {
     const identity = await slack.client.auth.test();
-    if (!identity.team_id || !identity.user_id) throw new SlackAuthError("auth.test returned no team or user");
+    if (!identity.team_id || !identity.user_id)
+      throw new SlackAuthError("auth.test returned no team or user");
     await recordWorkspace(
       database.db,
-      { slackTeamId: identity.team_id, name: identity.team ?? identity.team_id, botUserId: identity.user_id },
+      {
+        slackTeamId: identity.team_id,
+        name: identity.team ?? identity.team_id,
+        botUserId: identity.user_id,
+      },
       config.defaultTimezone,
     );
     slackAuthenticated = true;
     logger.info(
-      { team: identity.team, teamId: identity.team_id, botUserId: identity.user_id, mode: config.slack.mode },
+      {
+        team: identity.team,
+        teamId: identity.team_id,
+        botUserId: identity.user_id,
+        mode: config.slack.mode,
+      },
       `connected to Slack as @${identity.user ?? "cadence"} in ${identity.team ?? identity.team_id}`,
     );
     await slack.connect();
   } catch (error) {
     await stop();
     const code = (error as { data?: { error?: string } }).data?.error;
-    if (code === "invalid_auth" || code === "not_authed" || code === "account_inactive" || code === "token_revoked") {
+    if (
+      code === "invalid_auth" ||
+      code === "not_authed" ||
+      code === "account_inactive" ||
+      code === "token_revoked"
+    ) {
       throw new SlackAuthError(
         `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`,
       );

@@ -4,14 +4,19 @@ import pg from "pg";
 import { POSTGRES_ADMIN_URL } from "./helpers/databases.js";
 
 export default async function setup(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({
+    connectionString: POSTGRES_ADMIN_URL,
+    connectionTimeoutMillis: 2_000,
+  });
   try {
     await client.connect();
     await client.query("SELECT 1");
     process.env.CADENCE_TEST_POSTGRES = "1";
   } catch (error) {
     if (process.env.CADENCE_REQUIRE_POSTGRES === "1") {
-      throw new Error(`PostgreSQL is required but unreachable at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`);
+      throw new Error(
+        `PostgreSQL is required but unreachable at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`,
+      );
     }
     process.env.CADENCE_TEST_POSTGRES = "0";
     console.warn(`PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}: running the SQLite suite only.`);

@@ -42,7 +42,10 @@ export function defaultMigrationsDir(provider: DatabaseProvider): string {
 export function readMigrations(directory: string): Migration[] {
   if (!existsSync(directory)) throw new Error(`No migrations folder at ${directory}`);
   return readdirSync(directory, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(directory, entry.name, "migration.sql")))
+    .filter(
+      (entry) =>
+        entry.isDirectory() && existsSync(path.join(directory, entry.name, "migration.sql")),
+    )
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
@@ -61,7 +64,9 @@ export function pendingMigrations(all: Migration[], applied: AppliedRow[]): Migr
     );
   }
   const done = new Set(
-    applied.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name),
+    applied
+      .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+      .map((row) => row.migration_name),
   );
   return all.filter((migration) => !done.has(migration.name));
 }
@@ -98,17 +103,23 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationReport {
     const run = sqlite.transaction(() => {
       sqlite.exec(SQLITE_MIGRATIONS_TABLE);
       const applied = sqlite
-        .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"')
+        .prepare(
+          'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
+        )
         .all() as AppliedRow[];
       const pending = pendingMigrations(migrations, applied);
       for (const migration of pending) {
         const id = randomUUID();
         sqlite
-          .prepare('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES (?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES (?, ?, ?, ?)',
+          )
           .run(id, migration.checksum, migration.name, prismaTimestamp());
         sqlite.exec(migration.sql);
         sqlite
-          .prepare('UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?')
+          .prepare(
+            'UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?',
+          )
           .run(prismaTimestamp(), id);
       }
       return {
@@ -169,7 +180,9 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
       alreadyApplied: migrations.filter((m) => !pending.includes(m)).map((m) => m.name),
     };
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK_KEY]).catch(() => undefined);
+    await client
+      .query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK_KEY])
+      .catch(() => undefined);
     await client.end();
   }
 }

@@ -11,16 +11,33 @@ type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export const SLASH_COMMANDS = ["/cadence", "/winloss", "/content"] as const;
 
 /** Subcommands announced in help but not built yet: they get a friendly "not yet". */
-const COMING_SOON = new Set(["list", "assign", "backup", "handover", "pause", "resume", "done", "digest", "import"]);
+const COMING_SOON = new Set([
+  "list",
+  "assign",
+  "backup",
+  "handover",
+  "pause",
+  "resume",
+  "done",
+  "digest",
+  "import",
+]);
 
 export function register(app: App, _deps: AppDeps): void {
   // A command Slack sends that no listener knows (a manifest edited by hand): say so at once
   // rather than letting Slack show "dispatch_failed" after three seconds.
   app.use(async (args) => {
     const command = (args.body as { command?: unknown }).command;
-    if (typeof command === "string" && !(SLASH_COMMANDS as readonly string[]).includes(command) && "ack" in args) {
+    if (
+      typeof command === "string" &&
+      !(SLASH_COMMANDS as readonly string[]).includes(command) &&
+      "ack" in args
+    ) {
       const ack = args.ack as (response: object) => Promise<void>;
-      await ack({ response_type: "ephemeral", text: `Cadence does not handle \`${command}\`. Try \`/cadence help\`.` });
+      await ack({
+        response_type: "ephemeral",
+        text: `Cadence does not handle \`${command}\`. Try \`/cadence help\`.`,
+      });
       return;
     }
     await args.next();

@@ -10,10 +10,22 @@ export interface CommandHelp {
 /** Every command a person can type, in the order people need them. Later features add theirs here. */
 export const COMMANDS: CommandHelp[] = [
   { usage: "/cadence help", description: "Show this list." },
-  { usage: "/cadence list", description: "Every cadence, its DRI, backup and next date (coming soon)." },
-  { usage: "/cadence digest", description: "This week's funnel digest, just for you (coming soon)." },
-  { usage: "/winloss [deal name]", description: "Log why a deal was won or lost, in under a minute (coming soon)." },
-  { usage: "/content", description: "Tell marketing which asset you used in a deal and how it landed (coming soon)." },
+  {
+    usage: "/cadence list",
+    description: "Every cadence, its DRI, backup and next date (coming soon).",
+  },
+  {
+    usage: "/cadence digest",
+    description: "This week's funnel digest, just for you (coming soon).",
+  },
+  {
+    usage: "/winloss [deal name]",
+    description: "Log why a deal was won or lost, in under a minute (coming soon).",
+  },
+  {
+    usage: "/content",
+    description: "Tell marketing which asset you used in a deal and how it landed (coming soon).",
+  },
 ];
 
 export function helpBlocks(): KnownBlock[] {
@@ -29,7 +41,10 @@ export function helpBlocks(): KnownBlock[] {
 }
 
 export function unknownSubcommandBlocks(text: string): KnownBlock[] {
-  return [section(`I don't know \`/cadence ${text}\`. Here is what I can do:`), ...helpBlocks().slice(1)];
+  return [
+    section(`I don't know \`/cadence ${text}\`. Here is what I can do:`),
+    ...helpBlocks().slice(1),
+  ];
 }
 
 export function comingSoonText(command: string): string {

@@ -4,7 +4,11 @@ import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { homeView } from "./views.js";
 
-export async function buildHome(db: Db, slackTeamId: string | undefined, slackUserId: string): Promise<HomeView> {
+export async function buildHome(
+  db: Db,
+  slackTeamId: string | undefined,
+  slackUserId: string,
+): Promise<HomeView> {
   const workspace = slackTeamId ? await findWorkspace(db, slackTeamId) : null;
   return homeView(slackUserId, workspace?.name ?? null);
 }

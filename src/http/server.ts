@@ -1,5 +1,11 @@
 // The process's one HTTP server: health checks in both modes, and Slack's requests in HTTP mode.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Logger } from "../logger.js";
 
 export interface ReadinessCheck {
@@ -17,14 +23,20 @@ export interface HttpServerOptions {
 const READINESS_TIMEOUT_MS = 2_000;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+  });
   res.end(JSON.stringify(body));
 }
 
 async function runCheck(check: ReadinessCheck): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer in ${READINESS_TIMEOUT_MS} ms`)),
+      READINESS_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([check.check(), timeout]);
@@ -52,17 +64,17 @@ export function createHttpServer({ logger, readiness, slack }: HttpServerOptions
       return;
     }
     if (path === "/readyz") {
-      void Promise.all(readiness.map(async (check) => [check.name, await runCheck(check)] as const)).then(
-        (results) => {
-          const failing = Object.fromEntries(results.filter(([, problem]) => problem !== null));
-          const ready = Object.keys(failing).length === 0;
-          if (!ready) logger.warn({ failing }, "not ready");
-          sendJson(res, ready ? 200 : 503, {
-            status: ready ? "ready" : "not ready",
-            checks: Object.fromEntries(results.map(([name, problem]) => [name, problem ?? "ok"])),
-          });
-        },
-      );
+      void Promise.all(
+        readiness.map(async (check) => [check.name, await runCheck(check)] as const),
+      ).then((results) => {
+        const failing = Object.fromEntries(results.filter(([, problem]) => problem !== null));
+        const ready = Object.keys(failing).length === 0;
+        if (!ready) logger.warn({ failing }, "not ready");
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? "ready" : "not ready",
+          checks: Object.fromEntries(results.map(([name, problem]) => [name, problem ?? "ok"])),
+        });
+      });
       return;
     }
     sendJson(res, 404, { error: "not found" });

@@ -29,7 +29,11 @@ export function createSlackApp(deps: AppDeps): SlackApp {
   let receiver: Receiver;
   let httpListener: RequestListener | undefined;
   if (slack.appToken) {
-    receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, installerOptions: { clientOptions } });
+    receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    });
   } else {
     const httpReceiver = new HTTPReceiver({
       signingSecret: slack.signingSecret ?? "",

@@ -1,5 +1,11 @@
 // Small typed builders for the Block Kit we send, with Slack's limits applied in one place.
-import type { ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+import type {
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  KnownBlock,
+  SectionBlock,
+} from "@slack/types";
 
 /** Slack's limits (api.slack.com/reference/block-kit): see ../shared/DOMAIN.md. */
 export const SLACK_LIMITS = {
@@ -34,7 +40,10 @@ export const context = (...markdown: string[]): ContextBlock => ({
 export const divider = (): DividerBlock => ({ type: "divider" });
 
 /** Keeps a message inside Slack's block limit, saying what was left out instead of failing. */
-export function fitBlocks(blocks: KnownBlock[], limit: number = SLACK_LIMITS.blocksPerMessage): KnownBlock[] {
+export function fitBlocks(
+  blocks: KnownBlock[],
+  limit: number = SLACK_LIMITS.blocksPerMessage,
+): KnownBlock[] {
   if (blocks.length <= limit) return blocks;
   const kept = blocks.slice(0, limit - 1);
   return [...kept, context(`…and ${blocks.length - kept.length} more blocks not shown.`)];

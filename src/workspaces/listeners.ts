@@ -5,16 +5,26 @@ import { SlackUserSchema, teamOfUser } from "./rules.js";
 import { syncPerson } from "./service.js";
 
 export function register(app: App, deps: AppDeps): void {
-  const onUserEvent = async ({ event, body }: { event: { user: unknown }; body: { team_id?: string } }) => {
+  const onUserEvent = async ({
+    event,
+    body,
+  }: {
+    event: { user: unknown };
+    body: { team_id?: string };
+  }) => {
     const user = SlackUserSchema.safeParse(event.user);
     if (!user.success) {
-      deps.logger.warn({ issues: user.error.issues }, "ignored a user event with an unexpected user");
+      deps.logger.warn(
+        { issues: user.error.issues },
+        "ignored a user event with an unexpected user",
+      );
       return;
     }
     const teamId = teamOfUser(user.data, body.team_id);
     if (!teamId) return;
     const result = await syncPerson(deps.db, deps.clock, teamId, user.data);
-    if (result?.deactivated) deps.logger.info({ slackUserId: result.slackUserId }, "person deactivated");
+    if (result?.deactivated)
+      deps.logger.info({ slackUserId: result.slackUserId }, "person deactivated");
   };
   app.event("user_change", onUserEvent);
   app.event("team_join", onUserEvent);

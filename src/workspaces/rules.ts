@@ -43,7 +43,11 @@ export function personFromSlackUser(user: SlackUser): PersonProfile {
   return {
     slackUserId: user.id,
     name:
-      nonEmpty(user.profile?.real_name) ?? nonEmpty(user.real_name) ?? displayName ?? nonEmpty(user.name) ?? user.id,
+      nonEmpty(user.profile?.real_name) ??
+      nonEmpty(user.real_name) ??
+      displayName ??
+      nonEmpty(user.name) ??
+      user.id,
     displayName,
     email: nonEmpty(user.profile?.email)?.toLowerCase() ?? null,
     timezone: nonEmpty(user.tz),

@@ -4,7 +4,11 @@ import type { Clock } from "../clock.js";
 import { personFromSlackUser, type SlackUser } from "./rules.js";
 import { findPerson, upsertPerson, upsertWorkspace, type WorkspaceIdentity } from "./store.js";
 
-export async function recordWorkspace(db: Db, identity: WorkspaceIdentity, defaultTimezone: string) {
+export async function recordWorkspace(
+  db: Db,
+  identity: WorkspaceIdentity,
+  defaultTimezone: string,
+) {
   return upsertWorkspace(db, identity, defaultTimezone);
 }
 
@@ -26,5 +30,8 @@ export async function syncPerson(
   const profile = personFromSlackUser(user);
   const before = await findPerson(db, slackTeamId, profile.slackUserId);
   await upsertPerson(db, slackTeamId, profile, clock.now());
-  return { slackUserId: profile.slackUserId, deactivated: Boolean(before?.active) && !profile.active };
+  return {
+    slackUserId: profile.slackUserId,
+    deactivated: Boolean(before?.active) && !profile.active,
+  };
 }

@@ -44,7 +44,10 @@ export class FakeSlack {
   private readonly responders = new Map<string, Responder>();
   private readonly sockets = new Set<WebSocket>();
   private readonly pendingAcks = new Map<string, PendingAck>();
-  private readonly callWaiters: Array<{ test(call: SlackCall): boolean; resolve(call: SlackCall): void }> = [];
+  private readonly callWaiters: Array<{
+    test(call: SlackCall): boolean;
+    resolve(call: SlackCall): void;
+  }> = [];
   private socketWaiters: Array<() => void> = [];
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
@@ -77,7 +80,9 @@ export class FakeSlack {
     for (const socket of this.sockets) socket.terminate();
     this.wss?.close();
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** A member that users.info will return. */
@@ -100,11 +105,18 @@ export class FakeSlack {
   }
 
   /** Resolves with the first call (already made or coming) to `method` that matches. */
-  waitForCall(method: string, matches: (call: SlackCall) => boolean = () => true, timeoutMs = 5_000): Promise<SlackCall> {
+  waitForCall(
+    method: string,
+    matches: (call: SlackCall) => boolean = () => true,
+    timeoutMs = 5_000,
+  ): Promise<SlackCall> {
     const seen = this.calls.find((call) => call.method === method && matches(call));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${method} call within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${method} call within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.callWaiters.push({
         test: (call) => call.method === method && matches(call),
         resolve: (call) => {
@@ -132,12 +144,19 @@ export class FakeSlack {
    * Sends an envelope to the connected app and resolves with the payload of its acknowledgement
    * (undefined for a bare ack), as Slack would receive it.
    */
-  sendEnvelope(type: "slash_commands" | "interactive" | "events_api", payload: Record<string, unknown>, timeoutMs = 5_000) {
+  sendEnvelope(
+    type: "slash_commands" | "interactive" | "events_api",
+    payload: Record<string, unknown>,
+    timeoutMs = 5_000,
+  ) {
     const socket = [...this.sockets][0];
     if (!socket) return Promise.reject(new Error("no Socket Mode connection"));
     const envelopeId = randomUUID();
     return new Promise<Record<string, unknown> | undefined>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`envelope ${type} was not acknowledged`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`envelope ${type} was not acknowledged`)),
+        timeoutMs,
+      );
       this.pendingAcks.set(envelopeId, {
         resolve: (ackPayload) => {
           clearTimeout(timer);
@@ -145,7 +164,14 @@ export class FakeSlack {
         },
       });
       socket.send(
-        JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: 0, retry_reason: "" }),
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== "events_api",
+          retry_attempt: 0,
+          retry_reason: "",
+        }),
       );
     });
   }
@@ -154,12 +180,22 @@ export class FakeSlack {
     this.sockets.add(socket);
     socket.on("close", () => this.sockets.delete(socket));
     socket.on("message", (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { envelope_id?: string; payload?: Record<string, unknown> };
+      const message = JSON.parse(data.toString()) as {
+        envelope_id?: string;
+        payload?: Record<string, unknown>;
+      };
       if (!message.envelope_id) return;
       this.pendingAcks.get(message.envelope_id)?.resolve(message.payload);
       this.pendingAcks.delete(message.envelope_id);
     });
-    socket.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0CADENCE" }, debug_info: { host: "fake-slack" } }));
+    socket.send(
+      JSON.stringify({
+        type: "hello",
+        num_connections: 1,
+        connection_info: { app_id: "A0CADENCE" },
+        debug_info: { host: "fake-slack" },
+      }),
+    );
     for (const waiter of this.socketWaiters) waiter();
     this.socketWaiters = [];
   }
@@ -187,12 +223,18 @@ export class FakeSlack {
 
     const reply = this.queued.get(method)?.shift() ?? this.defaultReply(call);
     if (reply.kind === "rate_limited") {
-      res.writeHead(429, { "retry-after": String(reply.retryAfterSeconds), "content-type": "application/json" });
+      res.writeHead(429, {
+        "retry-after": String(reply.retryAfterSeconds),
+        "content-type": "application/json",
+      });
       res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
       return;
     }
-    const body = reply.kind === "ok" ? { ok: true, ...reply.body } : { ok: false, error: reply.error };
-    res.writeHead(reply.kind === "error" ? (reply.status ?? 200) : 200, { "content-type": "application/json" });
+    const body =
+      reply.kind === "ok" ? { ok: true, ...reply.body } : { ok: false, error: reply.error };
+    res.writeHead(reply.kind === "error" ? (reply.status ?? 200) : 200, {
+      "content-type": "application/json",
+    });
     res.end(JSON.stringify(body));
   }
 
@@ -208,11 +250,23 @@ export class FakeSlack {
   private builtIn({ method, args }: SlackCall): SlackReply {
     switch (method) {
       case "auth.test":
-        return ok({ url: "https://acme.slack.com/", team: this.teamName, user: "cadence", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0CADENCE", is_enterprise_install: false });
+        return ok({
+          url: "https://acme.slack.com/",
+          team: this.teamName,
+          user: "cadence",
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: "B0CADENCE",
+          is_enterprise_install: false,
+        });
       case "apps.connections.open":
         return ok({ url: `ws://127.0.0.1:${this.port}/socket-mode?ticket=${randomUUID()}` });
       case "chat.postMessage":
-        return ok({ channel: args.channel, ts: this.nextTs(), message: { text: args.text, blocks: args.blocks, metadata: args.metadata } });
+        return ok({
+          channel: args.channel,
+          ts: this.nextTs(),
+          message: { text: args.text, blocks: args.blocks, metadata: args.metadata },
+        });
       case "chat.postEphemeral":
         return ok({ message_ts: this.nextTs() });
       case "chat.update":
@@ -249,7 +303,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Slack's clients send form fields whose nested values (blocks, view) are JSON strings. */
 function parseArgs(contentType: string, raw: string): Record<string, unknown> {
-  if (contentType.includes("application/json")) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  if (contentType.includes("application/json"))
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
     args[key] = /^[[{]/.test(value) ? safeJson(value) : value;

@@ -42,7 +42,11 @@ export function memoryLogger(level = "debug"): { logger: Logger; lines: string[]
   return { logger: createLogger({ level, pretty: false, destination }), lines };
 }
 
-export function testEnv(slack: FakeSlack, databaseUrl: string, mode: "http" | "socket" = "http"): Record<string, string> {
+export function testEnv(
+  slack: FakeSlack,
+  databaseUrl: string,
+  mode: "http" | "socket" = "http",
+): Record<string, string> {
   return {
     NODE_ENV: "test",
     SLACK_BOT_TOKEN: slack.botToken,

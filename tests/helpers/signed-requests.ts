@@ -3,7 +3,11 @@
 // X-Slack-Request-Timestamp (api.slack.com/authentication/verifying-requests-from-slack).
 import { createHmac } from "node:crypto";
 
-export function slackSignature(signingSecret: string, timestamp: number | string, body: string): string {
+export function slackSignature(
+  signingSecret: string,
+  timestamp: number | string,
+  body: string,
+): string {
   return `v0=${createHmac("sha256", signingSecret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
@@ -42,7 +46,8 @@ export class SlackRequests {
       headers: {
         "content-type": contentType,
         "x-slack-request-timestamp": String(timestamp),
-        "x-slack-signature": options.signature ?? slackSignature(this.signingSecret, timestamp, body),
+        "x-slack-signature":
+          options.signature ?? slackSignature(this.signingSecret, timestamp, body),
       },
       body,
     });
@@ -73,16 +78,32 @@ export class SlackRequests {
 
   /** Interactivity payloads (block_actions, view_submission) arrive as a form field `payload`. */
   interaction(payload: Record<string, unknown>) {
-    const body = new URLSearchParams({ payload: JSON.stringify({ team: { id: this.teamId }, api_app_id: "A0CADENCE", ...payload }) }).toString();
+    const body = new URLSearchParams({
+      payload: JSON.stringify({ team: { id: this.teamId }, api_app_id: "A0CADENCE", ...payload }),
+    }).toString();
     return this.post(body, "application/x-www-form-urlencoded");
   }
 
-  blockActions(fields: { user: string; actions: Record<string, unknown>[]; [key: string]: unknown }) {
-    return this.interaction({ type: "block_actions", trigger_id: "1.2.abc", ...fields, user: { id: fields.user } });
+  blockActions(fields: {
+    user: string;
+    actions: Record<string, unknown>[];
+    [key: string]: unknown;
+  }) {
+    return this.interaction({
+      type: "block_actions",
+      trigger_id: "1.2.abc",
+      ...fields,
+      user: { id: fields.user },
+    });
   }
 
   viewSubmission(fields: { user: string; view: Record<string, unknown> }) {
-    return this.interaction({ type: "view_submission", trigger_id: "1.2.abc", user: { id: fields.user }, view: fields.view });
+    return this.interaction({
+      type: "view_submission",
+      trigger_id: "1.2.abc",
+      user: { id: fields.user },
+      view: fields.view,
+    });
   }
 
   /** An Events API callback. */

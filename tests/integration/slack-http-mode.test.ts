@@ -27,9 +27,14 @@ describe("Slack in HTTP mode", () => {
   });
 
   it("treats a bare /cadence as help and unknown input as usage, never an error", async () => {
-    const bare = (await cadence.requests.slashCommand({ command: "/cadence", text: "" })).json<EphemeralReply>();
+    const bare = (
+      await cadence.requests.slashCommand({ command: "/cadence", text: "" })
+    ).json<EphemeralReply>();
     expect(bare.blocks?.[0]?.text?.text).toContain("Cadence");
-    const unknown = await cadence.requests.slashCommand({ command: "/cadence", text: "frobnicate now" });
+    const unknown = await cadence.requests.slashCommand({
+      command: "/cadence",
+      text: "frobnicate now",
+    });
     expect(unknown.status).toBe(200);
     const reply = unknown.json<EphemeralReply>();
     expect(reply.response_type).toBe("ephemeral");
@@ -37,7 +42,9 @@ describe("Slack in HTTP mode", () => {
   });
 
   it("says that commands still to come are not available yet", async () => {
-    const reply = (await cadence.requests.slashCommand({ command: "/winloss", text: "Acme renewal" })).json<EphemeralReply>();
+    const reply = (
+      await cadence.requests.slashCommand({ command: "/winloss", text: "Acme renewal" })
+    ).json<EphemeralReply>();
     expect(reply.text).toContain("`/winloss` is not available yet");
   });
 
@@ -45,19 +52,28 @@ describe("Slack in HTTP mode", () => {
     const body = cadence.requests.slashCommandBody({ command: "/cadence", text: "help" });
     const timestamp = Math.floor(Date.now() / 1000);
     const forged = slackSignature("0000000000000000000000000000000a", timestamp, body);
-    const response = await cadence.requests.post(body, "application/x-www-form-urlencoded", { timestamp, signature: forged });
+    const response = await cadence.requests.post(body, "application/x-www-form-urlencoded", {
+      timestamp,
+      signature: forged,
+    });
     expect(response.status).toBe(401);
   });
 
   it("refuses a correctly signed request older than five minutes (replay)", async () => {
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
-    const response = await cadence.requests.slashCommand({ command: "/cadence", text: "help" }, { timestamp: sixMinutesAgo });
+    const response = await cadence.requests.slashCommand(
+      { command: "/cadence", text: "help" },
+      { timestamp: sixMinutesAgo },
+    );
     expect(response.status).toBe(401);
   });
 
   it("accepts a correctly signed request from four minutes ago", async () => {
     const fourMinutesAgo = Math.floor(Date.now() / 1000) - 4 * 60;
-    const response = await cadence.requests.slashCommand({ command: "/cadence", text: "help" }, { timestamp: fourMinutesAgo });
+    const response = await cadence.requests.slashCommand(
+      { command: "/cadence", text: "help" },
+      { timestamp: fourMinutesAgo },
+    );
     expect(response.status).toBe(200);
   });
 
@@ -66,14 +82,28 @@ describe("Slack in HTTP mode", () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${cadence.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", slack: "ok" } });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { database: "ok", slack: "ok" },
+    });
   });
 
   it("publishes a Home tab when a person opens it", async () => {
-    const response = await cadence.requests.event({ type: "app_home_opened", user: "U0ALICE", channel: "D0ALICE", tab: "home" });
+    const response = await cadence.requests.event({
+      type: "app_home_opened",
+      user: "U0ALICE",
+      channel: "D0ALICE",
+      tab: "home",
+    });
     expect(response.status).toBe(200);
-    const call = await cadence.slack.waitForCall("views.publish", (c) => c.args.user_id === "U0ALICE");
-    const view = call.args.view as { type: string; blocks: Array<{ type: string; text?: { text: string } }> };
+    const call = await cadence.slack.waitForCall(
+      "views.publish",
+      (c) => c.args.user_id === "U0ALICE",
+    );
+    const view = call.args.view as {
+      type: string;
+      blocks: Array<{ type: string; text?: { text: string } }>;
+    };
     expect(view.type).toBe("home");
     expect(view.blocks[0]?.text?.text).toBe("Welcome to Cadence");
     expect(view.blocks.map((block) => block.text?.text ?? "").join("\n")).toContain("Acme Revenue");

@@ -24,25 +24,37 @@ describe("Slack's published signature example", () => {
   afterEach(() => vi.useRealTimers());
 
   it("is reproduced by the test helper that signs our requests", () => {
-    expect(slackSignature(PUBLISHED.signingSecret, PUBLISHED.timestamp, PUBLISHED.body)).toBe(PUBLISHED.signature);
+    expect(slackSignature(PUBLISHED.signingSecret, PUBLISHED.timestamp, PUBLISHED.body)).toBe(
+      PUBLISHED.signature,
+    );
   });
 
   it("is accepted by the app when received within five minutes of its timestamp", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: (PUBLISHED.timestamp + 30) * 1000 });
-    const response = await cadence.requests.post(PUBLISHED.body, "application/x-www-form-urlencoded", {
-      timestamp: PUBLISHED.timestamp,
-      signature: PUBLISHED.signature,
-    });
+    const response = await cadence.requests.post(
+      PUBLISHED.body,
+      "application/x-www-form-urlencoded",
+      {
+        timestamp: PUBLISHED.timestamp,
+        signature: PUBLISHED.signature,
+      },
+    );
     expect(response.status).toBe(200);
-    expect(response.json<{ text: string }>().text).toContain("Cadence does not handle `/webhook-collect`");
+    expect(response.json<{ text: string }>().text).toContain(
+      "Cadence does not handle `/webhook-collect`",
+    );
   });
 
   it("is refused when one byte of the body changes", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: (PUBLISHED.timestamp + 30) * 1000 });
-    const response = await cadence.requests.post(PUBLISHED.body.replace("foobar", "foobaz"), "application/x-www-form-urlencoded", {
-      timestamp: PUBLISHED.timestamp,
-      signature: PUBLISHED.signature,
-    });
+    const response = await cadence.requests.post(
+      PUBLISHED.body.replace("foobar", "foobaz"),
+      "application/x-www-form-urlencoded",
+      {
+        timestamp: PUBLISHED.timestamp,
+        signature: PUBLISHED.signature,
+      },
+    );
     expect(response.status).toBe(401);
   });
 });

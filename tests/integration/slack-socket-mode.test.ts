@@ -43,10 +43,24 @@ describe("Slack in Socket Mode", () => {
       api_app_id: "A0CADENCE",
       event_id: "Ev0SOCKET1",
       event_time: 1795400000,
-      event: { type: "user_change", user: { id: "U0BOB", team_id: cadence.slack.teamId, real_name: "Bob Rep", profile: { real_name: "Bob Rep", email: "Bob@Acme.test" } } },
+      event: {
+        type: "user_change",
+        user: {
+          id: "U0BOB",
+          team_id: cadence.slack.teamId,
+          real_name: "Bob Rep",
+          profile: { real_name: "Bob Rep", email: "Bob@Acme.test" },
+        },
+      },
     });
     await expect
-      .poll(() => cadence.running.database.db.person.findUnique({ where: { slackTeamId_slackUserId: { slackTeamId: cadence.slack.teamId, slackUserId: "U0BOB" } } }))
+      .poll(() =>
+        cadence.running.database.db.person.findUnique({
+          where: {
+            slackTeamId_slackUserId: { slackTeamId: cadence.slack.teamId, slackUserId: "U0BOB" },
+          },
+        }),
+      )
       .toMatchObject({ name: "Bob Rep", email: "bob@acme.test", active: true });
   });
 });
