@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { createHttpServer } from "./http/server.js";
 import type { Logger } from "./logger.js";
-import { createSlackApp, SLACK_EVENTS_PATH } from "./slack/app.js";
+import { createSlackApp, identifyBot, SLACK_EVENTS_PATH } from "./slack/app.js";
 import { recordWorkspace } from "./workspaces/service.js";
 
 export interface RunningCadence {
@@ -20,6 +20,15 @@ export class SlackAuthError extends Error {
   override name = "SlackAuthError";
 }
 
+/** auth.test errors that mean the token itself is wrong, not that Slack is unreachable. */
+const REFUSED_TOKEN_ERRORS = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+]);
+
 export async function startCadence(
   config: Config,
   logger: Logger,
@@ -30,10 +39,32 @@ export async function startCadence(
     { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length },
     migrations.applied.length ? "database migrated" : "database schema up to date",
   );
+  const identity = await identifyBot(config, logger).catch((error: unknown) => {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && REFUSED_TOKEN_ERRORS.has(code)) {
+      throw new SlackAuthError(
+        `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`,
+      );
+    }
+    throw error;
+  });
   const database = openDatabase(config.databaseUrl);
-  const slack = createSlackApp({ config, logger, db: database.db, clock });
-  let slackAuthenticated = false;
+  await recordWorkspace(
+    database.db,
+    { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },
+    config.defaultTimezone,
+  );
+  logger.info(
+    {
+      team: identity.teamName,
+      teamId: identity.teamId,
+      botUserId: identity.botUserId,
+      mode: config.slack.mode,
+    },
+    `connected to Slack as @${identity.userName} in ${identity.teamName}`,
+  );
 
+  const slack = createSlackApp({ config, logger, db: database.db, clock }, identity);
   const server = createHttpServer({
     logger,
     readiness: [
@@ -41,7 +72,7 @@ export async function startCadence(
       {
         name: "slack",
         check: async () => {
-          if (!slackAuthenticated) throw new Error("not authenticated with Slack yet");
+          if (!slack.isConnected()) throw new Error("not connected to Slack");
         },
       },
     ],
@@ -63,44 +94,10 @@ export async function startCadence(
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
   };
-
   try {
-    const identity = await slack.client.auth.test();
-    if (!identity.team_id || !identity.user_id)
-      throw new SlackAuthError("auth.test returned no team or user");
-    await recordWorkspace(
-      database.db,
-      {
-        slackTeamId: identity.team_id,
-        name: identity.team ?? identity.team_id,
-        botUserId: identity.user_id,
-      },
-      config.defaultTimezone,
-    );
-    slackAuthenticated = true;
-    logger.info(
-      {
-        team: identity.team,
-        teamId: identity.team_id,
-        botUserId: identity.user_id,
-        mode: config.slack.mode,
-      },
-      `connected to Slack as @${identity.user ?? "cadence"} in ${identity.team ?? identity.team_id}`,
-    );
     await slack.connect();
   } catch (error) {
     await stop();
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (
-      code === "invalid_auth" ||
-      code === "not_authed" ||
-      code === "account_inactive" ||
-      code === "token_revoked"
-    ) {
-      throw new SlackAuthError(
-        `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`,
-      );
-    }
     throw error;
   }
   logger.info({ port, mode: config.slack.mode }, `Cadence is running (HTTP on port ${port})`);

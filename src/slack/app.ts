@@ -2,7 +2,7 @@
 // own HTTP server (src/http/server.ts) hands /slack/events to Bolt's request listener, so health
 // checks, and later the calendar feed and ingest API, share one port in both modes.
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
@@ -20,20 +20,67 @@ export interface SlackApp {
   /** Connects (Socket Mode) or does nothing (HTTP mode: the HTTP server is ours). */
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /** HTTP mode: always (Slack calls us). Socket Mode: while the WebSocket is up. */
+  isConnected(): boolean;
 }
 
-export function createSlackApp(deps: AppDeps): SlackApp {
+/** Who the bot is, from auth.test (see identifyBot). */
+export interface BotIdentity {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  userName: string;
+}
+
+/**
+ * Checks the bot token with auth.test. Done once, before Bolt starts: Bolt would otherwise call
+ * auth.test itself in its constructor and leave a failure as an unhandled rejection.
+ */
+export async function identifyBot(
+  config: AppDeps["config"],
+  logger: AppDeps["logger"],
+): Promise<BotIdentity> {
+  const client = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: boltLogger(logger),
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+  });
+  const result = await client.auth.test();
+  if (!result.team_id || !result.user_id || !result.bot_id) {
+    throw new Error("auth.test did not say which workspace and bot user this token belongs to");
+  }
+  return {
+    teamId: result.team_id,
+    teamName: result.team ?? result.team_id,
+    botUserId: result.user_id,
+    botId: result.bot_id,
+    userName: result.user ?? "cadence",
+  };
+}
+
+export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
   const { slack } = deps.config;
   const logger = boltLogger(deps.logger);
   const clientOptions = { slackApiUrl: slack.apiUrl };
   let receiver: Receiver;
   let httpListener: RequestListener | undefined;
+  let socketConnected = false;
   if (slack.appToken) {
-    receiver = new SocketModeReceiver({
+    const socketReceiver = new SocketModeReceiver({
       appToken: slack.appToken,
       logger,
       installerOptions: { clientOptions },
     });
+    socketReceiver.client.on("connected", () => {
+      socketConnected = true;
+    });
+    for (const state of ["disconnected", "reconnecting"]) {
+      socketReceiver.client.on(state, () => {
+        socketConnected = false;
+      });
+    }
+    receiver = socketReceiver;
   } else {
     const httpReceiver = new HTTPReceiver({
       signingSecret: slack.signingSecret ?? "",
@@ -43,7 +90,15 @@ export function createSlackApp(deps: AppDeps): SlackApp {
     httpListener = httpReceiver.requestListener;
     receiver = httpReceiver;
   }
-  const app = new App({ token: slack.botToken, receiver, logger, clientOptions });
+  const app = new App({
+    token: slack.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    tokenVerificationEnabled: false,
+    receiver,
+    logger,
+    clientOptions,
+  });
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
@@ -57,6 +112,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
     async connect() {
       if (receiver instanceof SocketModeReceiver) await receiver.start();
     },
+    isConnected: () => (receiver instanceof SocketModeReceiver ? socketConnected : true),
     async disconnect() {
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
     },
