@@ -4,7 +4,7 @@
 // format so the Prisma CLI and this runner agree on what is applied. Concurrent starts are safe:
 // PostgreSQL serialises on Prisma's advisory lock, SQLite on an IMMEDIATE (write) transaction.
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
@@ -96,6 +96,7 @@ const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 const prismaTimestamp = (): string => new Date().toISOString().replace("Z", "+00:00");
 
 function migrateSqlite(file: string, migrations: Migration[]): MigrationReport {
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file, { timeout: 30_000 });
   try {
     // WAL lets the bot read while an import writes; the setting is kept in the file.
