@@ -12,6 +12,9 @@ import type { AppDeps } from "./deps.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
+/** Each capability wires its own listeners; a test checks them against the manifest. */
+export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = [help, home, workspaces];
+
 export interface SlackApp {
   app: App;
   client: WebClient;
@@ -103,7 +106,7 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
 
-  for (const capability of [help, home, workspaces]) capability.register(app, deps);
+  for (const capability of CAPABILITIES) capability.register(app, deps);
 
   return {
     app,
