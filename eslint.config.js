@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "eslint.config.js"],
-    ...tseslint.configs.disableTypeChecked,
+    extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

@@ -14,8 +14,10 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: path.join("prisma", isPostgres ? "postgres" : "sqlite", "schema.prisma"),
-  adapter: async () =>
-    isPostgres
-      ? new PrismaPg({ connectionString: databaseUrl })
-      : new PrismaBetterSQLite3({ url: databaseUrl }),
+  adapter: () =>
+    Promise.resolve(
+      isPostgres
+        ? new PrismaPg({ connectionString: databaseUrl })
+        : new PrismaBetterSQLite3({ url: databaseUrl }),
+    ),
 });

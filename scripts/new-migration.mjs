@@ -16,7 +16,10 @@ const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 for (const provider of ["sqlite", "postgres"]) {
   const dir = path.join("prisma", provider, "migrations");
   mkdirSync(dir, { recursive: true });
-  const previous = readdirSync(dir).filter((entry) => /^\d{14}_/.test(entry)).sort().at(-1);
+  const previous = readdirSync(dir)
+    .filter((entry) => /^\d{14}_/.test(entry))
+    .sort()
+    .at(-1);
   const from = previous
     ? ["--from-schema-datamodel", path.join(dir, previous, "schema.prisma")]
     : ["--from-empty"];
@@ -27,7 +30,16 @@ for (const provider of ["sqlite", "postgres"]) {
   const schema = path.join("prisma", provider, "schema.prisma");
   const diff = spawnSync(
     process.execPath,
-    ["scripts/prisma.mjs", provider, "migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
+    [
+      "scripts/prisma.mjs",
+      provider,
+      "migrate",
+      "diff",
+      ...from,
+      "--to-schema-datamodel",
+      schema,
+      "--script",
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (diff.status !== 0) process.exit(diff.status ?? 1);

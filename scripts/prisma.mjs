@@ -16,7 +16,8 @@ if (!(provider in placeholders)) {
   process.exit(2);
 }
 const current = process.env.DATABASE_URL ?? "";
-const matches = provider === "postgres" ? /^postgres(ql)?:\/\//.test(current) : current.startsWith("file:");
+const matches =
+  provider === "postgres" ? /^postgres(ql)?:\/\//.test(current) : current.startsWith("file:");
 const env = { ...process.env, DATABASE_URL: matches ? current : placeholders[provider] };
 const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 const result = spawnSync(process.execPath, [prismaCli, ...args], { stdio: "inherit", env });

@@ -71,7 +71,7 @@ export async function startCadence(
       { name: "database", check: () => database.ping() },
       {
         name: "slack",
-        check: async () => {
+        check: () => {
           if (!slack.isConnected()) throw new Error("not connected to Slack");
         },
       },

@@ -10,7 +10,8 @@ import type { Logger } from "../logger.js";
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  /** Returns or resolves when healthy; throws or rejects with what is wrong. */
+  check(): Promise<void> | void;
 }
 
 export interface HttpServerOptions {
@@ -39,7 +40,7 @@ async function runCheck(check: ReadinessCheck): Promise<string | null> {
     );
   });
   try {
-    await Promise.race([check.check(), timeout]);
+    await Promise.race([Promise.resolve().then(() => check.check()), timeout]);
     return null;
   } catch (error) {
     return (error as Error).message;

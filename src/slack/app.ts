@@ -13,7 +13,11 @@ import type { AppDeps } from "./deps.js";
 export const SLACK_EVENTS_PATH = "/slack/events";
 
 /** Each capability wires its own listeners; a test checks them against the manifest. */
-export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = [help, home, workspaces];
+export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = [
+  help,
+  home,
+  workspaces,
+];
 
 export interface SlackApp {
   app: App;
@@ -102,8 +106,9 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     logger,
     clientOptions,
   });
-  app.error(async (error) => {
+  app.error((error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
+    return Promise.resolve();
   });
 
   for (const capability of CAPABILITIES) capability.register(app, deps);

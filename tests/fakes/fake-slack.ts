@@ -281,7 +281,9 @@ export class FakeSlack {
         return user ? ok({ user }) : { kind: "error", error: "user_not_found" };
       }
       case "conversations.open":
-        return ok({ channel: { id: `D${String(args.users ?? "").replace(/,/g, "")}` } });
+        return ok({
+          channel: { id: `D${String((args.users as string | undefined) ?? "").replace(/,/g, "")}` },
+        });
       default:
         return ok({});
     }

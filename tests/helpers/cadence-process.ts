@@ -23,7 +23,11 @@ export interface CadenceProcess {
 /** A working directory of its own, so no developer .env leaks into the test. */
 export const freshWorkdir = (): string => mkdtempSync(path.join(tmpdir(), "cadence-cwd-"));
 
-export function runCadence(args: string[], env: Record<string, string>, cwd = freshWorkdir()): CadenceProcess {
+export function runCadence(
+  args: string[],
+  env: Record<string, string>,
+  cwd = freshWorkdir(),
+): CadenceProcess {
   const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -31,7 +35,9 @@ export function runCadence(args: string[], env: Record<string, string>, cwd = fr
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   const ready = new Promise<number>((resolve, reject) => {
     let buffered = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -45,7 +51,9 @@ export function runCadence(args: string[], env: Record<string, string>, cwd = fr
       }
     });
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`cadence exited with ${code}: ${stderr.join("")}${stdout.join("\n")}`)));
+    void exited.then((code) =>
+      reject(new Error(`cadence exited with ${code}: ${stderr.join("")}${stdout.join("\n")}`)),
+    );
   });
   ready.catch(() => undefined);
   return {

@@ -27,7 +27,10 @@ export async function createTestDatabase(provider: TestProvider): Promise<TestDa
     return {
       provider,
       url: `file:${path.join(dir, "cadence.db")}`,
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
+      drop: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
     };
   }
   const name = `cadence_test_${randomBytes(6).toString("hex")}`;

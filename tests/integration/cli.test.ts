@@ -29,7 +29,9 @@ describe("the cadence command", () => {
     expect(await cli.exited).toBe(1);
     const message = cli.stderr.join("");
     expect(message).toContain("Cadence cannot start: its configuration is incomplete.");
-    expect(message).toContain("SLACK_BOT_TOKEN is missing (Slack app > OAuth & Permissions > Bot User OAuth Token)");
+    expect(message).toContain(
+      "SLACK_BOT_TOKEN is missing (Slack app > OAuth & Permissions > Bot User OAuth Token)",
+    );
     expect(message).toContain("SLACK_SIGNING_SECRET is missing");
     expect(message).toContain(".env.example");
     expect(message).not.toMatch(/\n\s+at /);
@@ -69,7 +71,11 @@ describe("the cadence command", () => {
       expect(existsSync(path.join(cwd, "data", "cadence.db"))).toBe(true);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-      const requests = new SlackRequests(`http://127.0.0.1:${port}/slack/events`, TEST_SIGNING_SECRET, slack.teamId);
+      const requests = new SlackRequests(
+        `http://127.0.0.1:${port}/slack/events`,
+        TEST_SIGNING_SECRET,
+        slack.teamId,
+      );
       const help = await requests.slashCommand({ command: "/cadence", text: "help" });
       expect(help.json<{ response_type: string }>().response_type).toBe("ephemeral");
       expect(cli.stdout.join("\n")).toContain("connected to Slack as @cadence in Acme Revenue");
@@ -82,12 +88,24 @@ describe("the cadence command", () => {
   it("starts in Socket Mode and answers /cadence help over the socket", async () => {
     const socketSlack = await new FakeSlack().start();
     const database = await createTestDatabase("sqlite");
-    const cli = runCadence(["start"], { ...testEnv(socketSlack, database.url, "socket"), LOG_LEVEL: "info" });
+    const cli = runCadence(["start"], {
+      ...testEnv(socketSlack, database.url, "socket"),
+      LOG_LEVEL: "info",
+    });
     try {
       const port = await cli.ready;
       await socketSlack.waitForSocketConnection();
-      await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-      const ack = await socketSlack.sendEnvelope("slash_commands", { command: "/cadence", text: "help", team_id: socketSlack.teamId, user_id: "U0ALICE", channel_id: "C1", api_app_id: "A0CADENCE" });
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status)
+        .toBe(200);
+      const ack = await socketSlack.sendEnvelope("slash_commands", {
+        command: "/cadence",
+        text: "help",
+        team_id: socketSlack.teamId,
+        user_id: "U0ALICE",
+        channel_id: "C1",
+        api_app_id: "A0CADENCE",
+      });
       expect(ack?.response_type).toBe("ephemeral");
     } finally {
       await cli.stop();
@@ -96,27 +114,34 @@ describe("the cadence command", () => {
     }
   });
 
-  it.skipIf(!postgresAvailable())("two processes started together on one empty PostgreSQL database both come up and migrate once", async () => {
-    const database = await createTestDatabase("postgres");
-    const env = { ...testEnv(slack, database.url), LOG_LEVEL: "info" };
-    const processes = [runCadence(["start"], env), runCadence(["start"], env)];
-    try {
-      const ports = await Promise.all(processes.map((p) => p.ready));
-      for (const port of ports) expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      const { rows } = await client.query<{ migration_name: string; times: string }>(
-        'SELECT migration_name, count(*) AS times FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name',
-      );
-      await client.end();
-      const expected = readMigrations(defaultMigrationsDir("postgres")).map((m) => ({ migration_name: m.name, times: "1" }));
-      expect(rows).toEqual(expected);
-      const logs = processes.flatMap((p) => p.stdout).join("\n");
-      expect(logs.match(/"msg":"database migrated"/g)).toHaveLength(1);
-      expect(logs.match(/"msg":"database schema up to date"/g)).toHaveLength(1);
-    } finally {
-      await Promise.all(processes.map((p) => p.stop()));
-      await database.drop();
-    }
-  });
+  it.skipIf(!postgresAvailable())(
+    "two processes started together on one empty PostgreSQL database both come up and migrate once",
+    async () => {
+      const database = await createTestDatabase("postgres");
+      const env = { ...testEnv(slack, database.url), LOG_LEVEL: "info" };
+      const processes = [runCadence(["start"], env), runCadence(["start"], env)];
+      try {
+        const ports = await Promise.all(processes.map((p) => p.ready));
+        for (const port of ports)
+          expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        const { rows } = await client.query<{ migration_name: string; times: string }>(
+          'SELECT migration_name, count(*) AS times FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name',
+        );
+        await client.end();
+        const expected = readMigrations(defaultMigrationsDir("postgres")).map((m) => ({
+          migration_name: m.name,
+          times: "1",
+        }));
+        expect(rows).toEqual(expected);
+        const logs = processes.flatMap((p) => p.stdout).join("\n");
+        expect(logs.match(/"msg":"database migrated"/g)).toHaveLength(1);
+        expect(logs.match(/"msg":"database schema up to date"/g)).toHaveLength(1);
+      } finally {
+        await Promise.all(processes.map((p) => p.stop()));
+        await database.drop();
+      }
+    },
+  );
 });

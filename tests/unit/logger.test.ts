@@ -34,7 +34,7 @@ describe("logger redaction", () => {
       expect(output).not.toContain(secret);
     }
     expect(output).toContain("[Redacted]");
-    expect(JSON.parse(lines[4]!).msg).toBe(
+    expect((JSON.parse(lines[4]!) as { msg: string }).msg).toBe(
       "Slack refused the token xoxb-[Redacted] while calling auth.test",
     );
   });

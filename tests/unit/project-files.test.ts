@@ -23,7 +23,9 @@ function datamodel(schema: string): string {
 }
 
 const migrationNames = (provider: string) =>
-  readdirSync(path.join(PROJECT_ROOT, "prisma", provider, "migrations")).filter((name) => /^\d{14}_/.test(name)).sort();
+  readdirSync(path.join(PROJECT_ROOT, "prisma", provider, "migrations"))
+    .filter((name) => /^\d{14}_/.test(name))
+    .sort();
 
 describe("Prisma schemas", () => {
   it("define the same models for SQLite and PostgreSQL", () => {
@@ -32,7 +34,7 @@ describe("Prisma schemas", () => {
     expect(datamodel(read("prisma/postgres/schema.prisma"))).toBe(sqlite);
   });
 
-  it("keep `url = env(\"DATABASE_URL\")`, without which the 6.19 CLI downloads a native engine", () => {
+  it('keep `url = env("DATABASE_URL")`, without which the 6.19 CLI downloads a native engine', () => {
     for (const provider of ["sqlite", "postgres"]) {
       expect(read(`prisma/${provider}/schema.prisma`)).toMatch(/url\s*=\s*env\("DATABASE_URL"\)/);
     }
@@ -47,7 +49,10 @@ describe("Prisma schemas", () => {
     for (const provider of ["sqlite", "postgres"]) {
       const latest = migrationNames(provider).at(-1)!;
       const snapshot = read(`prisma/${provider}/migrations/${latest}/schema.prisma`);
-      expect(datamodel(read(`prisma/${provider}/schema.prisma`)), `${provider} schema changed after ${latest}`).toBe(datamodel(snapshot));
+      expect(
+        datamodel(read(`prisma/${provider}/schema.prisma`)),
+        `${provider} schema changed after ${latest}`,
+      ).toBe(datamodel(snapshot));
     }
   });
 });
@@ -72,9 +77,16 @@ function registrations() {
 
 describe("Slack app manifest", () => {
   const manifest = parse(read("manifests/slack-app.yaml")) as {
-    features: { slash_commands: Array<{ command: string; should_escape: boolean }>; app_home: { home_tab_enabled: boolean } };
+    features: {
+      slash_commands: Array<{ command: string; should_escape: boolean }>;
+      app_home: { home_tab_enabled: boolean };
+    };
     oauth_config: { scopes: { bot: string[] } };
-    settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+    settings: {
+      event_subscriptions: { bot_events: string[] };
+      interactivity: { is_enabled: boolean };
+      socket_mode_enabled: boolean;
+    };
   };
 
   it("declares exactly the slash commands the app answers, with mentions escaped", () => {
@@ -86,12 +98,21 @@ describe("Slack app manifest", () => {
 
   it("subscribes to every event a listener handles", () => {
     const subscribed = new Set(manifest.settings.event_subscriptions.bot_events);
-    for (const event of registrations().events) expect(subscribed, `manifest lacks ${event}`).toContain(event);
+    for (const event of registrations().events)
+      expect(subscribed, `manifest lacks ${event}`).toContain(event);
   });
 
   it("grants the scopes those events and our Web API calls need", () => {
     const scopes = manifest.oauth_config.scopes.bot;
-    for (const scope of ["commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write", "channels:history"]) {
+    for (const scope of [
+      "commands",
+      "chat:write",
+      "im:write",
+      "users:read",
+      "users:read.email",
+      "files:write",
+      "channels:history",
+    ]) {
       expect(scopes).toContain(scope);
     }
   });
@@ -107,12 +128,15 @@ describe("Dockerfile", () => {
   const dockerfile = read("Dockerfile");
 
   it("copies only files that exist in the repository", () => {
-    const sources = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(.+)$/gm)].flatMap((match) => {
-      const parts = match[1]!.trim().split(/\s+/);
-      return parts.slice(0, -1);
-    });
+    const sources = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(.+)$/gm)].flatMap(
+      (match) => {
+        const parts = match[1]!.trim().split(/\s+/);
+        return parts.slice(0, -1);
+      },
+    );
     expect(sources.length).toBeGreaterThan(3);
-    for (const source of sources) expect(existsSync(path.join(PROJECT_ROOT, source)), `${source} is missing`).toBe(true);
+    for (const source of sources)
+      expect(existsSync(path.join(PROJECT_ROOT, source)), `${source} is missing`).toBe(true);
   });
 
   it("runs the built CLI as a non-root user on Node 22, with a health check and a data volume", () => {
