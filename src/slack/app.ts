@@ -102,6 +102,8 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     botId: identity.botId,
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
+    // Cadence keeps no per-conversation state in Bolt; skipping its store saves work on every request.
+    convoStore: false,
     receiver,
     logger,
     clientOptions,

@@ -15,8 +15,11 @@ export function boltLogger(logger: Logger): BoltLogger {
     LogLevel.INFO) as LogLevel;
   const log =
     (method: "debug" | "info" | "warn" | "error") =>
-    (...messages: unknown[]) =>
+    (...messages: unknown[]) => {
+      // Bolt logs request bodies at debug level on every request: format them only when kept.
+      if (!child.isLevelEnabled(method)) return;
       child[method](messages.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" "));
+    };
   return {
     debug: log("debug"),
     info: log("info"),
