@@ -20,7 +20,10 @@ export interface AckLatency {
 async function timedCommand(requests: SlackRequests): Promise<{ ms: number; ok: boolean }> {
   const started = performance.now();
   const response = await requests.slashCommand({ command: "/cadence", text: "help" });
-  return { ms: performance.now() - started, ok: response.status === 200 && response.text.includes("ephemeral") };
+  return {
+    ms: performance.now() - started,
+    ok: response.status === 200 && response.text.includes("ephemeral"),
+  };
 }
 
 function summarise(label: string, results: Array<{ ms: number; ok: boolean }>): AckLatency {
@@ -35,17 +38,30 @@ function summarise(label: string, results: Array<{ ms: number; ok: boolean }>): 
   };
 }
 
-export async function benchSlashCommandAcks(sequential = 2_000, concurrent = 200): Promise<AckLatency[]> {
+export async function benchSlashCommandAcks(
+  sequential = 2_000,
+  concurrent = 200,
+): Promise<AckLatency[]> {
   const slack = await new FakeSlack().start();
   const database = await createTestDatabase("sqlite");
-  const cadence = runCadence(["start"], { ...testEnv(slack, database.url), LOG_LEVEL: "info", NODE_ENV: "production" });
+  const cadence = runCadence(["start"], {
+    ...testEnv(slack, database.url),
+    LOG_LEVEL: "info",
+    NODE_ENV: "production",
+  });
   try {
     const port = await cadence.ready;
-    const requests = new SlackRequests(`http://127.0.0.1:${port}/slack/events`, TEST_SIGNING_SECRET, slack.teamId);
+    const requests = new SlackRequests(
+      `http://127.0.0.1:${port}/slack/events`,
+      TEST_SIGNING_SECRET,
+      slack.teamId,
+    );
     for (let i = 0; i < 50; i += 1) await timedCommand(requests); // warm-up
     const one: Array<{ ms: number; ok: boolean }> = [];
     for (let i = 0; i < sequential; i += 1) one.push(await timedCommand(requests));
-    const many = await Promise.all(Array.from({ length: concurrent }, () => timedCommand(requests)));
+    const many = await Promise.all(
+      Array.from({ length: concurrent }, () => timedCommand(requests)),
+    );
     return [summarise(`${sequential} sequential`, one), summarise(`${concurrent} at once`, many)];
   } finally {
     await cadence.stop();
