@@ -18,7 +18,8 @@ function datamodel(schema: string): string {
   return schema
     .replace(/^\s*\/\/(?!\/).*$/gm, "")
     .replace(/(datasource|generator)\s+\w+\s*\{[^}]*\}/g, "")
-    .replace(/\n{2,}/g, "\n")
+    .replace(/[ \t]+/g, " ")
+    .replace(/\n( ?\n)+/g, "\n")
     .trim();
 }
 
