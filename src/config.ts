@@ -84,6 +84,25 @@ export const EnvSchema = z.object({
     z.url({ error: "must be an http(s) URL such as https://api.openai.com/v1" }).optional(),
   ),
   OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  SCHEDULER_ENABLED: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .default("true")
+    .transform((value) => value === "true"),
+  SCHEDULER_SWEEP_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be between 1 and 59")
+    .max(59, "must be between 1 and 59")
+    .default(10),
+  SCHEDULER_LEASE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .default(60),
+  CATCH_UP_WINDOW_HOURS: z.coerce
+    .number({ error: "must be a number of hours" })
+    .min(0, "must be 0 or more")
+    .default(6),
 });
 
 export const ConfigSchema = EnvSchema.refine(
@@ -109,6 +128,12 @@ export const ConfigSchema = EnvSchema.refine(
   defaultTimezone: env.DEFAULT_TIMEZONE,
   adminUserIds: env.ADMIN_USER_IDS,
   openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+  scheduler: {
+    enabled: env.SCHEDULER_ENABLED,
+    sweepIntervalSeconds: env.SCHEDULER_SWEEP_SECONDS,
+    leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
+    catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
+  },
 }));
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -7,12 +7,21 @@ import { migrateDatabase } from "./db/migrate.js";
 import { createHttpServer } from "./http/server.js";
 import type { Logger } from "./logger.js";
 import { createSlackApp, identifyBot, SLACK_EVENTS_PATH } from "./slack/app.js";
+import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
+import { replicaName, startScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { recordWorkspace } from "./workspaces/service.js";
+import { findWorkspace } from "./workspaces/store.js";
+
+/** An occurrence posted more than this after its due time says it is late. */
+const LATE_AFTER_MS = 2 * 60_000;
+/** After a failed post, how long before another attempt. */
+const RETRY_AFTER_MS = 30_000;
 
 export interface RunningCadence {
   /** The port the HTTP server listens on (useful with PORT=0). */
   port: number;
   database: Database;
+  scheduler: Scheduler | null;
   stop(): Promise<void>;
 }
 
@@ -64,7 +73,16 @@ export async function startCadence(
     `connected to Slack as @${identity.userName} in ${identity.teamName}`,
   );
 
-  const slack = createSlackApp({ config, logger, db: database.db, clock }, identity);
+  const scheduleChanged = { notify: () => undefined as void };
+  const slack = createSlackApp(
+    { config, logger, db: database.db, clock, onScheduleChanged: () => scheduleChanged.notify() },
+    identity,
+  );
+  await setUpWorkspaceCadences(
+    { db: database.db, clock, logger, slack: slack.client, adminUserIds: config.adminUserIds },
+    identity.teamId,
+    (await findWorkspace(database.db, identity.teamId))?.timezone ?? config.defaultTimezone,
+  );
   const server = createHttpServer({
     logger,
     readiness: [
@@ -86,7 +104,28 @@ export async function startCadence(
   });
   const port = (server.address() as AddressInfo).port;
 
+  const scheduler = config.scheduler.enabled
+    ? startScheduler(
+        {
+          db: database.db,
+          slack: slack.client,
+          clock,
+          logger: logger.child({ component: "scheduler" }),
+          owner: replicaName(),
+          policy: {
+            leaseMs: config.scheduler.leaseMs,
+            catchUpWindowMs: config.scheduler.catchUpWindowMs,
+            lateAfterMs: LATE_AFTER_MS,
+            retryAfterMs: RETRY_AFTER_MS,
+          },
+        },
+        { sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds },
+      )
+    : null;
+  scheduleChanged.notify = () => void scheduler?.reload();
+
   const stop = async () => {
+    await scheduler?.stop();
     await slack
       .disconnect()
       .catch((error: unknown) => logger.warn({ err: error }, "Slack disconnect failed"));
@@ -101,5 +140,5 @@ export async function startCadence(
     throw error;
   }
   logger.info({ port, mode: config.slack.mode }, `Cadence is running (HTTP on port ${port})`);
-  return { port, database, stop };
+  return { port, database, scheduler, stop };
 }

@@ -10,10 +10,24 @@ export interface CommandHelp {
 /** Every command a person can type, in the order people need them. Later features add theirs here. */
 export const COMMANDS: CommandHelp[] = [
   { usage: "/cadence help", description: "Show this list." },
+  { usage: "/cadence list", description: "Every cadence, its DRI, backup and next date." },
   {
-    usage: "/cadence list",
-    description: "Every cadence, its DRI, backup and next date (coming soon).",
+    usage: "/cadence assign <cadence> @person",
+    description: "Make one person the DRI of a cadence.",
   },
+  {
+    usage: "/cadence backup <cadence> @person",
+    description: "Name the backup who takes over if the DRI leaves.",
+  },
+  {
+    usage: "/cadence handover @from @to",
+    description: "Move everything one person owns to another.",
+  },
+  {
+    usage: "/cadence pause <cadence>",
+    description: "Stop posts and reminders; `resume` starts them again.",
+  },
+  { usage: "/cadence done <cadence>", description: "Mark the latest occurrence done." },
   {
     usage: "/cadence digest",
     description: "This week's funnel digest, just for you (coming soon).",
@@ -40,11 +54,9 @@ export function helpBlocks(): KnownBlock[] {
   ];
 }
 
-export function unknownSubcommandBlocks(text: string): KnownBlock[] {
-  return [
-    section(`I don't know \`/cadence ${text}\`. Here is what I can do:`),
-    ...helpBlocks().slice(1),
-  ];
+/** What went wrong with a command, then everything Cadence can do. */
+export function usageBlocks(problem: string): KnownBlock[] {
+  return [section(`${problem} Here is what I can do:`), ...helpBlocks().slice(1)];
 }
 
 export function comingSoonText(command: string): string {

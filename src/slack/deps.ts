@@ -9,4 +9,6 @@ export interface AppDeps {
   logger: Logger;
   db: Db;
   clock: Clock;
+  /** Tells the scheduler a due date may have moved. */
+  onScheduleChanged(): void;
 }

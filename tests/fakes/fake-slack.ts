@@ -28,6 +28,15 @@ export interface FakeSlackOptions {
   botUserId?: string;
 }
 
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  thread_ts?: string;
+}
+
 interface PendingAck {
   resolve(payload: Record<string, unknown> | undefined): void;
 }
@@ -52,7 +61,11 @@ export class FakeSlack {
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private messageCounter = 0;
+  /** Messages posted with chat.postMessage, oldest first; chat.update edits them. */
+  readonly messages: StoredMessage[] = [];
   port = 0;
+  /** Slack's clock for message timestamps; tests with a fixed clock set it to match. */
+  clock: () => number = () => Date.now();
 
   constructor(options: FakeSlackOptions = {}) {
     this.botToken = options.botToken ?? "xoxb-test-bot-token";
@@ -125,6 +138,19 @@ export class FakeSlack {
         },
       });
     });
+  }
+
+  /** A response_url that records what is posted to it (as calls to "response_url"). */
+  responseUrl(id = randomUUID()): string {
+    return `http://127.0.0.1:${this.port}/response/${id}`;
+  }
+
+  private record(call: SlackCall): void {
+    this.calls.push(call);
+    for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
+      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
   }
 
   // ---- Socket Mode ----
@@ -203,6 +229,17 @@ export class FakeSlack {
   // ---- Web API ----
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? "").startsWith("/response/") && req.method === "POST") {
+      // A response_url: Bolt's respond() posts JSON here. Recorded as method "response_url".
+      const body = await readBody(req);
+      this.record({
+        method: "response_url",
+        args: { ...(JSON.parse(body || "{}") as object), url: req.url },
+        token: undefined,
+      });
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      return;
+    }
     const match = /^\/api\/([\w.]+)/.exec(req.url ?? "");
     if (!match?.[1] || req.method !== "POST") {
       res.writeHead(404).end();
@@ -215,11 +252,7 @@ export class FakeSlack {
     const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     delete args.token;
     const call: SlackCall = { method, args, token };
-    this.calls.push(call);
-    for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
-      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
-      waiter.resolve(call);
-    }
+    this.record(call);
 
     const reply = this.queued.get(method)?.shift() ?? this.defaultReply(call);
     if (reply.kind === "rate_limited") {
@@ -261,16 +294,53 @@ export class FakeSlack {
         });
       case "apps.connections.open":
         return ok({ url: `ws://127.0.0.1:${this.port}/socket-mode?ticket=${randomUUID()}` });
-      case "chat.postMessage":
-        return ok({
-          channel: args.channel,
+      case "chat.postMessage": {
+        const message: StoredMessage = {
+          channel: String(args.channel),
           ts: this.nextTs(),
-          message: { text: args.text, blocks: args.blocks, metadata: args.metadata },
+          text: args.text,
+          blocks: args.blocks,
+          metadata: args.metadata as StoredMessage["metadata"],
+          thread_ts: args.thread_ts as string | undefined,
+        };
+        this.messages.push(message);
+        return ok({
+          channel: message.channel,
+          ts: message.ts,
+          message: { ...message, type: "message", bot_id: "B0CADENCE" },
         });
+      }
+      case "conversations.history": {
+        // Newest first, like Slack; metadata only when asked for with include_all_metadata.
+        const oldest = Number(args.oldest ?? 0);
+        const withMetadata = String(args.include_all_metadata) === "true";
+        const found = this.messages
+          .filter(
+            (m) => m.channel === String(args.channel) && !m.thread_ts && Number(m.ts) >= oldest,
+          )
+          .reverse()
+          .slice(0, Number(args.limit ?? 100))
+          .map(({ metadata, ...message }) => ({
+            type: "message",
+            bot_id: "B0CADENCE",
+            ...message,
+            ...(withMetadata && metadata ? { metadata } : {}),
+          }));
+        return ok({ messages: found, has_more: false });
+      }
       case "chat.postEphemeral":
         return ok({ message_ts: this.nextTs() });
-      case "chat.update":
+      case "chat.update": {
+        const message = this.messages.find(
+          (m) => m.channel === String(args.channel) && m.ts === String(args.ts),
+        );
+        if (!message) return { kind: "error", error: "message_not_found" };
+        Object.assign(message, {
+          text: args.text ?? message.text,
+          blocks: args.blocks ?? message.blocks,
+        });
         return ok({ channel: args.channel, ts: args.ts });
+      }
       case "views.publish":
       case "views.open":
       case "views.update":
@@ -291,7 +361,8 @@ export class FakeSlack {
 
   private nextTs(): string {
     this.messageCounter += 1;
-    return `${Math.floor(Date.now() / 1000)}.${String(this.messageCounter).padStart(6, "0")}`;
+    const seconds = Math.floor(this.clock() / 1000);
+    return `${seconds}.${String(this.messageCounter).padStart(6, "0")}`;
   }
 }
 

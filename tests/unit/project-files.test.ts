@@ -72,7 +72,8 @@ function registrations() {
     shortcut: () => undefined,
     options: () => undefined,
   } as unknown as App;
-  for (const capability of CAPABILITIES) capability.register(app, {} as AppDeps);
+  const deps = { config: { adminUserIds: [] } } as unknown as AppDeps;
+  for (const capability of CAPABILITIES) capability.register(app, deps);
   return { events, commands };
 }
 

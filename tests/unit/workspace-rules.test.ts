@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { personFromSlackUser, SlackUserSchema } from "../../src/workspaces/rules.js";
-import { parseCommandText } from "../../src/help/rules.js";
 
 const slackUser = (overrides: Record<string, unknown> = {}) =>
   SlackUserSchema.parse({
@@ -44,15 +43,5 @@ describe("people from Slack users", () => {
   it("treats Slackbot and bot users as bots", () => {
     expect(personFromSlackUser(SlackUserSchema.parse({ id: "USLACKBOT" })).isBot).toBe(true);
     expect(personFromSlackUser(slackUser({ is_bot: true })).isBot).toBe(true);
-  });
-});
-
-describe("reading /cadence text", () => {
-  it.each([
-    ["", { subcommand: "help", args: "" }],
-    ["  HELP  ", { subcommand: "help", args: "" }],
-    ["assign weekly   review <@U1>", { subcommand: "assign", args: "weekly review <@U1>" }],
-  ])("%j", (text, expected) => {
-    expect(parseCommandText(text)).toEqual(expected);
   });
 });

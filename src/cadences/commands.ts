@@ -1,0 +1,76 @@
+// Reading `/cadence <subcommand> …` into an intent. Pure: what was asked, or what is wrong with it.
+import { mentionedUserIds, withoutMentions } from "./rules.js";
+
+export type CadenceIntent =
+  | { op: "help" }
+  | { op: "list" }
+  | { op: "assign" | "backup"; cadence: string; person: string }
+  | { op: "handover"; from: string; to: string }
+  | { op: "pause" | "resume" | "done"; cadence: string }
+  | { op: "channel"; cadence: string; channelId: string }
+  | { op: "admin-channel"; channelId: string }
+  | { op: "usage"; problem: string };
+
+export const USAGE: Record<string, string> = {
+  list: "`/cadence list`",
+  assign: "`/cadence assign <cadence> @person`",
+  backup: "`/cadence backup <cadence> @person`",
+  handover: "`/cadence handover @from @to`",
+  pause: "`/cadence pause <cadence>`",
+  resume: "`/cadence resume <cadence>`",
+  done: "`/cadence done <cadence>`",
+  channel: "`/cadence channel <cadence> #channel`",
+  "admin-channel": "`/cadence admin-channel #channel`",
+};
+
+/** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
+const CHANNEL_MENTION = /<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/;
+
+const TEAM_MENTION = /<!subteam\^|<!(here|channel|everyone)/;
+
+export function parseCadenceCommand(text: string): CadenceIntent {
+  const trimmed = text.trim();
+  const [first = "", ...rest] = trimmed.split(/\s+/);
+  const op = first.toLowerCase();
+  const args = rest.join(" ");
+  if (op === "" || op === "help") return { op: "help" };
+  if (op === "list" || op === "ls") return { op: "list" };
+  if (!(op in USAGE)) return { op: "usage", problem: `I don't know \`/cadence ${trimmed}\`.` };
+  if (TEAM_MENTION.test(args)) {
+    return {
+      op: "usage",
+      problem: "A DRI is one named person, never a team or a group: mention a single @person.",
+    };
+  }
+  const people = mentionedUserIds(args);
+  const name = withoutMentions(args);
+  const usage = (problem: string): CadenceIntent => ({
+    op: "usage",
+    problem: `${problem} Usage: ${USAGE[op]}`,
+  });
+  switch (op) {
+    case "assign":
+    case "backup":
+      if (!name) return usage("Which cadence?");
+      if (people.length !== 1) return usage("Mention exactly one @person.");
+      return { op, cadence: name, person: people[0]! };
+    case "channel": {
+      const channelId = CHANNEL_MENTION.exec(args)?.[1];
+      const cadence = args.replace(CHANNEL_MENTION, " ").replace(/\s+/g, " ").trim();
+      if (!channelId) return usage("Mention the #channel.");
+      if (!cadence) return usage("Which cadence?");
+      return { op, cadence, channelId };
+    }
+    case "admin-channel": {
+      const channelId = CHANNEL_MENTION.exec(args)?.[1];
+      return channelId ? { op, channelId } : usage("Mention the #channel.");
+    }
+    case "handover":
+      if (people.length !== 2)
+        return usage("Mention the person handing over, then the one taking over.");
+      return { op, from: people[0]!, to: people[1]! };
+    default:
+      if (!name) return usage("Which cadence?");
+      return { op: op as "pause" | "resume" | "done", cadence: name };
+  }
+}

@@ -1,0 +1,313 @@
+// `/cadence`, the DRI buttons (Mark done, Snooze a day, Hand over), the hand-over modal, and
+// departures. Parse, authorise, call a use case, render: the rules live in service.ts and rules.ts.
+import type { App } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import { helpBlocks, usageBlocks } from "../help/views.js";
+import { fallbackText } from "../slack/blocks.js";
+import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
+import type { AppDeps } from "../slack/deps.js";
+import { lookUpPerson } from "../workspaces/service.js";
+import { settingsOf } from "../workspaces/settings.js";
+import { parseCadenceCommand, type CadenceIntent } from "./commands.js";
+import type { Actor } from "./rules.js";
+import {
+  assignBackup,
+  assignDri,
+  handover,
+  handOverDepartedPerson,
+  markDone,
+  pauseCadence,
+  resumeCadence,
+  setAdminChannel,
+  setCadenceChannel,
+  snoozeCadence,
+  type CadenceChange,
+  type CadenceDeps,
+  type DepartureReport,
+} from "./service.js";
+import { listCadences, recurrenceOf } from "./store.js";
+import {
+  ACTIONS,
+  cadenceListBlocks,
+  chooseCadenceBlocks,
+  HAND_OVER_CALLBACK,
+  handOverModal,
+  unassignedNotice,
+} from "./views.js";
+
+const PickSchema = z.object({
+  op: z.enum(["assign", "backup", "pause", "resume", "done"]),
+  title: z.string().min(1),
+  person: z.string().optional(),
+});
+
+const DepartedUserSchema = z.object({
+  id: z.string(),
+  team_id: z.string(),
+  deleted: z.literal(true),
+});
+
+const HandOverSubmissionSchema = z.object({
+  meta: z.object({
+    cadenceId: z.string(),
+    origin: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  }),
+  to: z.string().regex(/^[UW][A-Z0-9]+$/),
+});
+
+const buttonValue = (action: unknown): string | null => {
+  const value = (action as { value?: unknown }).value;
+  return typeof value === "string" && value ? value : null;
+};
+
+const blocksReply = (blocks: ReturnType<typeof helpBlocks>): EphemeralReply => ({
+  text: fallbackText(blocks),
+  blocks,
+});
+
+/** Tells the people who need to know where a departed person's cadences went. */
+async function announceDeparture(
+  deps: AppDeps,
+  client: WebClient,
+  teamId: string,
+  departed: string,
+  report: DepartureReport,
+): Promise<void> {
+  for (const { title, to } of report.promoted) {
+    await client.chat.postMessage({
+      channel: to,
+      text: `<@${departed}> has left the workspace, so you, their backup, are now the DRI of *${title}*.`,
+    });
+  }
+  if (report.unassigned.length === 0) return;
+  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
+  const adminChannelId = workspace ? settingsOf(workspace).adminChannelId : undefined;
+  const notice = unassignedNotice(report.unassigned, `since <@${departed}> left the workspace`);
+  const targets = adminChannelId ? [adminChannelId] : deps.config.adminUserIds;
+  for (const channel of targets) await client.chat.postMessage({ channel, ...notice });
+}
+
+export function register(app: App, deps: AppDeps): void {
+  const cadenceDeps: CadenceDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    adminUserIds: deps.config.adminUserIds,
+    onScheduleChanged: () => deps.onScheduleChanged(),
+  };
+
+  const actorOf = async (client: WebClient, teamId: string, userId: string): Promise<Actor> => {
+    const person = await lookUpPerson(deps.db, deps.clock, client, teamId, userId);
+    return { slackUserId: userId, isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner) };
+  };
+
+  /** A DRI or backup must be an active person: not a bot, not deactivated, known to Slack. */
+  const checkPerson = async (
+    client: WebClient,
+    teamId: string,
+    userId: string,
+  ): Promise<string | null> => {
+    const person = await lookUpPerson(deps.db, deps.clock, client, teamId, userId);
+    if (!person) return `Slack does not know <@${userId}>. Mention a person in this workspace.`;
+    if (person.isBot) return `<@${userId}> is a bot: a DRI is a named person.`;
+    if (!person.active) return `<@${userId}> is deactivated: choose someone who is still here.`;
+    return null;
+  };
+
+  const render = (change: CadenceChange, op: string, person?: string): EphemeralReply =>
+    change.outcome === "ambiguous"
+      ? blocksReply(
+          chooseCadenceBlocks(
+            change.message,
+            change.candidates.map((c) => c.title),
+            op,
+            person,
+          ),
+        )
+      : { text: change.message };
+
+  const perform = async (
+    client: WebClient,
+    teamId: string,
+    userId: string,
+    intent: CadenceIntent,
+  ): Promise<EphemeralReply> => {
+    switch (intent.op) {
+      case "help":
+        return blocksReply(helpBlocks());
+      case "usage":
+        return blocksReply(usageBlocks(intent.problem));
+      case "list": {
+        const cadences = await listCadences(deps.db, teamId);
+        return blocksReply(
+          cadenceListBlocks(cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) }))),
+        );
+      }
+      case "assign":
+      case "backup": {
+        const problem = await checkPerson(client, teamId, intent.person);
+        if (problem) return { text: `${problem} Nothing was changed.` };
+        const actor = await actorOf(client, teamId, userId);
+        const assign = intent.op === "assign" ? assignDri : assignBackup;
+        return render(
+          await assign(cadenceDeps, teamId, actor, intent.cadence, intent.person),
+          intent.op,
+          intent.person,
+        );
+      }
+      case "handover": {
+        const problem = await checkPerson(client, teamId, intent.to);
+        if (problem) return { text: `${problem} Nothing was changed.` };
+        const actor = await actorOf(client, teamId, userId);
+        return {
+          text: (await handover(cadenceDeps, teamId, actor, intent.from, intent.to)).message,
+        };
+      }
+      case "channel": {
+        const actor = await actorOf(client, teamId, userId);
+        return render(
+          await setCadenceChannel(cadenceDeps, teamId, actor, intent.cadence, intent.channelId),
+          intent.op,
+        );
+      }
+      case "admin-channel": {
+        const actor = await actorOf(client, teamId, userId);
+        return {
+          text: (await setAdminChannel(cadenceDeps, teamId, actor, intent.channelId)).message,
+        };
+      }
+      case "pause":
+      case "resume":
+      case "done": {
+        const actor = await actorOf(client, teamId, userId);
+        const run = { pause: pauseCadence, resume: resumeCadence, done: markDone }[intent.op];
+        return render(await run(cadenceDeps, teamId, actor, intent.cadence), intent.op);
+      }
+    }
+  };
+
+  app.command("/cadence", async ({ command, ack, respond, client }) => {
+    await replyWithinBudget(ack, respond, () =>
+      perform(client, command.team_id, command.user_id, parseCadenceCommand(command.text)).catch(
+        (error: unknown) => {
+          const reference = Math.random().toString(36).slice(2, 8);
+          deps.logger.error({ err: error, reference, text: command.text }, "/cadence failed");
+          return {
+            text: `Sorry, something went wrong on our side (reference ${reference}). Nothing was changed.`,
+          };
+        },
+      ),
+    );
+  });
+
+  app.action(/^cadence_pick_\d+$/, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const picked = PickSchema.safeParse(JSON.parse(buttonValue(action) ?? "{}"));
+    const teamId = body.team?.id;
+    if (!picked.success || !teamId) return;
+    const { op, title, person } = picked.data;
+    const intent: CadenceIntent =
+      op === "assign" || op === "backup"
+        ? { op, cadence: title, person: person ?? "" }
+        : { op, cadence: title };
+    const reply = await perform(client, teamId, body.user.id, intent);
+    await respond({ response_type: "ephemeral", replace_original: true, ...reply });
+  });
+
+  const answerButton = (change: CadenceChange, icon: string) => ({
+    response_type: "ephemeral" as const,
+    replace_original: change.outcome === "changed",
+    text: change.outcome === "changed" ? `${icon} ${change.message}` : change.message,
+  });
+
+  app.action(ACTIONS.markDone, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const cadenceId = buttonValue(action);
+    const teamId = body.team?.id;
+    if (!cadenceId || !teamId) return;
+    const actor = await actorOf(client, teamId, body.user.id);
+    await respond(
+      answerButton(
+        await markDone(cadenceDeps, teamId, actor, { id: cadenceId }),
+        ":white_check_mark:",
+      ),
+    );
+  });
+
+  app.action(ACTIONS.snooze, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const cadenceId = buttonValue(action);
+    const teamId = body.team?.id;
+    if (!cadenceId || !teamId) return;
+    const actor = await actorOf(client, teamId, body.user.id);
+    await respond(
+      answerButton(await snoozeCadence(cadenceDeps, teamId, actor, cadenceId), ":zzz:"),
+    );
+  });
+
+  app.action(ACTIONS.handOver, async ({ ack, body, action, client }) => {
+    await ack();
+    const cadenceId = buttonValue(action);
+    if (!cadenceId || !("trigger_id" in body)) return;
+    const cadence = await deps.db.cadence.findUnique({ where: { id: cadenceId } });
+    if (!cadence) return;
+    const origin =
+      "channel" in body && body.channel && "message" in body && body.message
+        ? { channel: body.channel.id, ts: body.message.ts }
+        : null;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: handOverModal(cadence.id, cadence.title, origin),
+    });
+  });
+
+  app.view(HAND_OVER_CALLBACK, async ({ ack, body, view, client }) => {
+    const submitted = HandOverSubmissionSchema.safeParse({
+      meta: JSON.parse(view.private_metadata || "{}") as unknown,
+      to: view.state.values.new_dri?.user?.selected_user,
+    });
+    if (!submitted.success) {
+      await ack({
+        response_action: "errors",
+        errors: { new_dri: "Choose the person who takes this cadence over." },
+      });
+      return;
+    }
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const { meta, to } = submitted.data;
+    const problem = await checkPerson(client, teamId, to);
+    const actor = await actorOf(client, teamId, body.user.id);
+    const change = problem
+      ? null
+      : await assignDri(cadenceDeps, teamId, actor, { id: meta.cadenceId }, to, "handed over");
+    if (!change || change.outcome !== "changed") {
+      const message = (problem ?? change?.message ?? "")
+        .replace(/<@\w+>/g, "this person")
+        .replace(/\*/g, "");
+      await ack({ response_action: "errors", errors: { new_dri: message } });
+      return;
+    }
+    await ack();
+    const confirmation = `:handshake: ${change.message} Handed over by <@${body.user.id}>.`;
+    if (meta.origin)
+      await client.chat.update({
+        channel: meta.origin.channel,
+        ts: meta.origin.ts,
+        text: confirmation,
+        blocks: [],
+      });
+    else await client.chat.postMessage({ channel: body.user.id, text: confirmation });
+    await client.chat.postMessage({
+      channel: to,
+      text: `<@${body.user.id}> handed *${change.cadence.title}* over to you: you are now its DRI.`,
+    });
+  });
+
+  // When Slack reports a person deactivated, their cadences move on at once.
+  app.event("user_change", async ({ event, client }) => {
+    const user = DepartedUserSchema.safeParse(event.user);
+    if (!user.success) return;
+    const report = await handOverDepartedPerson(cadenceDeps, user.data.team_id, user.data.id);
+    await announceDeparture(deps, client, user.data.team_id, user.data.id, report);
+  });
+}

@@ -1,0 +1,296 @@
+// When cadences fall due. Pure: instants are UTC Dates, wall-clock times are read in the cadence's
+// IANA timezone with luxon, so "Mondays at 09:00" stays 09:00 local across daylight saving.
+// DST: a time that does not exist (spring forward) moves forward by the gap (02:30 -> 03:30);
+// a time that happens twice (fall back) is the first of the two.
+import { DateTime } from "luxon";
+import { z } from "zod";
+
+export const WEEKDAYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const TimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, 24-hour");
+const WeekdaySchema = z.enum(WEEKDAYS);
+
+export const RecurrenceSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("weekly"),
+    weekdays: z
+      .array(WeekdaySchema)
+      .min(1, "needs at least one weekday")
+      .max(7)
+      .refine((days) => new Set(days).size === days.length, "weekdays must be distinct"),
+    time: TimeSchema,
+    everyWeeks: z.number().int().min(1).max(8).default(1),
+    /** A date in the first week counted, when everyWeeks > 1. */
+    anchor: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .default("2026-01-05"),
+  }),
+  z.object({
+    kind: z.literal("monthly"),
+    time: TimeSchema,
+    on: z.discriminatedUnion("type", [
+      z.object({
+        type: z.literal("weekday"),
+        nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)]),
+        weekday: WeekdaySchema,
+      }),
+      z.object({ type: z.literal("day"), day: z.number().int().min(1).max(31) }),
+    ]),
+    everyMonths: z.number().int().min(1).max(12).default(1),
+    /** Months are counted from this one: every 3 months from 1 is Jan, Apr, Jul, Oct. */
+    startMonth: z.number().int().min(1).max(12).default(1),
+  }),
+  z.object({
+    kind: z.literal("after-completion"),
+    months: z.number().int().min(1).max(24),
+    time: TimeSchema,
+  }),
+]);
+export type Recurrence = z.infer<typeof RecurrenceSchema>;
+type Weekly = Extract<Recurrence, { kind: "weekly" }>;
+type Monthly = Extract<Recurrence, { kind: "monthly" }>;
+
+export const STANDARD_RECURRENCES = {
+  weekly_funnel_review: RecurrenceSchema.parse({
+    kind: "weekly",
+    weekdays: ["monday"],
+    time: "09:00",
+  }),
+  monthly_win_loss: RecurrenceSchema.parse({
+    kind: "monthly",
+    time: "10:00",
+    on: { type: "weekday", nth: 1, weekday: "tuesday" },
+  }),
+  monthly_content_in_the_wild: RecurrenceSchema.parse({
+    kind: "monthly",
+    time: "10:00",
+    on: { type: "weekday", nth: 1, weekday: "wednesday" },
+  }),
+  mql_definition_review: RecurrenceSchema.parse({
+    kind: "after-completion",
+    months: 6,
+    time: "10:00",
+  }),
+  icp_review: RecurrenceSchema.parse({ kind: "after-completion", months: 6, time: "10:00" }),
+  quarterly_alignment_diagnostic: RecurrenceSchema.parse({
+    kind: "monthly",
+    time: "11:00",
+    on: { type: "weekday", nth: 1, weekday: "tuesday" },
+    everyMonths: 3,
+    startMonth: 1,
+  }),
+} as const satisfies Record<string, Recurrence>;
+
+export function isValidTimezone(timezone: string): boolean {
+  return DateTime.local().setZone(timezone).isValid;
+}
+
+const parseTime = (time: string) => {
+  const [hour, minute] = time.split(":").map(Number) as [number, number];
+  return { hour, minute };
+};
+
+/** The instant a local date and time name in `zone`, resolving DST gaps and overlaps as above. */
+function localInstant(
+  year: number,
+  month: number,
+  day: number,
+  time: string,
+  zone: string,
+): DateTime {
+  const { hour, minute } = parseTime(time);
+  const candidate = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+  // In an overlap luxon picks the later offset; step back to the first instant with this wall time.
+  const offsetBefore = candidate.minus({ hours: 6 }).offset;
+  if (offsetBefore > candidate.offset) {
+    const earlier = candidate.minus({ minutes: offsetBefore - candidate.offset });
+    if (earlier.hour === hour && earlier.minute === minute && earlier.day === day) return earlier;
+  }
+  return candidate;
+}
+
+const weekdayNumber = (weekday: Weekday): number => WEEKDAYS.indexOf(weekday) + 1;
+
+/** The day of `month` a monthly rule names, or null (no 5th weekday etc. cannot happen: nth <= 4). */
+function monthlyDay(rule: Monthly, year: number, month: number): number {
+  const first = DateTime.fromObject({ year, month, day: 1 });
+  const daysInMonth = first.daysInMonth!;
+  if (rule.on.type === "day") return Math.min(rule.on.day, daysInMonth);
+  const target = weekdayNumber(rule.on.weekday);
+  if (rule.on.nth === -1) {
+    const last = first.set({ day: daysInMonth });
+    return daysInMonth - ((last.weekday - target + 7) % 7);
+  }
+  return 1 + ((target - first.weekday + 7) % 7) + (rule.on.nth - 1) * 7;
+}
+
+function nextWeekly(rule: Weekly, after: DateTime, zone: string): DateTime {
+  const anchor = DateTime.fromISO(rule.anchor, { zone }).startOf("week");
+  const days = rule.weekdays.map(weekdayNumber).sort((a, b) => a - b);
+  let week = after.setZone(zone).startOf("week");
+  for (let guard = 0; guard < 53 * 8 + 2; guard += 1) {
+    const weeksFromAnchor = Math.round(week.diff(anchor, "weeks").weeks);
+    if (((weeksFromAnchor % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks === 0) {
+      for (const weekday of days) {
+        const date = week.plus({ days: weekday - 1 });
+        const at = localInstant(date.year, date.month, date.day, rule.time, zone);
+        if (at > after) return at;
+      }
+    }
+    week = week.plus({ weeks: 1 });
+  }
+  throw new Error("no weekly occurrence found");
+}
+
+function nextMonthly(rule: Monthly, after: DateTime, zone: string): DateTime {
+  let month = after.setZone(zone).startOf("month");
+  for (let guard = 0; guard < 12 * 3 + 2; guard += 1) {
+    const monthsFromStart = month.month - rule.startMonth;
+    if (((monthsFromStart % rule.everyMonths) + rule.everyMonths) % rule.everyMonths === 0) {
+      const at = localInstant(
+        month.year,
+        month.month,
+        monthlyDay(rule, month.year, month.month),
+        rule.time,
+        zone,
+      );
+      if (at > after) return at;
+    }
+    month = month.plus({ months: 1 });
+  }
+  throw new Error("no monthly occurrence found");
+}
+
+/** The due date of a completion-based rule: `months` after the completion's local date. */
+function dueAfterCompletion(
+  rule: Extract<Recurrence, { kind: "after-completion" }>,
+  completed: Date,
+  zone: string,
+): DateTime {
+  const date = DateTime.fromJSDate(completed, { zone }).plus({ months: rule.months });
+  return localInstant(date.year, date.month, date.day, rule.time, zone);
+}
+
+/**
+ * The first occurrence strictly after `after`. A completion-based rule is due `after` itself
+ * when never completed, and otherwise at its due date even if that has passed (it is overdue,
+ * and the scheduler must still fire it).
+ */
+export function nextOccurrence(
+  rule: Recurrence,
+  after: Date,
+  timezone: string,
+  lastCompletedAt?: Date | null,
+): Date | null {
+  const start = DateTime.fromJSDate(after, { zone: timezone });
+  switch (rule.kind) {
+    case "weekly":
+      return nextWeekly(rule, start, timezone).toJSDate();
+    case "monthly":
+      return nextMonthly(rule, start, timezone).toJSDate();
+    case "after-completion":
+      return lastCompletedAt
+        ? dueAfterCompletion(rule, lastCompletedAt, timezone).toJSDate()
+        : new Date(after);
+  }
+}
+
+/** Every occurrence with from <= t < to, ascending, at most `limit`. */
+export function occurrencesBetween(
+  rule: Recurrence,
+  from: Date,
+  to: Date,
+  timezone: string,
+  lastCompletedAt?: Date | null,
+  limit = 500,
+): Date[] {
+  if (rule.kind === "after-completion") {
+    if (!lastCompletedAt) return [];
+    const due = dueAfterCompletion(rule, lastCompletedAt, timezone).toJSDate();
+    return due >= from && due < to ? [due] : [];
+  }
+  const found: Date[] = [];
+  let next = nextOccurrence(rule, new Date(from.getTime() - 1), timezone);
+  while (next && next < to && found.length < limit) {
+    found.push(next);
+    next = nextOccurrence(rule, next, timezone);
+  }
+  return found;
+}
+
+const capitalised = (word: string) => word[0]!.toUpperCase() + word.slice(1);
+const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th"}`;
+const NTH_WORDS: Record<number, string> = {
+  1: "first",
+  2: "second",
+  3: "third",
+  4: "fourth",
+  [-1]: "last",
+};
+const MONTH_NAMES = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+function listWords(words: string[]): string {
+  return words.length <= 1
+    ? (words[0] ?? "")
+    : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/** "Mondays at 09:00 America/New_York", "first Tuesday of the month at 10:00 UTC", … */
+export function describeRecurrence(rule: Recurrence, timezone: string): string {
+  const at = `at ${rule.time} ${timezone}`;
+  switch (rule.kind) {
+    case "weekly": {
+      const days = listWords(
+        [...rule.weekdays]
+          .sort((a, b) => weekdayNumber(a) - weekdayNumber(b))
+          .map((d) => `${capitalised(d)}s`),
+      );
+      return rule.everyWeeks === 1
+        ? `${days} ${at}`
+        : `every ${rule.everyWeeks} weeks on ${days} ${at}`;
+    }
+    case "monthly": {
+      const day =
+        rule.on.type === "day"
+          ? `the ${ordinal(rule.on.day)}`
+          : `${NTH_WORDS[rule.on.nth]} ${capitalised(rule.on.weekday)}`;
+      if (rule.everyMonths === 1)
+        return rule.on.type === "day"
+          ? `on ${day} of each month ${at}`
+          : `${day} of the month ${at}`;
+      const months = Array.from(
+        { length: Math.ceil(12 / rule.everyMonths) },
+        (_, i) => MONTH_NAMES[(rule.startMonth - 1 + i * rule.everyMonths) % 12]!,
+      );
+      const every =
+        rule.everyMonths === 3 ? "each quarter" : `every ${ordinal(rule.everyMonths)} month`;
+      return `${rule.on.type === "day" ? `on ${day}` : day} of ${every} (${months.join(", ")}) ${at}`;
+    }
+    case "after-completion":
+      return `${rule.months} months after the last completion, ${at}`;
+  }
+}

@@ -1,0 +1,460 @@
+// Use cases for cadences: the standard set for a new workspace, and the changes people make.
+// Listeners and the CLI call these; they know nothing of Slack's payloads.
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { isUniqueViolation } from "../db/errors.js";
+import {
+  DEFAULT_ESCALATION_GRACE_MINUTES,
+  DEFAULT_REMINDER_OFFSETS_MINUTES,
+  KIND_DEFINITIONS,
+  STANDARD_KINDS,
+} from "./kinds.js";
+import { settingsOf } from "../workspaces/settings.js";
+import {
+  firstDueAt,
+  canChangeCadence,
+  isCadenceAdmin,
+  planDeparture,
+  matchCadence,
+  type Actor,
+  type CadenceMatch,
+} from "./rules.js";
+import { changeRole, listCadences, recurrenceOf, type CadenceRow } from "./store.js";
+
+export interface CadenceDeps {
+  db: Db;
+  clock: Clock;
+  adminUserIds: readonly string[];
+  /** Called after any change that moves a due date, so the scheduler re-reads it. */
+  onScheduleChanged(): void;
+}
+
+/** Gives a workspace the six standard cadences, without DRIs, the first time it is seen. */
+export async function ensureStandardCadences(
+  deps: Pick<CadenceDeps, "db" | "clock">,
+  slackTeamId: string,
+  timezone: string,
+): Promise<CadenceRow[]> {
+  const existing = new Set((await listCadences(deps.db, slackTeamId)).map((c) => c.kind));
+  const now = deps.clock.now();
+  const created: CadenceRow[] = [];
+  for (const kind of STANDARD_KINDS.filter((k) => !existing.has(k))) {
+    const definition = KIND_DEFINITIONS[kind];
+    // Replicas starting together may race here: the unique title decides, quietly.
+    const cadence = await deps.db.cadence
+      .create({
+        data: {
+          slackTeamId,
+          kind,
+          title: definition.title,
+          recurrence: definition.recurrence,
+          timezone,
+          reminderOffsetsMinutes: DEFAULT_REMINDER_OFFSETS_MINUTES,
+          escalationGraceMinutes: DEFAULT_ESCALATION_GRACE_MINUTES,
+          nextDueAt: firstDueAt(definition.recurrence, timezone, now, null),
+          unassignedSince: now,
+        },
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      });
+    if (cadence) created.push(cadence);
+  }
+  return created;
+}
+
+export type CadenceChange<T = CadenceRow> =
+  | { outcome: "changed"; cadence: T; message: string }
+  | { outcome: "refused"; message: string }
+  | { outcome: "not-found"; message: string }
+  | { outcome: "ambiguous"; message: string; candidates: CadenceRow[] };
+
+export async function findCadence(
+  db: Db,
+  slackTeamId: string,
+  name: string,
+): Promise<CadenceMatch<CadenceRow>> {
+  return matchCadence(await listCadences(db, slackTeamId), name);
+}
+
+function unresolved(match: CadenceMatch<CadenceRow>, name: string): CadenceChange | null {
+  if (match.kind === "none")
+    return {
+      outcome: "not-found",
+      message: `No cadence matches "${name}". Try \`/cadence list\`.`,
+    };
+  if (match.kind === "ambiguous") {
+    return {
+      outcome: "ambiguous",
+      candidates: match.candidates,
+      message: `"${name}" matches ${match.candidates.length} cadences: ${match.candidates.map((c) => `*${c.title}*`).join(", ")}. Which one?`,
+    };
+  }
+  return null;
+}
+
+const refusal = (cadence: CadenceRow): CadenceChange => ({
+  outcome: "refused",
+  message: `Only the DRI of *${cadence.title}*${cadence.driSlackUserId ? ` (<@${cadence.driSlackUserId}>)` : ""}, a workspace admin or a Cadence admin can change it. Nothing was changed.`,
+});
+
+/** A cadence as people name it ("funnel"), or by id (from a button). */
+export type CadenceRef = string | { id: string };
+
+async function resolveCadence(
+  db: Db,
+  slackTeamId: string,
+  ref: CadenceRef,
+): Promise<CadenceMatch<CadenceRow>> {
+  if (typeof ref === "string") return findCadence(db, slackTeamId, ref);
+  const cadence = await db.cadence.findFirst({ where: { id: ref.id, slackTeamId } });
+  return cadence ? { kind: "found", cadence } : { kind: "none" };
+}
+
+async function withChangeableCadence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  ref: CadenceRef,
+  change: (cadence: CadenceRow) => Promise<CadenceChange>,
+): Promise<CadenceChange> {
+  const name = typeof ref === "string" ? ref : "that cadence";
+  const match = await resolveCadence(deps.db, slackTeamId, ref);
+  const problem = unresolved(match, name);
+  if (problem || match.kind !== "found") return problem!;
+  if (!canChangeCadence(actor, deps.adminUserIds, match.cadence)) return refusal(match.cadence);
+  const result = await change(match.cadence);
+  deps.onScheduleChanged();
+  return result;
+}
+
+export function assignDri(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  name: CadenceRef,
+  to: string,
+  reason = "assigned",
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
+    if (cadence.driSlackUserId === to)
+      return { outcome: "changed", cadence, message: `<@${to}> already owns *${cadence.title}*.` };
+    const updated = await changeRole(
+      deps.db,
+      {
+        cadenceId: cadence.id,
+        role: "dri",
+        from: cadence.driSlackUserId,
+        to,
+        changedBy: actor.slackUserId,
+        reason,
+        at: deps.clock.now(),
+      },
+      { clearBackup: cadence.backupSlackUserId === to },
+    );
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `<@${to}> is now the DRI of *${cadence.title}*${cadence.driSlackUserId ? ` (was <@${cadence.driSlackUserId}>)` : ""}.`,
+    };
+  });
+}
+
+export function assignBackup(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  name: CadenceRef,
+  to: string,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
+    if (cadence.driSlackUserId === to)
+      return {
+        outcome: "refused",
+        message: `<@${to}> is already the DRI of *${cadence.title}*; the backup must be someone else.`,
+      };
+    const updated = await changeRole(deps.db, {
+      cadenceId: cadence.id,
+      role: "backup",
+      from: cadence.backupSlackUserId,
+      to,
+      changedBy: actor.slackUserId,
+      reason: "backup assigned",
+      at: deps.clock.now(),
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `<@${to}> is now the backup for *${cadence.title}*.`,
+    };
+  });
+}
+
+export function pauseCadence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  name: CadenceRef,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
+    if (!cadence.active)
+      return { outcome: "changed", cadence, message: `*${cadence.title}* is already paused.` };
+    const updated = await deps.db.cadence.update({
+      where: { id: cadence.id },
+      data: { active: false, nextDueAt: null },
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `*${cadence.title}* is paused: no posts or reminders until someone resumes it.`,
+    };
+  });
+}
+
+export function resumeCadence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  name: CadenceRef,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
+    if (cadence.active)
+      return { outcome: "changed", cadence, message: `*${cadence.title}* is already running.` };
+    const nextDueAt = firstDueAt(
+      recurrenceOf(cadence),
+      cadence.timezone,
+      deps.clock.now(),
+      cadence.lastCompletedAt,
+    );
+    const updated = await deps.db.cadence.update({
+      where: { id: cadence.id },
+      data: { active: true, nextDueAt },
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `*${cadence.title}* is running again.`,
+    };
+  });
+}
+
+/** Marks the cadence's latest occurrence done; a completion-based rule then counts from now. */
+export function markDone(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  name: CadenceRef,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
+    const now = deps.clock.now();
+    const latest = await deps.db.occurrence.findFirst({
+      where: { cadenceId: cadence.id, status: { in: ["pending", "posted", "missed"] } },
+      orderBy: { dueAt: "desc" },
+    });
+    if (latest)
+      await deps.db.occurrence.update({
+        where: { id: latest.id },
+        data: { status: "done", doneAt: now, doneBySlackUserId: actor.slackUserId },
+      });
+    const recurrence = recurrenceOf(cadence);
+    const nextDueAt =
+      recurrence.kind === "after-completion" && cadence.active
+        ? firstDueAt(recurrence, cadence.timezone, now, now)
+        : cadence.nextDueAt;
+    const updated = await deps.db.cadence.update({
+      where: { id: cadence.id },
+      data: { lastCompletedAt: now, nextDueAt },
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `*${cadence.title}* is marked done by <@${actor.slackUserId}>.`,
+    };
+  });
+}
+
+/** Moves everything one person holds (as DRI or backup) to another. */
+export async function handover(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  from: string,
+  to: string,
+): Promise<{ outcome: "changed" | "refused"; message: string; moved: string[] }> {
+  if (from === to)
+    return {
+      outcome: "refused",
+      message: "Hand over to someone else than the current owner.",
+      moved: [],
+    };
+  const held = (await listCadences(deps.db, slackTeamId)).filter(
+    (c) => c.driSlackUserId === from || c.backupSlackUserId === from,
+  );
+  if (held.length === 0)
+    return { outcome: "refused", message: `<@${from}> owns no cadences.`, moved: [] };
+  const isSelf = actor.slackUserId === from;
+  if (!isSelf && !held.every((c) => canChangeCadence(actor, deps.adminUserIds, c))) {
+    return {
+      outcome: "refused",
+      message: `Only <@${from}> or an admin can hand over <@${from}>'s cadences. Nothing was changed.`,
+      moved: [],
+    };
+  }
+  const now = deps.clock.now();
+  for (const cadence of held) {
+    const role = cadence.driSlackUserId === from ? "dri" : "backup";
+    await changeRole(
+      deps.db,
+      {
+        cadenceId: cadence.id,
+        role,
+        from,
+        to,
+        changedBy: actor.slackUserId,
+        reason: "handover",
+        at: now,
+      },
+      { clearBackup: role === "dri" && cadence.backupSlackUserId === to },
+    );
+  }
+  deps.onScheduleChanged();
+  const titles = held.map((c) => `*${c.title}*`);
+  return {
+    outcome: "changed",
+    message: `Handed over ${titles.join(", ")} from <@${from}> to <@${to}>.`,
+    moved: held.map((c) => c.id),
+  };
+}
+
+export interface DepartureReport {
+  /** Cadences whose backup became the DRI: [cadence title, new DRI]. */
+  promoted: Array<{ title: string; to: string }>;
+  /** Cadences left without a DRI. */
+  unassigned: string[];
+  /** Cadences that lost their backup. */
+  backupCleared: string[];
+}
+
+/** A person left Slack: each cadence they owned moves to its backup, or becomes unassigned. */
+export async function handOverDepartedPerson(
+  deps: Pick<CadenceDeps, "db" | "clock" | "onScheduleChanged">,
+  slackTeamId: string,
+  departed: string,
+): Promise<DepartureReport> {
+  const held = (await listCadences(deps.db, slackTeamId)).filter(
+    (c) => c.driSlackUserId === departed || c.backupSlackUserId === departed,
+  );
+  const report: DepartureReport = { promoted: [], unassigned: [], backupCleared: [] };
+  if (held.length === 0) return report;
+  const inactive = new Set(
+    (
+      await deps.db.person.findMany({
+        where: { slackTeamId, active: false },
+        select: { slackUserId: true },
+      })
+    ).map((p) => p.slackUserId),
+  );
+  const now = deps.clock.now();
+  for (const move of planDeparture(departed, held, (id) => !inactive.has(id) && id !== departed)) {
+    const cadence = held.find((c) => c.id === move.cadenceId)!;
+    const reason = `${move.reason}: <@${departed}> left the workspace`;
+    if (move.role === "dri") {
+      await changeRole(
+        deps.db,
+        {
+          cadenceId: cadence.id,
+          role: "dri",
+          from: departed,
+          to: move.to,
+          changedBy: null,
+          reason,
+          at: now,
+        },
+        { clearBackup: move.to !== null },
+      );
+      if (move.to) report.promoted.push({ title: cadence.title, to: move.to });
+      else report.unassigned.push(cadence.title);
+    } else {
+      await changeRole(deps.db, {
+        cadenceId: cadence.id,
+        role: "backup",
+        from: departed,
+        to: null,
+        changedBy: null,
+        reason,
+        at: now,
+      });
+      report.backupCleared.push(cadence.title);
+    }
+  }
+  deps.onScheduleChanged();
+  return report;
+}
+
+/** Snooze a day: the next occurrence (and its reminders) moves 24 hours later. */
+export async function snoozeCadence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  cadenceId: string,
+): Promise<CadenceChange> {
+  const cadence = await deps.db.cadence.findFirst({ where: { id: cadenceId, slackTeamId } });
+  if (!cadence) return { outcome: "not-found", message: "That cadence no longer exists." };
+  if (!canChangeCadence(actor, deps.adminUserIds, cadence)) return refusal(cadence);
+  if (!cadence.nextDueAt)
+    return { outcome: "refused", message: `*${cadence.title}* has no upcoming date to snooze.` };
+  const nextDueAt = new Date(cadence.nextDueAt.getTime() + 24 * 3_600_000);
+  const updated = await deps.db.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
+  deps.onScheduleChanged();
+  return {
+    outcome: "changed",
+    cadence: updated,
+    message: `<@${actor.slackUserId}> snoozed *${cadence.title}* by a day.`,
+  };
+}
+
+export function setCadenceChannel(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  ref: CadenceRef,
+  channelId: string,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, ref, async (cadence) => {
+    const updated = await deps.db.cadence.update({
+      where: { id: cadence.id },
+      data: { channelId },
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `*${cadence.title}* now posts in <#${channelId}>. Invite me there if it is private (\`/invite @Cadence\`).`,
+    };
+  });
+}
+
+/** Where escalations and unassigned-cadence notices go; only admins may set it. */
+export async function setAdminChannel(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  channelId: string,
+): Promise<{ outcome: "changed" | "refused"; message: string }> {
+  if (!isCadenceAdmin(actor, deps.adminUserIds)) {
+    return {
+      outcome: "refused",
+      message:
+        "Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can choose the admin channel. Nothing was changed.",
+    };
+  }
+  const workspace = await deps.db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+  await deps.db.workspace.update({
+    where: { slackTeamId },
+    data: { settings: { ...settingsOf(workspace), adminChannelId: channelId } },
+  });
+  return {
+    outcome: "changed",
+    message: `Escalations and cadences without a DRI will be announced in <#${channelId}>.`,
+  };
+}

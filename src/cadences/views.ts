@@ -1,0 +1,243 @@
+// Block Kit for cadences: the message an occurrence posts, and replies to /cadence commands.
+import type { KnownBlock, ModalView } from "@slack/types";
+import { context, header, section } from "../slack/blocks.js";
+import { purposeOf } from "./kinds.js";
+import { describeRecurrence, type Recurrence } from "./recurrence.js";
+
+export interface OccurrenceMessageInput {
+  title: string;
+  kind: string;
+  recurrence: Recurrence;
+  timezone: string;
+  driSlackUserId: string | null;
+  dueAt: Date;
+  late: boolean;
+}
+
+export const formatInstant = (at: Date, timezone: string): string =>
+  new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).format(at);
+
+export const owner = (slackUserId: string | null): string =>
+  slackUserId ? `<@${slackUserId}>` : "*nobody yet*";
+
+/** The short post every kind makes when it fires; later features replace some kinds' handlers. */
+export function occurrenceAnnouncement(input: OccurrenceMessageInput): {
+  text: string;
+  blocks: KnownBlock[];
+} {
+  const purpose = purposeOf(input.kind);
+  const blocks: KnownBlock[] = [
+    header(`${input.title} is due`),
+    section(
+      `*DRI:* ${owner(input.driSlackUserId)}` +
+        (input.driSlackUserId
+          ? ""
+          : `\nThis cadence has no owner. An admin can give it one: \`/cadence assign ${input.title.toLowerCase()} @person\``),
+    ),
+  ];
+  if (purpose) blocks.push(section(`*What it is for:* ${purpose}`));
+  const notes = [describeRecurrence(input.recurrence, input.timezone)];
+  if (input.late)
+    notes.push(
+      `:hourglass: Posted late: it was due ${formatInstant(input.dueAt, input.timezone)}, while Cadence was offline.`,
+    );
+  blocks.push(context(...notes));
+  const text = `${input.title} is due. DRI: ${input.driSlackUserId ? `<@${input.driSlackUserId}>` : "nobody yet"}${input.late ? " (posted late)" : ""}`;
+  return { text, blocks };
+}
+
+export interface ListedCadence {
+  title: string;
+  active: boolean;
+  driSlackUserId: string | null;
+  backupSlackUserId: string | null;
+  nextDueAt: Date | null;
+  timezone: string;
+  recurrence: Recurrence;
+}
+
+/** One line per cadence for `/cadence list`: the unassigned ones first, so they get noticed. */
+export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
+  if (cadences.length === 0) return [section("No cadences yet.")];
+  const ordered = [...cadences].sort(
+    (a, b) =>
+      Number(Boolean(a.driSlackUserId)) - Number(Boolean(b.driSlackUserId)) ||
+      (a.nextDueAt?.getTime() ?? Infinity) - (b.nextDueAt?.getTime() ?? Infinity) ||
+      a.title.localeCompare(b.title),
+  );
+  const lines = ordered.map((c) => {
+    const warning = c.driSlackUserId ? "" : ":warning: ";
+    const next = !c.active
+      ? "paused"
+      : c.nextDueAt
+        ? `next ${formatInstant(c.nextDueAt, c.timezone)}`
+        : "waiting for completion";
+    return `${warning}*${c.title}*: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${next}\n      _${describeRecurrence(c.recurrence, c.timezone)}_`;
+  });
+  const blocks: KnownBlock[] = [header("Cadences")];
+  // A section holds at most 3,000 characters: group lines so long lists still fit.
+  let chunk = "";
+  for (const line of lines) {
+    if (chunk.length + line.length + 1 > 2_900) {
+      blocks.push(section(chunk));
+      chunk = "";
+    }
+    chunk = chunk ? `${chunk}\n${line}` : line;
+  }
+  if (chunk) blocks.push(section(chunk));
+  const unassigned = cadences.filter((c) => !c.driSlackUserId).length;
+  blocks.push(
+    context(
+      unassigned
+        ? `${unassigned} without a DRI: \`/cadence assign <cadence> @person\``
+        : "Every cadence has a DRI.",
+    ),
+  );
+  return blocks;
+}
+
+/** Buttons to pick among cadences a name matched, carrying the rest of the command. */
+export function chooseCadenceBlocks(
+  message: string,
+  titles: string[],
+  op: string,
+  person?: string,
+): KnownBlock[] {
+  return [
+    section(message),
+    {
+      type: "actions",
+      block_id: "cadence_pick",
+      elements: titles.slice(0, 25).map((title, index) => ({
+        type: "button",
+        action_id: `cadence_pick_${index}`,
+        text: { type: "plain_text", text: title.slice(0, 75) },
+        value: JSON.stringify({ op, title, person }),
+      })),
+    },
+  ];
+}
+
+export const ACTIONS = {
+  markDone: "cadence_mark_done",
+  snooze: "cadence_snooze_day",
+  handOver: "cadence_hand_over",
+} as const;
+
+/** Mark done, Snooze a day, Hand over: the same three buttons in reminders and the Home tab. */
+export function driButtons(cadenceId: string): KnownBlock {
+  return {
+    type: "actions",
+    block_id: `dri_actions:${cadenceId}`,
+    elements: [
+      {
+        type: "button",
+        action_id: ACTIONS.markDone,
+        text: { type: "plain_text", text: "Mark done" },
+        style: "primary",
+        value: cadenceId,
+      },
+      {
+        type: "button",
+        action_id: ACTIONS.snooze,
+        text: { type: "plain_text", text: "Snooze a day" },
+        value: cadenceId,
+      },
+      {
+        type: "button",
+        action_id: ACTIONS.handOver,
+        text: { type: "plain_text", text: "Hand over" },
+        value: cadenceId,
+      },
+    ],
+  };
+}
+
+export function reminderMessage(input: {
+  cadenceId: string;
+  title: string;
+  dueAt: Date;
+  timezone: string;
+  offsetMinutes: number;
+}): { text: string; blocks: KnownBlock[] } {
+  const when =
+    input.offsetMinutes >= 24 * 60
+      ? "tomorrow"
+      : input.offsetMinutes >= 60
+        ? `in ${Math.round(input.offsetMinutes / 60)} hour${input.offsetMinutes >= 120 ? "s" : ""}`
+        : `in ${input.offsetMinutes} minutes`;
+  const text = `Reminder: *${input.title}* is due ${when} (${formatInstant(input.dueAt, input.timezone)}). You are its DRI.`;
+  return { text, blocks: [section(text), driButtons(input.cadenceId)] };
+}
+
+export function escalationMessage(input: {
+  title: string;
+  dueAt: Date;
+  timezone: string;
+  driSlackUserId: string | null;
+  backupSlackUserId: string | null;
+}): { text: string; blocks: KnownBlock[] } {
+  const text = `:rotating_light: *${input.title}* was due ${formatInstant(input.dueAt, input.timezone)} and is not marked done. DRI: ${owner(input.driSlackUserId)}, backup: ${owner(input.backupSlackUserId)}.`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      context(
+        "The DRI or an admin can mark it done with `/cadence done " +
+          input.title.toLowerCase() +
+          "`.",
+      ),
+    ],
+  };
+}
+
+export function unassignedNotice(
+  titles: string[],
+  reason: string,
+): { text: string; blocks: KnownBlock[] } {
+  const text = `:warning: ${titles.length === 1 ? "A cadence has" : `${titles.length} cadences have`} no DRI ${reason}: ${titles.map((t) => `*${t}*`).join(", ")}. Nobody is reminded until someone owns ${titles.length === 1 ? "it" : "them"}.`;
+  return {
+    text,
+    blocks: [section(text), context("Assign a DRI with `/cadence assign <cadence> @person`.")],
+  };
+}
+
+export const HAND_OVER_CALLBACK = "cadence_hand_over_modal";
+
+/** The Hand over modal: one user picker. Where the button was is kept to update that message. */
+export function handOverModal(
+  cadenceId: string,
+  title: string,
+  origin: { channel: string; ts: string } | null,
+): ModalView {
+  return {
+    type: "modal",
+    callback_id: HAND_OVER_CALLBACK,
+    private_metadata: JSON.stringify({ cadenceId, origin }),
+    title: { type: "plain_text", text: "Hand over" },
+    submit: { type: "plain_text", text: "Hand over" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      section(`Who takes over *${title}*? They become its DRI and are told so.`),
+      {
+        type: "input",
+        block_id: "new_dri",
+        label: { type: "plain_text", text: "New DRI" },
+        element: {
+          type: "users_select",
+          action_id: "user",
+          placeholder: { type: "plain_text", text: "Choose a person" },
+        },
+      },
+    ],
+  };
+}

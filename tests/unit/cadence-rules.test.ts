@@ -1,0 +1,172 @@
+import { describe, expect, it } from "vitest";
+import { parseCadenceCommand } from "../../src/cadences/commands.js";
+import {
+  canChangeCadence,
+  matchCadence,
+  planDeparture,
+  planMaterialisation,
+} from "../../src/cadences/rules.js";
+import { STANDARD_RECURRENCES } from "../../src/cadences/recurrence.js";
+
+const cadences = [
+  { id: "1", title: "Weekly funnel review", kind: "weekly_funnel_review" },
+  { id: "2", title: "Monthly win/loss", kind: "monthly_win_loss" },
+  { id: "3", title: "MQL definition review", kind: "mql_definition_review" },
+  { id: "4", title: "ICP review", kind: "icp_review" },
+  { id: "5", title: "Content in the wild", kind: "monthly_content_in_the_wild" },
+];
+
+describe("finding a cadence by name", () => {
+  it.each([
+    ["weekly funnel review", "1"],
+    ["WEEKLY FUNNEL REVIEW", "1"],
+    ["weekly", "1"],
+    ["funnel", "1"],
+    ["win/loss", "2"],
+    ["winloss", "2"],
+    ["monthly win", "2"],
+    ["mql", "3"],
+    ["icp", "4"],
+    ["icp_review", "4"],
+    ["content", "5"],
+  ])("%j finds cadence %s", (query, id) => {
+    const match = matchCadence(cadences, query);
+    expect(match.kind).toBe("found");
+    expect(match.kind === "found" && match.cadence.id).toBe(id);
+  });
+
+  it("lists the candidates when a name is ambiguous", () => {
+    const match = matchCadence(cadences, "review");
+    expect(match.kind).toBe("ambiguous");
+    expect(match.kind === "ambiguous" && match.candidates.map((c) => c.id)).toEqual(["1", "3", "4"]);
+  });
+
+  it("finds nothing for an unknown or empty name", () => {
+    expect(matchCadence(cadences, "board meeting").kind).toBe("none");
+    expect(matchCadence(cadences, "  ").kind).toBe("none");
+  });
+});
+
+describe("reading /cadence commands", () => {
+  it.each([
+    ["", { op: "help" }],
+    ["list", { op: "list" }],
+    [
+      "assign weekly funnel review <@U0BOB|bob>",
+      { op: "assign", cadence: "weekly funnel review", person: "U0BOB" },
+    ],
+    ["backup icp <@U0CAROL>", { op: "backup", cadence: "icp", person: "U0CAROL" }],
+    ["handover <@U0BOB> <@U0CAROL>", { op: "handover", from: "U0BOB", to: "U0CAROL" }],
+    ["pause content", { op: "pause", cadence: "content" }],
+    ["Resume content", { op: "resume", cadence: "content" }],
+    ["done mql", { op: "done", cadence: "mql" }],
+  ])("%j", (text, intent) => {
+    expect(parseCadenceCommand(text)).toEqual(intent);
+  });
+
+  it.each([
+    ["assign weekly", "Mention exactly one @person. Usage: `/cadence assign <cadence> @person`"],
+    ["assign <@U0BOB>", "Which cadence? Usage: `/cadence assign <cadence> @person`"],
+    ["assign weekly <@U0BOB> <@U0CAROL>", "Mention exactly one @person."],
+    ["handover <@U0BOB>", "Mention the person handing over, then the one taking over."],
+    ["pause", "Which cadence?"],
+    ["assign weekly <!subteam^S0MKTG|@marketing>", "A DRI is one named person, never a team"],
+    ["frobnicate", "I don't know `/cadence frobnicate`."],
+  ])("%j is answered with what to fix", (text, problem) => {
+    const intent = parseCadenceCommand(text);
+    expect(intent.op).toBe("usage");
+    expect(intent.op === "usage" && intent.problem).toContain(problem);
+  });
+});
+
+describe("who may change a cadence", () => {
+  const cadence = { driSlackUserId: "U0DRI" };
+  it("allows workspace admins, configured admins and the DRI; refuses everyone else", () => {
+    expect(canChangeCadence({ slackUserId: "U0ADMIN", isWorkspaceAdmin: true }, [], cadence)).toBe(
+      true,
+    );
+    expect(
+      canChangeCadence({ slackUserId: "U0OPS", isWorkspaceAdmin: false }, ["U0OPS"], cadence),
+    ).toBe(true);
+    expect(canChangeCadence({ slackUserId: "U0DRI", isWorkspaceAdmin: false }, [], cadence)).toBe(
+      true,
+    );
+    expect(
+      canChangeCadence({ slackUserId: "U0REP", isWorkspaceAdmin: false }, ["U0OPS"], cadence),
+    ).toBe(false);
+  });
+});
+
+describe("departures", () => {
+  const active = (id: string) => id !== "U0GONE2";
+  it("moves a departed DRI's cadence to the backup, or leaves it unassigned, and clears a departed backup", () => {
+    const moves = planDeparture(
+      "U0GONE",
+      [
+        { id: "a", driSlackUserId: "U0GONE", backupSlackUserId: "U0BACKUP" },
+        { id: "b", driSlackUserId: "U0GONE", backupSlackUserId: null },
+        { id: "c", driSlackUserId: "U0GONE", backupSlackUserId: "U0GONE2" },
+        { id: "d", driSlackUserId: "U0OTHER", backupSlackUserId: "U0GONE" },
+        { id: "e", driSlackUserId: "U0OTHER", backupSlackUserId: null },
+      ],
+      active,
+    );
+    expect(moves).toEqual([
+      { cadenceId: "a", role: "dri", to: "U0BACKUP", reason: "backup takes over" },
+      { cadenceId: "b", role: "dri", to: null, reason: "no backup" },
+      { cadenceId: "c", role: "dri", to: null, reason: "no backup" },
+      { cadenceId: "d", role: "backup", to: null, reason: "backup left" },
+    ]);
+  });
+});
+
+describe("catching up on occurrences", () => {
+  const policy = { catchUpWindowMs: 6 * 3_600_000, lateAfterMs: 2 * 60_000 };
+  const weekly = {
+    recurrence: STANDARD_RECURRENCES.weekly_funnel_review,
+    timezone: "America/New_York",
+    lastCompletedAt: null,
+  };
+
+  it("posts an occurrence due now, on time, and moves to the next Monday", () => {
+    const plan = planMaterialisation(
+      { ...weekly, nextDueAt: new Date("2026-11-23T14:00:00Z") },
+      new Date("2026-11-23T14:00:05Z"),
+      policy,
+    );
+    expect(plan.occurrences).toEqual([
+      { dueAt: new Date("2026-11-23T14:00:00Z"), status: "pending", late: false },
+    ]);
+    expect(plan.nextDueAt).toEqual(new Date("2026-11-30T14:00:00Z"));
+  });
+
+  it("posts one missed within the window as late, and records older ones as missed", () => {
+    // Down from before Monday 2026-11-09 until Monday 2026-11-23 12:00 (3 hours after the last one).
+    const plan = planMaterialisation(
+      { ...weekly, nextDueAt: new Date("2026-11-09T14:00:00Z") },
+      new Date("2026-11-23T17:00:00Z"),
+      policy,
+    );
+    expect(plan.occurrences).toEqual([
+      { dueAt: new Date("2026-11-09T14:00:00Z"), status: "missed", late: true },
+      { dueAt: new Date("2026-11-16T14:00:00Z"), status: "missed", late: true },
+      { dueAt: new Date("2026-11-23T14:00:00Z"), status: "pending", late: true },
+    ]);
+    expect(plan.nextDueAt).toEqual(new Date("2026-11-30T14:00:00Z"));
+  });
+
+  it("fires a six-month review once and then waits for its completion", () => {
+    const plan = planMaterialisation(
+      {
+        recurrence: STANDARD_RECURRENCES.icp_review,
+        timezone: "UTC",
+        lastCompletedAt: null,
+        nextDueAt: new Date("2026-11-23T10:00:00Z"),
+      },
+      new Date("2026-11-23T10:00:01Z"),
+      policy,
+    );
+    expect(plan.occurrences).toHaveLength(1);
+    expect(plan.nextDueAt).toBeNull();
+  });
+});
