@@ -53,7 +53,7 @@ async function findEarlierPost(
   const earlier = history.messages?.find(
     (message) =>
       message.metadata?.event_type === DELIVERY_EVENT_TYPE &&
-      message.metadata.event_payload?.key === key,
+      (message.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
   );
   return earlier?.ts ?? null;
 }

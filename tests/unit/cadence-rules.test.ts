@@ -38,7 +38,11 @@ describe("finding a cadence by name", () => {
   it("lists the candidates when a name is ambiguous", () => {
     const match = matchCadence(cadences, "review");
     expect(match.kind).toBe("ambiguous");
-    expect(match.kind === "ambiguous" && match.candidates.map((c) => c.id)).toEqual(["1", "3", "4"]);
+    expect(match.kind === "ambiguous" && match.candidates.map((c) => c.id)).toEqual([
+      "1",
+      "3",
+      "4",
+    ]);
   });
 
   it("finds nothing for an unknown or empty name", () => {
