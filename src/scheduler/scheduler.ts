@@ -28,6 +28,15 @@ export interface Scheduler {
 export const replicaName = (): string =>
   `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
+/** One pass of every scheduled duty, in order: fire, remind, escalate, chase unassigned cadences. */
+export async function runDuties(deps: FiringDeps): Promise<void> {
+  await materialiseDueOccurrences(deps);
+  await postPendingOccurrences(deps);
+  await sendDueReminders(deps);
+  await escalateOverdueOccurrences(deps);
+  await noticeUnassignedCadences(deps);
+}
+
 export function startScheduler(
   deps: FiringDeps,
   options: { sweepIntervalSeconds: number },
@@ -38,11 +47,7 @@ export function startScheduler(
   let wakeUp: Job | null = null;
 
   const sweepOnce = async () => {
-    await materialiseDueOccurrences(deps);
-    await postPendingOccurrences(deps);
-    await sendDueReminders(deps);
-    await escalateOverdueOccurrences(deps);
-    await noticeUnassignedCadences(deps);
+    await runDuties(deps);
     await scheduleWakeUp();
   };
 

@@ -1,7 +1,9 @@
 // Starts the real Cadence (startCadence) in this process against a fake Slack and a fresh test
 // database, in HTTP mode or Socket Mode, and gives tests what they need to drive it.
 import { Writable } from "node:stream";
+import { webApi } from "@slack/bolt";
 import { fixedClock } from "../../src/clock.js";
+import { runDuties } from "../../src/scheduler/scheduler.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { startCadence, type RunningCadence } from "../../src/main.js";
@@ -20,6 +22,8 @@ export interface CadenceUnderTest {
   requests: SlackRequests;
   clock: ReturnType<typeof fixedClock>;
   logLines: string[];
+  /** Runs the scheduler's duties once at the test clock's time (the scheduler is off in tests). */
+  sweep(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export function testEnv(
     HOST: "127.0.0.1",
     LOG_LEVEL: "debug",
     DEFAULT_TIMEZONE: "America/New_York",
+    SCHEDULER_ENABLED: "false",
   };
 }
 
@@ -79,6 +84,20 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
     requests: new SlackRequests(`${baseUrl}/slack/events`, TEST_SIGNING_SECRET, slack.teamId),
     clock,
     logLines: lines,
+    sweep: () =>
+      runDuties({
+        db: running.database.db,
+        slack: new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }),
+        clock,
+        logger,
+        owner: "test-replica",
+        policy: {
+          leaseMs: config.scheduler.leaseMs,
+          retryAfterMs: 1_000,
+          catchUpWindowMs: config.scheduler.catchUpWindowMs,
+          lateAfterMs: 2 * 60_000,
+        },
+      }),
     async stop() {
       await running.stop();
       await slack.stop();
