@@ -141,7 +141,7 @@ export class FakeSlack {
   }
 
   /** A response_url that records what is posted to it (as calls to "response_url"). */
-  responseUrl(id = randomUUID()): string {
+  responseUrl(id: string = randomUUID()): string {
     return `http://127.0.0.1:${this.port}/response/${id}`;
   }
 
