@@ -64,6 +64,8 @@ export class FakeSlack {
   /** Messages posted with chat.postMessage, oldest first; chat.update edits them. */
   readonly messages: StoredMessage[] = [];
   port = 0;
+  /** How long Slack takes to answer a method, in ms (0 by default). */
+  latencyMs: (method: string) => number = () => 0;
   /** Slack's clock for message timestamps; tests with a fixed clock set it to match. */
   clock: () => number = () => Date.now();
 
@@ -254,6 +256,8 @@ export class FakeSlack {
     const call: SlackCall = { method, args, token };
     this.record(call);
 
+    const delay = this.latencyMs(method);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const reply = this.queued.get(method)?.shift() ?? this.defaultReply(call);
     if (reply.kind === "rate_limited") {
       res.writeHead(429, {

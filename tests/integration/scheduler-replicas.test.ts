@@ -1,0 +1,114 @@
+// Exactly once, for real: 200 cadences fall due within seconds; several `cadence start` processes
+// share one database and one fake Slack; one is killed mid-way. Every occurrence must be posted
+// once: none missing, none doubled.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.js";
+import { migrateDatabase } from "../../src/db/migrate.js";
+import { FakeSlack } from "../fakes/fake-slack.js";
+import { testEnv } from "../helpers/cadence.js";
+import { runCadence, type CadenceProcess } from "../helpers/cadence-process.js";
+import { createTestDatabase, testProviders, type TestDatabase } from "../helpers/databases.js";
+
+const CADENCES = 200;
+
+async function seedDueCadences(url: string, teamId: string, dueAt: Date): Promise<void> {
+  await migrateDatabase(url);
+  const database = openDatabase(url);
+  try {
+    await database.db.workspace.create({
+      data: { slackTeamId: teamId, name: "Acme Revenue", timezone: "UTC", settings: {} },
+    });
+    await database.db.cadence.createMany({
+      data: Array.from({ length: CADENCES }, (_, i) => ({
+        slackTeamId: teamId,
+        kind: "custom",
+        title: `Load cadence ${i + 1}`,
+        recurrence: {
+          kind: "weekly",
+          weekdays: ["monday"],
+          time: "09:00",
+          everyWeeks: 1,
+          anchor: "2026-01-05",
+        },
+        timezone: "UTC",
+        channelId: `C0LOAD${i % 10}`,
+        driSlackUserId: "U0BOB",
+        reminderOffsetsMinutes: [],
+        nextDueAt: dueAt,
+      })),
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+for (const provider of testProviders()) {
+  const replicas = provider === "postgres" ? 3 : 1;
+  describe(`${replicas} replica(s) on ${provider}`, () => {
+    let slack: FakeSlack;
+    let database: TestDatabase;
+    let processes: CadenceProcess[] = [];
+
+    beforeAll(async () => {
+      slack = await new FakeSlack().start();
+      // Slow enough that posting takes a few seconds, so a replica dies with work in flight.
+      slack.latencyMs = (method) => (method === "chat.postMessage" ? 150 : 0);
+      database = await createTestDatabase(provider);
+    });
+    afterAll(async () => {
+      await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+      await slack.stop();
+      await database.drop();
+    });
+
+    it(`posts each of ${CADENCES} due occurrences exactly once${replicas > 1 ? ", though one replica is killed mid-way" : ""}`, async () => {
+      await seedDueCadences(database.url, slack.teamId, new Date(Date.now() + 4_000));
+      const env = {
+        ...testEnv(slack, database.url),
+        LOG_LEVEL: "info",
+        SCHEDULER_ENABLED: "true",
+        SCHEDULER_SWEEP_SECONDS: "1",
+        SCHEDULER_LEASE_SECONDS: "3",
+      };
+      processes = Array.from({ length: replicas }, () => runCadence(["start"], env));
+      await Promise.all(processes.map((p) => p.ready));
+
+      const loadPosts = () => slack.messages.filter((m) => m.channel.startsWith("C0LOAD"));
+      if (replicas > 1) {
+        await expect
+          .poll(() => loadPosts().length, { timeout: 20_000, interval: 20 })
+          .toBeGreaterThanOrEqual(30);
+        await processes[0]!.stop("SIGKILL");
+      }
+      await expect
+        .poll(() => new Set(loadPosts().map((m) => m.metadata?.event_payload.key)).size, {
+          timeout: 30_000,
+          interval: 200,
+        })
+        .toBe(CADENCES);
+      // Let every lease run out and the survivors sweep again: nothing more may appear.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+
+      const posts = loadPosts();
+      const keys = posts.map((m) => String(m.metadata?.event_payload.key));
+      expect(new Set(keys).size).toBe(CADENCES);
+      expect(posts).toHaveLength(CADENCES);
+
+      const check = openDatabase(database.url);
+      try {
+        const occurrences = await check.db.occurrence.findMany({
+          where: { cadence: { kind: "custom" } },
+        });
+        expect(occurrences).toHaveLength(CADENCES);
+        expect(occurrences.every((o) => o.status === "posted")).toBe(true);
+        if (replicas > 1) {
+          // The killed replica held claims: the survivors took them over after the lease.
+          const takenOver = await check.db.claim.count({ where: { attempts: { gt: 1 } } });
+          expect(takenOver).toBeGreaterThan(0);
+        }
+      } finally {
+        await check.close();
+      }
+    }, 90_000);
+  });
+}
