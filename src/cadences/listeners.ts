@@ -1,10 +1,11 @@
 // `/cadence`, the DRI buttons (Mark done, Snooze a day, Hand over), the hand-over modal, and
 // departures. Parse, authorise, call a use case, render: the rules live in service.ts and rules.ts.
-import type { App } from "@slack/bolt";
+import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { helpBlocks, usageBlocks } from "../help/views.js";
-import { fallbackText } from "../slack/blocks.js";
+import { buildHome } from "../home/service.js";
+import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
@@ -214,36 +215,69 @@ export function register(app: App, deps: AppDeps): void {
     await respond({ response_type: "ephemeral", replace_original: true, ...reply });
   });
 
-  const answerButton = (change: CadenceChange, icon: string) => ({
-    response_type: "ephemeral" as const,
-    replace_original: change.outcome === "changed",
-    text: change.outcome === "changed" ? `${icon} ${change.message}` : change.message,
-  });
+  /**
+   * Shows what a button did: in a message, the message is replaced by the confirmation (via
+   * response_url); on the Home tab, which has no response_url, the tab is republished.
+   */
+  const answerButton = async (
+    args: { body: BlockAction; respond: RespondFn; client: WebClient },
+    teamId: string,
+    change: CadenceChange,
+    icon: string,
+  ) => {
+    const text = change.outcome === "changed" ? `${icon} ${change.message}` : change.message;
+    if (args.body.view?.type === "home") {
+      const person = await lookUpPerson(
+        deps.db,
+        deps.clock,
+        args.client,
+        teamId,
+        args.body.user.id,
+      );
+      const view = await buildHome(deps.db, teamId, args.body.user.id, {
+        isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner),
+        adminUserIds: deps.config.adminUserIds,
+      });
+      view.blocks.splice(1, 0, context(text));
+      await args.client.views.publish({
+        user_id: args.body.user.id,
+        view: { ...view, blocks: view.blocks.slice(0, 100) },
+      });
+      return;
+    }
+    await args.respond({
+      response_type: "ephemeral",
+      replace_original: change.outcome === "changed",
+      text,
+    });
+  };
 
-  app.action(ACTIONS.markDone, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const cadenceId = buttonValue(action);
-    const teamId = body.team?.id;
-    if (!cadenceId || !teamId) return;
-    const actor = await actorOf(client, teamId, body.user.id);
-    await respond(
-      answerButton(
-        await markDone(cadenceDeps, teamId, actor, { id: cadenceId }),
-        ":white_check_mark:",
-      ),
-    );
-  });
-
-  app.action(ACTIONS.snooze, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const cadenceId = buttonValue(action);
-    const teamId = body.team?.id;
-    if (!cadenceId || !teamId) return;
-    const actor = await actorOf(client, teamId, body.user.id);
-    await respond(
-      answerButton(await snoozeCadence(cadenceDeps, teamId, actor, cadenceId), ":zzz:"),
-    );
-  });
+  for (const [actionId, icon, run] of [
+    [
+      ACTIONS.markDone,
+      ":white_check_mark:",
+      (teamId: string, actor: Actor, id: string) => markDone(cadenceDeps, teamId, actor, { id }),
+    ],
+    [
+      ACTIONS.snooze,
+      ":zzz:",
+      (teamId: string, actor: Actor, id: string) => snoozeCadence(cadenceDeps, teamId, actor, id),
+    ],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const cadenceId = buttonValue(action);
+      const teamId = body.team?.id;
+      if (!cadenceId || !teamId) return;
+      const actor = await actorOf(client, teamId, body.user.id);
+      await answerButton(
+        { body, respond, client },
+        teamId,
+        await run(teamId, actor, cadenceId),
+        icon,
+      );
+    });
+  }
 
   app.action(ACTIONS.handOver, async ({ ack, body, action, client }) => {
     await ack();

@@ -1,5 +1,7 @@
-// Builds a person's Home tab from what Cadence knows of their workspace.
+// Builds a person's Home tab from their cadences and whether they may administer the workspace.
 import type { HomeView } from "@slack/types";
+import { recurrenceOf } from "../cadences/store.js";
+import { isCadenceAdmin } from "../cadences/rules.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { homeView } from "./views.js";
@@ -8,7 +10,22 @@ export async function buildHome(
   db: Db,
   slackTeamId: string | undefined,
   slackUserId: string,
+  access: { isWorkspaceAdmin: boolean; adminUserIds: readonly string[] },
 ): Promise<HomeView> {
   const workspace = slackTeamId ? await findWorkspace(db, slackTeamId) : null;
-  return homeView(slackUserId, workspace?.name ?? null);
+  const cadences = workspace
+    ? await db.cadence.findMany({
+        where: { slackTeamId: workspace.slackTeamId },
+        orderBy: { title: "asc" },
+      })
+    : [];
+  return homeView({
+    slackUserId,
+    workspaceName: workspace?.name ?? null,
+    isAdmin: isCadenceAdmin(
+      { slackUserId, isWorkspaceAdmin: access.isWorkspaceAdmin },
+      access.adminUserIds,
+    ),
+    cadences: cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) })),
+  });
 }

@@ -1,28 +1,77 @@
-// The Home tab. For now: a welcome and what is coming.
-import type { HomeView } from "@slack/types";
-import { context, divider, header, section } from "../slack/blocks.js";
-import { COMMANDS } from "../help/views.js";
+// The Home tab: the person's own cadences with the DRI buttons, and for admins every cadence,
+// unassigned ones first. Stays within Slack's 100 blocks per view.
+import type { HomeView, KnownBlock } from "@slack/types";
+import { describeRecurrence } from "../cadences/recurrence.js";
+import { driButtons, formatInstant, owner, type ListedCadence } from "../cadences/views.js";
+import { context, divider, fitBlocks, header, section, SLACK_LIMITS } from "../slack/blocks.js";
 
-export function homeView(slackUserId: string, workspaceName: string | null): HomeView {
-  return {
-    type: "home",
-    blocks: [
-      header("Welcome to Cadence"),
-      section(
-        `Hi <@${slackUserId}>! Cadence runs ${workspaceName ? `*${workspaceName}*'s` : "your team's"} ` +
-          "revenue rhythm in Slack: every review has a named owner, fires on time, and moves to " +
-          "someone else instead of fading when people change roles.",
+export interface HomeCadence extends ListedCadence {
+  id: string;
+}
+
+export interface HomeInput {
+  slackUserId: string;
+  workspaceName: string | null;
+  isAdmin: boolean;
+  cadences: HomeCadence[];
+}
+
+const nextText = (c: HomeCadence) =>
+  !c.active
+    ? "paused"
+    : c.nextDueAt
+      ? `next *${formatInstant(c.nextDueAt, c.timezone)}*`
+      : "waiting for the last one to be marked done";
+
+function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] {
+  const line = `*${c.title}* (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
+  return role === "DRI" ? [section(line), driButtons(c.id)] : [section(line)];
+}
+
+export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: HomeInput): HomeView {
+  const mine = cadences.filter((c) => c.driSlackUserId === slackUserId);
+  const backing = cadences.filter((c) => c.backupSlackUserId === slackUserId);
+  const blocks: KnownBlock[] = [
+    header("Cadence"),
+    section(
+      `Hi <@${slackUserId}>! Cadence runs ${workspaceName ? `*${workspaceName}*'s` : "your team's"} revenue rhythm: ` +
+        "every review has a named owner, fires on time, and moves to someone else instead of fading when people change roles.",
+    ),
+    divider(),
+    header("Your cadences"),
+  ];
+  if (mine.length + backing.length === 0)
+    blocks.push(section("You own no cadences. `/cadence list` shows who owns what."));
+  for (const c of mine) blocks.push(...ownCadenceBlocks(c, "DRI"));
+  for (const c of backing) blocks.push(...ownCadenceBlocks(c, "backup"));
+
+  if (isAdmin) {
+    const ordered = [...cadences].sort(
+      (a, b) =>
+        Number(Boolean(a.driSlackUserId)) - Number(Boolean(b.driSlackUserId)) ||
+        a.title.localeCompare(b.title),
+    );
+    blocks.push(divider(), header("All cadences"));
+    const unassigned = ordered.filter((c) => !c.driSlackUserId).length;
+    blocks.push(
+      context(
+        unassigned
+          ? `:warning: ${unassigned} without a DRI: \`/cadence assign <cadence> @person\``
+          : "Every cadence has a DRI.",
       ),
-      divider(),
-      section(
-        "*Coming next*\n" +
-          "• Your cadences, with next dates and buttons to mark done, snooze or hand over\n" +
-          "• The Monday funnel digest: volumes, conversion, speed to lead, rejection reasons\n" +
-          "• Win/loss and content feedback from AEs, rolled up monthly for marketing",
-      ),
-      divider(),
-      section(COMMANDS.map((command) => `\`${command.usage}\`  ${command.description}`).join("\n")),
-      context("Questions or ideas? Tell your RevOps admin, who set Cadence up."),
-    ],
-  };
+    );
+    for (const c of ordered) {
+      blocks.push(
+        section(
+          `${c.driSlackUserId ? "" : ":warning: "}*${c.title}*: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${nextText(c)}`,
+        ),
+      );
+    }
+  }
+  blocks.push(
+    context(
+      "`/cadence help` lists every command. `/cadence calendar` gives you a calendar feed of your cadences.",
+    ),
+  );
+  return { type: "home", blocks: fitBlocks(blocks, SLACK_LIMITS.blocksPerView) };
 }

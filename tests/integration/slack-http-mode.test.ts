@@ -105,7 +105,10 @@ describe("Slack in HTTP mode", () => {
       blocks: Array<{ type: string; text?: { text: string } }>;
     };
     expect(view.type).toBe("home");
-    expect(view.blocks[0]?.text?.text).toBe("Welcome to Cadence");
+    expect(view.blocks[0]?.text?.text).toBe("Cadence");
+    expect(view.blocks.map((block) => block.text?.text ?? "")).toContain(
+      "You own no cadences. `/cadence list` shows who owns what.",
+    );
     expect(view.blocks.map((block) => block.text?.text ?? "").join("\n")).toContain("Acme Revenue");
     expect(call.token).toBe(cadence.slack.botToken);
   });
