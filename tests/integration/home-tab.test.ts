@@ -12,7 +12,9 @@ const blocksOf = (call: SlackCall) => (call.args.view as { blocks: Block[] }).bl
 const textsOf = (call: SlackCall) =>
   blocksOf(call).flatMap((b) => [
     b.text?.text ?? "",
-    ...(b.type === "context" ? (b.elements ?? []).map((e) => String(e.text)) : []),
+    ...(b.type === "context"
+      ? (b.elements ?? []).map((e) => (typeof e.text === "string" ? e.text : (e.text?.text ?? "")))
+      : []),
   ]);
 
 describeEachDatabase("the Home tab", (provider) => {
