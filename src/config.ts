@@ -54,6 +54,13 @@ export const EnvSchema = z.object({
     .max(65535, "must be between 0 and 65535")
     .default(3000),
   HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: optionalText.pipe(
+    z
+      .url({
+        error: "must be the URL people reach Cadence at, such as https://cadence.example.com",
+      })
+      .optional(),
+  ),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -123,7 +130,11 @@ export const ConfigSchema = EnvSchema.refine(
     mode: env.SLACK_APP_TOKEN ? ("socket" as const) : ("http" as const),
   },
   databaseUrl: env.DATABASE_URL,
-  http: { port: env.PORT, host: env.HOST },
+  http: {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+  },
   logLevel: env.LOG_LEVEL,
   defaultTimezone: env.DEFAULT_TIMEZONE,
   adminUserIds: env.ADMIN_USER_IDS,

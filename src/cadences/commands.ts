@@ -9,6 +9,7 @@ export type CadenceIntent =
   | { op: "pause" | "resume" | "done"; cadence: string }
   | { op: "channel"; cadence: string; channelId: string }
   | { op: "admin-channel"; channelId: string }
+  | { op: "calendar"; scope: "mine" | "workspace"; revoke: boolean }
   | { op: "usage"; problem: string };
 
 export const USAGE: Record<string, string> = {
@@ -21,6 +22,7 @@ export const USAGE: Record<string, string> = {
   done: "`/cadence done <cadence>`",
   channel: "`/cadence channel <cadence> #channel`",
   "admin-channel": "`/cadence admin-channel #channel`",
+  calendar: "`/cadence calendar [workspace] [revoke]`",
 };
 
 /** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
@@ -64,6 +66,16 @@ export function parseCadenceCommand(text: string): CadenceIntent {
     case "admin-channel": {
       const channelId = CHANNEL_MENTION.exec(args)?.[1];
       return channelId ? { op, channelId } : usage("Mention the #channel.");
+    }
+    case "calendar": {
+      const words = args.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.some((w) => w !== "workspace" && w !== "revoke"))
+        return usage("I did not understand that.");
+      return {
+        op,
+        scope: words.includes("workspace") ? "workspace" : "mine",
+        revoke: words.includes("revoke"),
+      };
     }
     case "handover":
       if (people.length !== 2)

@@ -4,6 +4,7 @@ import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { helpBlocks, usageBlocks } from "../help/views.js";
+import { createFeed, revokeFeeds } from "../calendar/service.js";
 import { buildHome } from "../home/service.js";
 import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
@@ -175,6 +176,22 @@ export function register(app: App, deps: AppDeps): void {
         const actor = await actorOf(client, teamId, userId);
         return {
           text: (await setAdminChannel(cadenceDeps, teamId, actor, intent.channelId)).message,
+        };
+      }
+      case "calendar": {
+        const actor = await actorOf(client, teamId, userId);
+        const calendar = {
+          db: deps.db,
+          clock: deps.clock,
+          adminUserIds: deps.config.adminUserIds,
+          publicUrl: deps.config.http.publicUrl,
+        };
+        if (intent.revoke)
+          return { text: await revokeFeeds(calendar, teamId, actor, intent.scope) };
+        const feed = await createFeed(calendar, teamId, actor, intent.scope);
+        if ("refused" in feed) return { text: feed.refused };
+        return {
+          text: `Subscribe to this URL in Google Calendar, Outlook or Apple Calendar (“add calendar from URL”): ${feed.url}\nKeep it private: anyone with it sees ${intent.scope === "mine" ? "your" : "every"} cadence. \`/cadence calendar${intent.scope === "workspace" ? " workspace" : ""} revoke\` turns it off; asking again replaces it.`,
         };
       }
       case "pause":

@@ -29,6 +29,18 @@ export const COMMANDS: CommandHelp[] = [
   },
   { usage: "/cadence done <cadence>", description: "Mark the latest occurrence done." },
   {
+    usage: "/cadence channel <cadence> #channel",
+    description: "Where a cadence posts when it falls due.",
+  },
+  {
+    usage: "/cadence admin-channel #channel",
+    description: "Where escalations and unowned cadences are announced (admins).",
+  },
+  {
+    usage: "/cadence calendar [workspace] [revoke]",
+    description: "A private calendar feed of your (or every) cadence.",
+  },
+  {
     usage: "/cadence digest",
     description: "This week's funnel digest, just for you (coming soon).",
   },

@@ -14,8 +14,15 @@ export interface ReadinessCheck {
   check(): Promise<void> | void;
 }
 
+/** A GET route of ours, e.g. the calendar feed. */
+export interface HttpRoute {
+  path: RegExp;
+  handle(match: RegExpExecArray, res: ServerResponse): Promise<void>;
+}
+
 export interface HttpServerOptions {
   logger: Logger;
+  routes?: HttpRoute[];
   readiness: ReadinessCheck[];
   /** Requests for this path go to Slack (Bolt's HTTP receiver), when set. */
   slack?: { path: string; listener: RequestListener };
@@ -49,7 +56,12 @@ async function runCheck(check: ReadinessCheck): Promise<string | null> {
   }
 }
 
-export function createHttpServer({ logger, readiness, slack }: HttpServerOptions): Server {
+export function createHttpServer({
+  logger,
+  readiness,
+  slack,
+  routes = [],
+}: HttpServerOptions): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0];
     if (slack && path === slack.path) {
@@ -58,6 +70,15 @@ export function createHttpServer({ logger, readiness, slack }: HttpServerOptions
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       sendJson(res, 405, { error: "method not allowed" });
+      return;
+    }
+    for (const route of routes) {
+      const match = route.path.exec(path ?? "");
+      if (!match) continue;
+      route.handle(match, res).catch((error: unknown) => {
+        logger.error({ err: error, route: route.path.source }, "route failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+      });
       return;
     }
     if (path === "/healthz") {
