@@ -1,8 +1,12 @@
 // `npm run bench`: prints every benchmark's figures. Each later feature adds its own section.
+import { postgresAvailable } from "../tests/helpers/databases.js";
+import setup from "../tests/global-setup.js";
+import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
 import { ms } from "./stats.js";
 
 async function main(): Promise<void> {
+  await setup(); // finds out whether PostgreSQL is reachable
   console.log("Cadence benchmarks");
   console.log(`node ${process.version}, ${(await import("node:os")).cpus().length} cores\n`);
 
@@ -12,6 +16,18 @@ async function main(): Promise<void> {
   for (const row of await benchSlashCommandAcks()) {
     console.log(
       `  ${row.label.padEnd(16)} p50 ${ms(row.p50).padStart(10)}   p99 ${ms(row.p99).padStart(10)}   max ${ms(row.max).padStart(10)}   failures ${row.failures}`,
+    );
+  }
+
+  console.log(
+    "\nScheduler: 1,000 cadences due in the same minute, one process (delay = due time to Slack receiving the post)",
+  );
+  for (const provider of postgresAvailable()
+    ? (["sqlite", "postgres"] as const)
+    : (["sqlite"] as const)) {
+    const row = await benchSchedulerDelay(provider);
+    console.log(
+      `  ${provider.padEnd(9)} p50 ${ms(row.p50Ms).padStart(11)}   p99 ${ms(row.p99Ms).padStart(11)}   max ${ms(row.maxMs).padStart(11)}   peak RSS ${row.peakRssMb.toFixed(0)} MB`,
     );
   }
 }

@@ -3,44 +3,13 @@
 // once: none missing, none doubled.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
-import { migrateDatabase } from "../../src/db/migrate.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { testEnv } from "../helpers/cadence.js";
 import { runCadence, type CadenceProcess } from "../helpers/cadence-process.js";
 import { createTestDatabase, testProviders, type TestDatabase } from "../helpers/databases.js";
+import { seedDueCadences } from "../helpers/seed.js";
 
 const CADENCES = 200;
-
-async function seedDueCadences(url: string, teamId: string, dueAt: Date): Promise<void> {
-  await migrateDatabase(url);
-  const database = openDatabase(url);
-  try {
-    await database.db.workspace.create({
-      data: { slackTeamId: teamId, name: "Acme Revenue", timezone: "UTC", settings: {} },
-    });
-    await database.db.cadence.createMany({
-      data: Array.from({ length: CADENCES }, (_, i) => ({
-        slackTeamId: teamId,
-        kind: "custom",
-        title: `Load cadence ${i + 1}`,
-        recurrence: {
-          kind: "weekly",
-          weekdays: ["monday"],
-          time: "09:00",
-          everyWeeks: 1,
-          anchor: "2026-01-05",
-        },
-        timezone: "UTC",
-        channelId: `C0LOAD${i % 10}`,
-        driSlackUserId: "U0BOB",
-        reminderOffsetsMinutes: [],
-        nextDueAt: dueAt,
-      })),
-    });
-  } finally {
-    await database.close();
-  }
-}
 
 for (const provider of testProviders()) {
   const replicas = provider === "postgres" ? 3 : 1;
@@ -62,7 +31,7 @@ for (const provider of testProviders()) {
     });
 
     it(`posts each of ${CADENCES} due occurrences exactly once${replicas > 1 ? ", though one replica is killed mid-way" : ""}`, async () => {
-      await seedDueCadences(database.url, slack.teamId, new Date(Date.now() + 4_000));
+      await seedDueCadences(database.url, slack.teamId, new Date(Date.now() + 4_000), CADENCES);
       const env = {
         ...testEnv(slack, database.url),
         LOG_LEVEL: "info",
