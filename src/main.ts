@@ -59,6 +59,7 @@ export async function startCadence(
     throw error;
   });
   const database = openDatabase(config.databaseUrl);
+  await database.configure();
   await recordWorkspace(
     database.db,
     { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },

@@ -12,52 +12,106 @@ export interface FiringDeps extends DeliveryDeps {
   policy: CatchUpPolicy & DeliveryDeps["policy"];
 }
 
+/** Cadences moved per transaction: one commit per batch instead of one per cadence. */
+const MATERIALISE_BATCH = 100;
+
 export async function materialiseDueOccurrences(deps: FiringDeps, limit = 1_000): Promise<number> {
   const now = deps.clock.now();
+  const due = await dueCadences(deps.db, now, limit);
   let created = 0;
-  for (const cadence of await dueCadences(deps.db, now, limit)) {
-    const plan = planMaterialisation(
-      {
-        recurrence: recurrenceOf(cadence),
-        timezone: cadence.timezone,
-        nextDueAt: cadence.nextDueAt!,
-        lastCompletedAt: cadence.lastCompletedAt,
-      },
-      now,
-      deps.policy,
-    );
-    created += await deps.db.$transaction(async (tx) => {
-      const moved = await tx.cadence.updateMany({
-        where: { id: cadence.id, nextDueAt: cadence.nextDueAt },
-        data: { nextDueAt: plan.nextDueAt },
-      });
-      if (moved.count === 0) return 0; // another replica got there first
-      for (const occurrence of plan.occurrences) {
-        await tx.occurrence.create({
-          data: {
-            cadenceId: cadence.id,
-            dueAt: occurrence.dueAt,
-            status: occurrence.status,
-            late: occurrence.late,
-          },
-        });
-      }
-      return plan.occurrences.length;
+  for (let start = 0; start < due.length; start += MATERIALISE_BATCH) {
+    const batch = due.slice(start, start + MATERIALISE_BATCH).map((cadence) => ({
+      cadence,
+      plan: planMaterialisation(
+        {
+          recurrence: recurrenceOf(cadence),
+          timezone: cadence.timezone,
+          nextDueAt: cadence.nextDueAt!,
+          lastCompletedAt: cadence.lastCompletedAt,
+        },
+        now,
+        deps.policy,
+      ),
+    }));
+    created += await moveBatch(deps.db, batch, "grouped").catch((error: unknown) => {
+      if (!(error instanceof RaceLost)) throw error;
+      return moveBatch(deps.db, batch, "one-by-one");
     });
-    const missed = plan.occurrences.filter((o) => o.status === "missed");
-    if (missed.length)
-      deps.logger.warn(
-        { cadenceId: cadence.id, missed: missed.map((o) => o.dueAt) },
-        "occurrences too old to post were recorded as missed",
-      );
+    for (const { cadence, plan } of batch) {
+      const missed = plan.occurrences.filter((o) => o.status === "missed");
+      if (missed.length)
+        deps.logger.warn(
+          { cadenceId: cadence.id, missed: missed.map((o) => o.dueAt) },
+          "occurrences too old to post were recorded as missed",
+        );
+    }
   }
   return created;
+}
+
+type Planned = {
+  cadence: Awaited<ReturnType<typeof dueCadences>>[number];
+  plan: ReturnType<typeof planMaterialisation>;
+};
+
+/** Another replica moved some cadences of a group first: redo the batch one cadence at a time. */
+class RaceLost extends Error {}
+
+/**
+ * Moves each cadence's nextDueAt with a compare-and-set and creates the occurrences of those this
+ * replica moved, in one transaction. "grouped" moves cadences going between the same two dates
+ * (the usual case: many due at once) in one statement, and gives up (rolls back) if any of them
+ * was moved by another replica; "one-by-one" then tells them apart.
+ */
+function moveBatch(
+  db: FiringDeps["db"],
+  batch: Planned[],
+  mode: "grouped" | "one-by-one",
+): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const rows = [];
+    const groups = mode === "grouped" ? groupByMove(batch) : batch.map((item) => [item]);
+    for (const group of groups) {
+      const moved = await tx.cadence.updateMany({
+        where: {
+          id: { in: group.map((g) => g.cadence.id) },
+          nextDueAt: group[0]!.cadence.nextDueAt,
+        },
+        data: { nextDueAt: group[0]!.plan.nextDueAt },
+      });
+      if (moved.count !== group.length) {
+        if (mode === "grouped") throw new RaceLost();
+        continue;
+      }
+      for (const { cadence, plan } of group) {
+        rows.push(
+          ...plan.occurrences.map((o) => ({
+            cadenceId: cadence.id,
+            dueAt: o.dueAt,
+            status: o.status,
+            late: o.late,
+          })),
+        );
+      }
+    }
+    if (rows.length) await tx.occurrence.createMany({ data: rows });
+    return rows.length;
+  });
+}
+
+function groupByMove(batch: Planned[]): Planned[][] {
+  const groups = new Map<string, Planned[]>();
+  for (const item of batch) {
+    const key = `${item.cadence.nextDueAt?.getTime()}>${item.plan.nextDueAt?.getTime() ?? "null"}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
 }
 
 export async function postPendingOccurrences(
   deps: FiringDeps,
   limit = 1_000,
-  concurrency = 8,
+  concurrency = 16,
 ): Promise<number> {
   const pending = shuffle(await pendingOccurrences(deps.db, deps.clock.now(), limit));
   let posted = 0;
