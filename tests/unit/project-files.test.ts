@@ -6,6 +6,7 @@ import path from "node:path";
 import type { App } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { EnvSchema } from "../../src/config.js";
 import { SLASH_COMMANDS } from "../../src/help/listeners.js";
 import { CAPABILITIES } from "../../src/slack/app.js";
 import type { AppDeps } from "../../src/slack/deps.js";
@@ -148,5 +149,18 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli.js"]');
     expect(existsSync(path.join(PROJECT_ROOT, "src", "cli.ts"))).toBe(true);
+  });
+});
+
+describe("configuration documentation", () => {
+  const variables = Object.keys(EnvSchema.shape);
+
+  it("lists every environment variable in .env.example and in the README's table", () => {
+    const example = read(".env.example");
+    const readme = read("README.md");
+    for (const name of variables) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    }
   });
 });
