@@ -10,7 +10,6 @@ import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
-import { settingsOf } from "../workspaces/settings.js";
 import { parseCadenceCommand, type CadenceIntent } from "./commands.js";
 import type { Actor } from "./rules.js";
 import {
@@ -26,16 +25,15 @@ import {
   snoozeCadence,
   type CadenceChange,
   type CadenceDeps,
-  type DepartureReport,
 } from "./service.js";
-import { listCadences, recurrenceOf } from "./store.js";
+import { announceDeparture } from "./notices.js";
+import { findCadenceById, listCadences, recurrenceOf } from "./store.js";
 import {
   ACTIONS,
   cadenceListBlocks,
   chooseCadenceBlocks,
   HAND_OVER_CALLBACK,
   handOverModal,
-  unassignedNotice,
 } from "./views.js";
 
 const PickSchema = z.object({
@@ -67,28 +65,6 @@ const blocksReply = (blocks: ReturnType<typeof helpBlocks>): EphemeralReply => (
   text: fallbackText(blocks),
   blocks,
 });
-
-/** Tells the people who need to know where a departed person's cadences went. */
-async function announceDeparture(
-  deps: AppDeps,
-  client: WebClient,
-  teamId: string,
-  departed: string,
-  report: DepartureReport,
-): Promise<void> {
-  for (const { title, to } of report.promoted) {
-    await client.chat.postMessage({
-      channel: to,
-      text: `<@${departed}> has left the workspace, so you, their backup, are now the DRI of *${title}*.`,
-    });
-  }
-  if (report.unassigned.length === 0) return;
-  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
-  const adminChannelId = workspace ? settingsOf(workspace).adminChannelId : undefined;
-  const notice = unassignedNotice(report.unassigned, `since <@${departed}> left the workspace`);
-  const targets = adminChannelId ? [adminChannelId] : deps.config.adminUserIds;
-  for (const channel of targets) await client.chat.postMessage({ channel, ...notice });
-}
 
 export function register(app: App, deps: AppDeps): void {
   const cadenceDeps: CadenceDeps = {
@@ -300,7 +276,7 @@ export function register(app: App, deps: AppDeps): void {
     await ack();
     const cadenceId = buttonValue(action);
     if (!cadenceId || !("trigger_id" in body)) return;
-    const cadence = await deps.db.cadence.findUnique({ where: { id: cadenceId } });
+    const cadence = body.team?.id ? await findCadenceById(deps.db, body.team.id, cadenceId) : null;
     if (!cadence) return;
     const origin =
       "channel" in body && body.channel && "message" in body && body.message
@@ -359,6 +335,11 @@ export function register(app: App, deps: AppDeps): void {
     const user = DepartedUserSchema.safeParse(event.user);
     if (!user.success) return;
     const report = await handOverDepartedPerson(cadenceDeps, user.data.team_id, user.data.id);
-    await announceDeparture(deps, client, user.data.team_id, user.data.id, report);
+    await announceDeparture(
+      { db: deps.db, slack: client, adminUserIds: deps.config.adminUserIds },
+      user.data.team_id,
+      user.data.id,
+      report,
+    );
   });
 }

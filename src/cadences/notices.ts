@@ -1,6 +1,9 @@
 // The scheduler's other duties: reminding DRIs before an occurrence, escalating one left undone,
 // and telling the admin channel every day which cadences have no DRI. Each is delivered once.
+import type { WebClient } from "@slack/web-api";
+import type { Db } from "../db/client.js";
 import { deliverOnce, type DeliveryDeps } from "../scheduler/deliver-once.js";
+import type { DepartureReport } from "./service.js";
 import { settingsOf } from "../workspaces/settings.js";
 import { dueReminderOffset, escalationDueAt, localDay } from "./rules.js";
 import { reminderOffsetsOf } from "./store.js";
@@ -104,4 +107,26 @@ export async function noticeUnassignedCadences(deps: DeliveryDeps): Promise<numb
     if (outcome === "delivered") notices += 1;
   }
   return notices;
+}
+
+/** Tells the people who need to know where a departed person's cadences went, at once. */
+export async function announceDeparture(
+  deps: { db: Db; slack: WebClient; adminUserIds: readonly string[] },
+  slackTeamId: string,
+  departed: string,
+  report: DepartureReport,
+): Promise<void> {
+  for (const { title, to } of report.promoted) {
+    await deps.slack.chat.postMessage({
+      channel: to,
+      text: `<@${departed}> has left the workspace, so you, their backup, are now the DRI of *${title}*.`,
+    });
+  }
+  if (report.unassigned.length === 0) return;
+  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId } });
+  const adminChannelId = workspace ? settingsOf(workspace).adminChannelId : undefined;
+  const notice = unassignedNotice(report.unassigned, `since <@${departed}> left the workspace`);
+  for (const channel of adminChannelId ? [adminChannelId] : deps.adminUserIds) {
+    await deps.slack.chat.postMessage({ channel, ...notice });
+  }
 }

@@ -103,3 +103,7 @@ export async function earliestNextDueAt(db: Db): Promise<Date | null> {
   });
   return next?.nextDueAt ?? null;
 }
+
+export function findCadenceById(db: Db, slackTeamId: string, id: string) {
+  return db.cadence.findFirst({ where: { id, slackTeamId } });
+}
