@@ -9,6 +9,7 @@ export type CadenceIntent =
   | { op: "pause" | "resume" | "done"; cadence: string }
   | { op: "channel"; cadence: string; channelId: string }
   | { op: "admin-channel"; channelId: string }
+  | { op: "grace"; cadence: string; hours: number }
   | { op: "calendar"; scope: "mine" | "workspace"; revoke: boolean }
   | { op: "usage"; problem: string };
 
@@ -23,6 +24,7 @@ export const USAGE: Record<string, string> = {
   channel: "`/cadence channel <cadence> #channel`",
   "admin-channel": "`/cadence admin-channel #channel`",
   calendar: "`/cadence calendar [workspace] [revoke]`",
+  grace: "`/cadence grace <cadence> <hours>`",
 };
 
 /** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
@@ -66,6 +68,13 @@ export function parseCadenceCommand(text: string): CadenceIntent {
     case "admin-channel": {
       const channelId = CHANNEL_MENTION.exec(args)?.[1];
       return channelId ? { op, channelId } : usage("Mention the #channel.");
+    }
+    case "grace": {
+      const match = /^(.*\S)\s+(\d+(?:\.\d+)?)\s*h?(?:ours?)?$/i.exec(name);
+      const hours = match ? Number(match[2]) : NaN;
+      if (!match || !(hours > 0 && hours <= 24 * 14))
+        return usage("Give the hours after the due time, from 1 to 336.");
+      return { op, cadence: match[1]!, hours };
     }
     case "calendar": {
       const words = args.toLowerCase().split(/\s+/).filter(Boolean);

@@ -22,6 +22,7 @@ import {
   resumeCadence,
   setAdminChannel,
   setCadenceChannel,
+  setEscalationGrace,
   snoozeCadence,
   type CadenceChange,
   type CadenceDeps,
@@ -153,6 +154,13 @@ export function register(app: App, deps: AppDeps): void {
         return {
           text: (await setAdminChannel(cadenceDeps, teamId, actor, intent.channelId)).message,
         };
+      }
+      case "grace": {
+        const actor = await actorOf(client, teamId, userId);
+        return render(
+          await setEscalationGrace(cadenceDeps, teamId, actor, intent.cadence, intent.hours),
+          intent.op,
+        );
       }
       case "calendar": {
         const actor = await actorOf(client, teamId, userId);

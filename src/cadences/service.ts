@@ -458,3 +458,24 @@ export async function setAdminChannel(
     message: `Escalations and cadences without a DRI will be announced in <#${channelId}>.`,
   };
 }
+
+/** How long after its due time an unfinished occurrence waits before it is escalated. */
+export function setEscalationGrace(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  ref: CadenceRef,
+  hours: number,
+): Promise<CadenceChange> {
+  return withChangeableCadence(deps, slackTeamId, actor, ref, async (cadence) => {
+    const updated = await deps.db.cadence.update({
+      where: { id: cadence.id },
+      data: { escalationGraceMinutes: Math.round(hours * 60) },
+    });
+    return {
+      outcome: "changed",
+      cadence: updated,
+      message: `*${cadence.title}* is escalated ${hours} hour${hours === 1 ? "" : "s"} after it is due if nobody marks it done.`,
+    };
+  });
+}

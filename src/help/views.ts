@@ -37,6 +37,10 @@ export const COMMANDS: CommandHelp[] = [
     description: "Where escalations and unowned cadences are announced (admins).",
   },
   {
+    usage: "/cadence grace <cadence> <hours>",
+    description: "How long after its due time an unfinished occurrence is escalated (default 24).",
+  },
+  {
     usage: "/cadence calendar [workspace] [revoke]",
     description: "A private calendar feed of your (or every) cadence.",
   },

@@ -164,6 +164,25 @@ describeEachDatabase("/cadence commands", (provider) => {
     expect((await cadenceNamed("Weekly funnel review")).backupSlackUserId).toBe("U0DAVE");
   });
 
+  it("marks a six-month review done, which sets its next due date six months on", async () => {
+    expect((await command("U0OPS", "done mql")).text).toBe(
+      "*MQL definition review* is marked done by <@U0OPS>.",
+    );
+    const mql = await cadenceNamed("MQL definition review");
+    expect(mql.lastCompletedAt?.toISOString()).toBe("2026-11-23T14:00:00.000Z");
+    expect(mql.nextDueAt?.toISOString()).toBe("2027-05-23T14:00:00.000Z"); // 10:00 EDT
+  });
+
+  it("sets how long an undone occurrence waits before it is escalated", async () => {
+    expect((await command("U0OPS", "grace weekly 48")).text).toBe(
+      "*Weekly funnel review* is escalated 48 hours after it is due if nobody marks it done.",
+    );
+    expect((await cadenceNamed("Weekly funnel review")).escalationGraceMinutes).toBe(2880);
+    expect(textOf(await command("U0OPS", "grace weekly soon"))).toContain(
+      "Give the hours after the due time",
+    );
+  });
+
   it("answers unknown input and missing arguments with the usage", async () => {
     expect(textOf(await command("U0DAVE", "assign"))).toContain(
       "Which cadence? Usage: `/cadence assign <cadence> @person`",
