@@ -3,7 +3,12 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
+import { openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { csvFile } from "./funnel/csv.js";
+import { importLeads } from "./funnel/import.js";
+import { importReport, progressBar } from "./funnel/report.js";
+import { chooseWorkspace } from "./funnel/service.js";
 import { createLogger } from "./logger.js";
 import { SlackAuthError, startCadence } from "./main.js";
 
@@ -88,6 +93,44 @@ program
         ? `Applied ${report.applied.length} migration(s): ${report.applied.join(", ")}`
         : `No pending migrations (${report.alreadyApplied.length} already applied).`,
     );
+  });
+
+const importCommand = program.command("import").description("bring data into Cadence");
+
+importCommand
+  .command("leads <file>")
+  .description("import lead records from a CRM's CSV export (all-or-nothing unless --skip-invalid)")
+  .option("--workspace <teamId>", "the Slack workspace (team id) the leads belong to")
+  .option("--skip-invalid", "write the valid rows and list the invalid ones", false)
+  .action(async (file: string, options: { workspace?: string; skipInvalid: boolean }) => {
+    loadDotEnv();
+    let url;
+    try {
+      url = loadDatabaseUrl();
+    } catch (error) {
+      explainConfigError(error);
+    }
+    if (!existsSync(file)) fail([`No such file: ${file}`]);
+    await migrateDatabase(url);
+    const database = openDatabase(url);
+    await database.configure();
+    try {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.problem]);
+      const source = csvFile(file);
+      const progress = progressBar(source);
+      const summary = await importLeads(database.db, source, {
+        ...choice,
+        skipInvalid: options.skipInvalid,
+        onProgress: progress.update,
+      });
+      progress.done();
+      const report = importReport(summary, file);
+      for (const line of report.lines) console.log(line);
+      process.exitCode = report.exitCode;
+    } finally {
+      await database.close();
+    }
   });
 
 await program.parseAsync();

@@ -1,9 +1,9 @@
 // When cadences fall due. Pure: instants are UTC Dates, wall-clock times are read in the cadence's
-// IANA timezone with luxon, so "Mondays at 09:00" stays 09:00 local across daylight saving.
-// DST: a time that does not exist (spring forward) moves forward by the gap (02:30 -> 03:30);
-// a time that happens twice (fall back) is the first of the two.
+// IANA timezone with luxon, so "Mondays at 09:00" stays 09:00 local across daylight saving
+// (gaps and overlaps are resolved by src/time/zoned.ts).
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { wallClockInstant } from "../time/zoned.js";
 
 export const WEEKDAYS = [
   "monday",
@@ -100,7 +100,7 @@ const parseTime = (time: string) => {
   return { hour, minute };
 };
 
-/** The instant a local date and time name in `zone`, resolving DST gaps and overlaps as above. */
+/** The instant a local date and time name in `zone` (DST resolved as in src/time/zoned.ts). */
 function localInstant(
   year: number,
   month: number,
@@ -108,15 +108,7 @@ function localInstant(
   time: string,
   zone: string,
 ): DateTime {
-  const { hour, minute } = parseTime(time);
-  const candidate = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
-  // In an overlap luxon picks the later offset; step back to the first instant with this wall time.
-  const offsetBefore = candidate.minus({ hours: 6 }).offset;
-  if (offsetBefore > candidate.offset) {
-    const earlier = candidate.minus({ minutes: offsetBefore - candidate.offset });
-    if (earlier.hour === hour && earlier.minute === minute && earlier.day === day) return earlier;
-  }
-  return candidate;
+  return wallClockInstant({ year, month, day, ...parseTime(time) }, zone);
 }
 
 const weekdayNumber = (weekday: Weekday): number => WEEKDAYS.indexOf(weekday) + 1;

@@ -1,0 +1,160 @@
+// Importing lead records: validate everything first, then write. By default all-or-nothing: one
+// invalid row and nothing is written. Writes are upserts by (workspace, CRM id) inside one
+// transaction, in batches; a record whose content hash is unchanged is not written at all.
+import type { Db } from "../db/client.js";
+import {
+  leadContentHash,
+  leadInputSchema,
+  missingColumns,
+  parseLead,
+  unknownColumns,
+  type LeadRecord,
+  type RowProblem,
+} from "./rules.js";
+import type { RowSource } from "./csv.js";
+
+export interface ImportSummary {
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  invalid: number;
+  unknownColumns: string[];
+  /** The invalid rows' problems, the first MAX_PROBLEMS of them. */
+  problems: RowProblem[];
+  /** False when invalid rows stopped an all-or-nothing import (nothing was written). */
+  written: boolean;
+}
+
+export const MAX_PROBLEMS = 10_000;
+const BATCH = 1_000;
+
+export interface ImportOptions {
+  slackTeamId: string;
+  timezone: string;
+  skipInvalid: boolean;
+  onProgress?: (phase: "checking" | "writing", rows: number) => void;
+}
+
+export async function importLeads(
+  db: Db,
+  source: RowSource,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const header = await source.header();
+  const summary: ImportSummary = {
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    unknownColumns: unknownColumns(header),
+    problems: [],
+    written: false,
+  };
+  const missing = missingColumns(header);
+  if (missing.length) {
+    summary.problems = missing.map((column) => ({
+      line: 1,
+      column,
+      value: "",
+      problem: "column is missing from the header",
+    }));
+    summary.invalid = 1;
+    return summary;
+  }
+  const schema = leadInputSchema(options.timezone);
+
+  // Pass 1: check every row, and that no id appears twice.
+  const firstLineOf = new Map<string, number>();
+  const invalidLines = new Set<number>();
+  for await (const { line, raw } of source.rows()) {
+    summary.rowsRead += 1;
+    const parsed = parseLead(schema, raw, line);
+    let problems = parsed.ok ? [] : parsed.problems;
+    if (parsed.ok) {
+      const seen = firstLineOf.get(parsed.record.crmId);
+      if (seen !== undefined)
+        problems = [
+          {
+            line,
+            column: "id",
+            value: parsed.record.crmId,
+            problem: `appears again (first on line ${seen})`,
+          },
+        ];
+      else firstLineOf.set(parsed.record.crmId, line);
+    }
+    if (problems.length) {
+      summary.invalid += 1;
+      invalidLines.add(line);
+      for (const problem of problems)
+        if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
+    }
+    if (summary.rowsRead % 10_000 === 0) options.onProgress?.("checking", summary.rowsRead);
+  }
+  firstLineOf.clear();
+  if (summary.invalid > 0 && !options.skipInvalid) return summary;
+
+  // Pass 2: write the valid rows, all in one transaction.
+  await db.$transaction(
+    async (tx) => {
+      let batch: LeadRecord[] = [];
+      let written = 0;
+      const flush = async () => {
+        const counts = await upsertBatch(tx as unknown as Db, options.slackTeamId, batch);
+        summary.inserted += counts.inserted;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+        written += batch.length;
+        options.onProgress?.("writing", written);
+        batch = [];
+      };
+      for await (const { line, raw } of source.rows()) {
+        if (invalidLines.has(line)) continue;
+        const parsed = parseLead(schema, raw, line);
+        if (!parsed.ok) continue;
+        batch.push(parsed.record);
+        if (batch.length >= BATCH) await flush();
+      }
+      if (batch.length) await flush();
+    },
+    { timeout: 60 * 60_000, maxWait: 60_000 },
+  );
+  summary.written = true;
+  return summary;
+}
+
+async function upsertBatch(db: Db, slackTeamId: string, records: LeadRecord[]) {
+  const hashed = records.map((record) => ({ record, contentHash: leadContentHash(record) }));
+  const existing = new Map(
+    (
+      await db.lead.findMany({
+        where: { slackTeamId, crmId: { in: records.map((r) => r.crmId) } },
+        select: { crmId: true, contentHash: true },
+      })
+    ).map((row) => [row.crmId, row.contentHash]),
+  );
+  const fresh = hashed.filter(({ record }) => !existing.has(record.crmId));
+  const changed = hashed.filter(
+    ({ record, contentHash }) =>
+      existing.has(record.crmId) && existing.get(record.crmId) !== contentHash,
+  );
+  if (fresh.length) {
+    await db.lead.createMany({
+      data: fresh.map(({ record, contentHash }) => ({ slackTeamId, ...record, contentHash })),
+    });
+  }
+  for (const { record, contentHash } of changed) {
+    const { crmId, ...fields } = record;
+    await db.lead.update({
+      where: { slackTeamId_crmId: { slackTeamId, crmId } },
+      data: { ...fields, contentHash },
+    });
+  }
+  return {
+    inserted: fresh.length,
+    updated: changed.length,
+    unchanged: records.length - fresh.length - changed.length,
+  };
+}

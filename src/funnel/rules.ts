@@ -1,0 +1,269 @@
+// A lead record as the CRM exports it (CSV header or JSON keys in snake_case), validated and
+// normalised. Pure: no file, no database. Rules from the funnel-data issue:
+// - timestamps are ISO 8601; with Z or an offset they are taken as written, without one they are
+//   read in the workspace's timezone (the earlier reading in a repeated daylight-saving hour);
+// - invalid: a required value missing, a timestamp or number that does not parse, sourced_by not
+//   one of four, accepted and rejected, won and lost, rejected without a reason.
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { wallClockInstant } from "../time/zoned.js";
+
+export const LEAD_COLUMNS = [
+  "id",
+  "mql_at",
+  "first_touch_at",
+  "accepted_at",
+  "rejected_at",
+  "rejection_reason",
+  "opportunity_at",
+  "closed_won_at",
+  "closed_lost_at",
+  "amount",
+  "owner",
+  "team",
+  "source",
+  "sourced_by",
+  "influenced",
+  "industry",
+  "company_size",
+  "country",
+] as const;
+export type LeadColumn = (typeof LEAD_COLUMNS)[number];
+
+export const SOURCED_BY = ["marketing", "sales", "partner", "other"] as const;
+
+export interface LeadRecord {
+  crmId: string;
+  mqlAt: Date;
+  firstTouchAt: Date | null;
+  acceptedAt: Date | null;
+  rejectedAt: Date | null;
+  rejectionReason: string | null;
+  opportunityAt: Date | null;
+  closedWonAt: Date | null;
+  closedLostAt: Date | null;
+  /** Decimal text, normalised ("1200.5"), so sums stay exact. */
+  amount: string | null;
+  owner: string | null;
+  team: string | null;
+  source: string | null;
+  sourcedBy: (typeof SOURCED_BY)[number];
+  influenced: boolean;
+  industry: string | null;
+  companySize: string | null;
+  country: string | null;
+}
+
+export interface RowProblem {
+  /** The line in the file (1 is the header), or the index in a JSON array (from 1). */
+  line: number;
+  column: string;
+  value: string;
+  problem: string;
+}
+
+const HAS_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const ISO_LOCAL =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/** An ISO 8601 timestamp; without an offset it is read in `timezone`. Null when it does not parse. */
+export function parseTimestamp(text: string, timezone: string): Date | null {
+  const value = text.trim();
+  if (HAS_OFFSET.test(value)) {
+    const parsed = DateTime.fromISO(value, { setZone: true });
+    return parsed.isValid ? parsed.toJSDate() : null;
+  }
+  const match = ISO_LOCAL.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour = "0", minute = "0", second = "0", ms = "0"] = match;
+  const wall = {
+    year: +year!,
+    month: +month!,
+    day: +day!,
+    hour: +hour,
+    minute: +minute,
+    second: +second,
+    millisecond: +ms.padEnd(3, "0"),
+  };
+  const instant = wallClockInstant(wall, timezone);
+  // luxon rolls 2026-02-30 over to March: refuse dates that do not exist.
+  if (!instant.isValid || DateTime.fromObject(wall).toISODate() !== `${year}-${month}-${day}`)
+    return null;
+  return instant.toJSDate();
+}
+
+const text = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .optional()
+  .transform((value) => (value === null || value === undefined ? "" : String(value).trim()));
+const optionalText = text.transform((value) => value || null);
+
+const timestamp = (timezone: string, required: boolean) =>
+  text.transform((value, ctx) => {
+    if (!value) {
+      if (required)
+        ctx.addIssue({
+          code: "custom",
+          message: "is required: an ISO 8601 timestamp such as 2026-11-23T09:15:00Z",
+        });
+      return null;
+    }
+    const parsed = parseTimestamp(value, timezone);
+    if (!parsed)
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "is not an ISO 8601 timestamp (e.g. 2026-11-23T09:15:00Z, 2026-11-23T09:15:00-05:00 or 2026-11-23 09:15)",
+      });
+    return parsed;
+  });
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Validates one record; `timezone` reads timestamps written without an offset. */
+export function leadInputSchema(timezone: string) {
+  return z
+    .object({
+      id: text.refine((value) => value !== "", "is required: the CRM's id for the lead"),
+      mql_at: timestamp(timezone, true),
+      first_touch_at: timestamp(timezone, false),
+      accepted_at: timestamp(timezone, false),
+      rejected_at: timestamp(timezone, false),
+      rejection_reason: optionalText,
+      opportunity_at: timestamp(timezone, false),
+      closed_won_at: timestamp(timezone, false),
+      closed_lost_at: timestamp(timezone, false),
+      amount: text
+        .transform((value) => value.replace(/[,_\s]/g, ""))
+        .refine(
+          (value) => value === "" || DECIMAL.test(value),
+          "is not a number (e.g. 12500 or 12500.50)",
+        )
+        .transform((value) => (value === "" ? null : normaliseDecimal(value))),
+      owner: optionalText,
+      team: optionalText,
+      source: optionalText,
+      sourced_by: text
+        .transform((value) => value.toLowerCase() || "marketing")
+        .refine(
+          (value) => (SOURCED_BY as readonly string[]).includes(value),
+          `must be one of ${SOURCED_BY.join(", ")}`,
+        )
+        .transform((value) => value as LeadRecord["sourcedBy"]),
+      influenced: text
+        .transform((value) => value.toLowerCase())
+        .refine(
+          (value) => value === "" || value === "true" || value === "false",
+          "must be true or false",
+        )
+        .transform((value) => value === "true"),
+      industry: optionalText,
+      company_size: optionalText,
+      country: optionalText,
+    })
+    .superRefine((row, ctx) => {
+      if (row.rejected_at && !row.rejection_reason) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rejection_reason"],
+          message: "is required when rejected_at is set (e.g. wrong company size, no budget)",
+        });
+      }
+      if (row.accepted_at && row.rejected_at) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rejected_at"],
+          message:
+            "cannot be set together with accepted_at: a lead is accepted or rejected, not both",
+        });
+      }
+      if (row.closed_won_at && row.closed_lost_at) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["closed_lost_at"],
+          message: "cannot be set together with closed_won_at: a deal is won or lost, not both",
+        });
+      }
+    })
+    .transform((row): LeadRecord => ({
+      crmId: row.id,
+      mqlAt: row.mql_at!,
+      firstTouchAt: row.first_touch_at,
+      acceptedAt: row.accepted_at,
+      rejectedAt: row.rejected_at,
+      rejectionReason: row.rejection_reason,
+      opportunityAt: row.opportunity_at,
+      closedWonAt: row.closed_won_at,
+      closedLostAt: row.closed_lost_at,
+      amount: row.amount,
+      owner: row.owner,
+      team: row.team,
+      source: row.source,
+      sourcedBy: row.sourced_by,
+      influenced: row.influenced,
+      industry: row.industry,
+      companySize: row.company_size,
+      country: row.country,
+    }));
+}
+export type LeadInputSchema = ReturnType<typeof leadInputSchema>;
+
+function normaliseDecimal(value: string): string {
+  const [whole = "0", fraction = ""] = value.split(".");
+  const trimmedFraction = fraction.replace(/0+$/, "");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const digits = whole.replace("-", "").replace(/^0+(?=\d)/, "");
+  return `${sign}${digits}${trimmedFraction ? `.${trimmedFraction}` : ""}`;
+}
+
+export type ParsedLead = { ok: true; record: LeadRecord } | { ok: false; problems: RowProblem[] };
+
+export function parseLead(
+  schema: LeadInputSchema,
+  raw: Record<string, unknown>,
+  line: number,
+): ParsedLead {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const column = String(issue.path[0] ?? "row");
+      const value = raw[column];
+      return {
+        line,
+        column,
+        value: displayValue(value),
+        problem: issue.message,
+      };
+    }),
+  };
+}
+
+/** A raw value as a person would read it in an error message. */
+function displayValue(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Header columns Cadence does not know: ignored, and reported once. */
+export function unknownColumns(header: string[]): string[] {
+  return header.filter((column) => !(LEAD_COLUMNS as readonly string[]).includes(column));
+}
+
+/** Columns every file must have. */
+export function missingColumns(header: string[]): string[] {
+  return ["id", "mql_at"].filter((column) => !header.includes(column));
+}
+
+/** A fingerprint of everything stored about a lead: equal hashes mean nothing to update. */
+export function leadContentHash(record: LeadRecord): string {
+  return createHash("sha256")
+    .update(
+      JSON.stringify(record, (_key, value: unknown) =>
+        value instanceof Date ? value.toISOString() : value,
+      ),
+    )
+    .digest("hex");
+}
