@@ -3,12 +3,13 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { csvFile } from "./funnel/csv.js";
 import { importLeads } from "./funnel/import.js";
 import { importReport, progressBar } from "./funnel/report.js";
 import { chooseWorkspace } from "./funnel/service.js";
+import { createApiToken, listApiTokens, revokeApiToken } from "./funnel/tokens.js";
 import { createLogger } from "./logger.js";
 import { SlackAuthError, startCadence } from "./main.js";
 
@@ -97,24 +98,33 @@ program
 
 const importCommand = program.command("import").description("bring data into Cadence");
 
+/** Runs a CLI command against DATABASE_URL, migrated first, closed after. */
+async function withDatabase(work: (database: Database) => Promise<void>): Promise<void> {
+  loadDotEnv();
+  let url;
+  try {
+    url = loadDatabaseUrl();
+  } catch (error) {
+    explainConfigError(error);
+  }
+  await migrateDatabase(url);
+  const database = openDatabase(url);
+  await database.configure();
+  try {
+    await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
 importCommand
   .command("leads <file>")
   .description("import lead records from a CRM's CSV export (all-or-nothing unless --skip-invalid)")
   .option("--workspace <teamId>", "the Slack workspace (team id) the leads belong to")
   .option("--skip-invalid", "write the valid rows and list the invalid ones", false)
   .action(async (file: string, options: { workspace?: string; skipInvalid: boolean }) => {
-    loadDotEnv();
-    let url;
-    try {
-      url = loadDatabaseUrl();
-    } catch (error) {
-      explainConfigError(error);
-    }
     if (!existsSync(file)) fail([`No such file: ${file}`]);
-    await migrateDatabase(url);
-    const database = openDatabase(url);
-    await database.configure();
-    try {
+    await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
       if (!choice.ok) fail([choice.problem]);
       const source = csvFile(file);
@@ -128,9 +138,53 @@ importCommand
       const report = importReport(summary, file);
       for (const line of report.lines) console.log(line);
       process.exitCode = report.exitCode;
-    } finally {
-      await database.close();
-    }
+    });
+  });
+
+const tokenCommand = program
+  .command("token")
+  .description("tokens for the ingest API (POST /api/v1/leads)");
+
+tokenCommand
+  .command("create")
+  .description("create a token that writes leads to one workspace; it is shown once")
+  .option("--workspace <teamId>", "the Slack workspace (team id) the token writes to")
+  .option("--label <label>", "what the token is for, e.g. the CRM sync job", "ingest")
+  .action(async (options: { workspace?: string; label: string }) => {
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.problem]);
+      const { id, token } = await createApiToken(database.db, choice.slackTeamId, options.label);
+      console.log(
+        `Token ${id} for ${choice.slackTeamId} (${options.label}). Store it now: it is not shown again.`,
+      );
+      console.log(token);
+    });
+  });
+
+tokenCommand
+  .command("list")
+  .description("list tokens (never their secrets)")
+  .action(async () => {
+    await withDatabase(async (database) => {
+      for (const t of await listApiTokens(database.db)) {
+        const state = t.revokedAt
+          ? `revoked ${t.revokedAt.toISOString()}`
+          : `last used ${t.lastUsedAt?.toISOString() ?? "never"}`;
+        console.log(`${t.id}  ${t.slackTeamId}  ${t.label}  ${state}`);
+      }
+    });
+  });
+
+tokenCommand
+  .command("revoke <id>")
+  .description("revoke a token at once")
+  .action(async (id: string) => {
+    await withDatabase(async (database) => {
+      if (!(await revokeApiToken(database.db, id, new Date())))
+        fail([`No active token ${id}. \`cadence token list\` shows them.`]);
+      console.log(`Token ${id} is revoked.`);
+    });
   });
 
 await program.parseAsync();

@@ -9,6 +9,7 @@ import type { Logger } from "./logger.js";
 import { createSlackApp, identifyBot, SLACK_EVENTS_PATH } from "./slack/app.js";
 import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
 import { calendarRoute } from "./calendar/route.js";
+import { ingestRoute } from "./funnel/route.js";
 import { replicaName, startScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { recordWorkspace } from "./workspaces/service.js";
 import { findWorkspace } from "./workspaces/store.js";
@@ -96,7 +97,7 @@ export async function startCadence(
         },
       },
     ],
-    routes: [calendarRoute({ db: database.db, clock })],
+    routes: [calendarRoute({ db: database.db, clock }), ingestRoute({ db: database.db, clock })],
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
       : undefined,

@@ -52,7 +52,8 @@ export async function importLeads(
     problems: [],
     written: false,
   };
-  const missing = missingColumns(header);
+  // An empty source (no header, no records) is simply nothing to import.
+  const missing = header.length ? missingColumns(header) : [];
   if (missing.length) {
     summary.problems = missing.map((column) => ({
       line: 1,

@@ -14,10 +14,11 @@ export interface ReadinessCheck {
   check(): Promise<void> | void;
 }
 
-/** A GET route of ours, e.g. the calendar feed. */
+/** A route of ours: the calendar feed (GET), the ingest API (POST). */
 export interface HttpRoute {
+  method?: "GET" | "POST";
   path: RegExp;
-  handle(match: RegExpExecArray, res: ServerResponse): Promise<void>;
+  handle(match: RegExpExecArray, res: ServerResponse, req: IncomingMessage): Promise<void>;
 }
 
 export interface HttpServerOptions {
@@ -68,17 +69,18 @@ export function createHttpServer({
       slack.listener(req, res);
       return;
     }
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      sendJson(res, 405, { error: "method not allowed" });
-      return;
-    }
     for (const route of routes) {
       const match = route.path.exec(path ?? "");
-      if (!match) continue;
-      route.handle(match, res).catch((error: unknown) => {
+      if (!match || (route.method ?? "GET") !== (req.method === "HEAD" ? "GET" : req.method))
+        continue;
+      route.handle(match, res, req).catch((error: unknown) => {
         logger.error({ err: error, route: route.path.source }, "route failed");
         if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
       });
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      sendJson(res, 405, { error: "method not allowed" });
       return;
     }
     if (path === "/healthz") {

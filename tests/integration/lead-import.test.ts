@@ -229,3 +229,37 @@ it("`cadence import leads` prints a summary, and exits 1 without writing when ro
     await testDb.drop();
   }
 });
+
+it("`cadence token create` shows a token once; `list` never shows secrets; `revoke` turns it off", async () => {
+  const testDb = await createTestDatabase("sqlite");
+  try {
+    await migrateDatabase(testDb.url);
+    const database = openDatabase(testDb.url);
+    await database.db.workspace.create({
+      data: { slackTeamId: TEAM, name: "Acme", timezone: "UTC", settings: {} },
+    });
+    await database.close();
+    const env = { DATABASE_URL: testDb.url };
+    const created = runCadence(["token", "create", "--label", "hubspot sync"], env);
+    expect(await created.exited).toBe(0);
+    const [intro, token] = created.stdout;
+    expect(intro).toMatch(
+      /^Token \w+ for T0CADENCE \(hubspot sync\)\. Store it now: it is not shown again\.$/,
+    );
+    expect(token).toMatch(/^cad_[A-Za-z0-9_-]{43}$/);
+    const id = /^Token (\w+)/.exec(intro!)![1]!;
+
+    const listed = runCadence(["token", "list"], env);
+    expect(await listed.exited).toBe(0);
+    expect(listed.stdout.join("\n")).toContain(`${id}  T0CADENCE  hubspot sync  last used never`);
+    expect(listed.stdout.join("\n")).not.toContain(token!);
+
+    const revoked = runCadence(["token", "revoke", id], env);
+    expect(await revoked.exited).toBe(0);
+    const again = runCadence(["token", "revoke", id], env);
+    expect(await again.exited).toBe(1);
+    expect(again.stderr.join("")).toContain(`No active token ${id}.`);
+  } finally {
+    await testDb.drop();
+  }
+});
