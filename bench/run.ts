@@ -1,6 +1,7 @@
 // `npm run bench`: prints every benchmark's figures. Each later feature adds its own section.
 import { postgresAvailable } from "../tests/helpers/databases.js";
 import setup from "../tests/global-setup.js";
+import { benchLeadImport } from "./lead-import.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
 import { ms } from "./stats.js";
@@ -28,6 +29,19 @@ async function main(): Promise<void> {
     const row = await benchSchedulerDelay(provider);
     console.log(
       `  ${provider.padEnd(9)} p50 ${ms(row.p50Ms).padStart(11)}   p99 ${ms(row.p99Ms).padStart(11)}   max ${ms(row.maxMs).padStart(11)}   peak RSS ${row.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+
+  const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+  console.log(
+    `\nLead import: ${importRows.toLocaleString("en-US")} generated rows through \`cadence import leads\` (aim: 25,000 rows/s, < 300 MB)`,
+  );
+  for (const provider of postgresAvailable()
+    ? (["sqlite", "postgres"] as const)
+    : (["sqlite"] as const)) {
+    const row = await benchLeadImport(provider, importRows);
+    console.log(
+      `  ${provider.padEnd(9)} ${Math.round(row.rowsPerSecond).toLocaleString("en-US").padStart(8)} rows/s   ${row.seconds.toFixed(1)} s   peak RSS ${row.peakRssMb} MB`,
     );
   }
 }

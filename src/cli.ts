@@ -133,6 +133,13 @@ importCommand
         ...choice,
         skipInvalid: options.skipInvalid,
         onProgress: progress.update,
+      }).catch((error: unknown) => {
+        progress.done();
+        // The writes run in one transaction: a failure leaves the stored leads as they were.
+        fail([
+          `Import failed: ${(error as Error).message.trim().split("\n").at(-1)}`,
+          "Nothing was written.",
+        ]);
       });
       progress.done();
       const report = importReport(summary, file);
@@ -186,5 +193,12 @@ tokenCommand
       console.log(`Token ${id} is revoked.`);
     });
   });
+
+// For `npm run bench`: the command's own peak memory, as the kernel measured it.
+if (process.env.CADENCE_REPORT_PEAK_MEMORY === "1") {
+  process.on("exit", () =>
+    console.error(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`),
+  );
+}
 
 await program.parseAsync();

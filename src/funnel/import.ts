@@ -27,7 +27,8 @@ export interface ImportSummary {
 }
 
 export const MAX_PROBLEMS = 10_000;
-const BATCH = 1_000;
+// SQLite allows 999 bound parameters per statement in Prisma: the id lookup binds one per record.
+const BATCH = 500;
 
 export interface ImportOptions {
   slackTeamId: string;
@@ -66,65 +67,69 @@ export async function importLeads(
   }
   const schema = leadInputSchema(options.timezone);
 
-  // Pass 1: check every row, and that no id appears twice.
+  // One pass inside one transaction: rows are checked and written as they stream by; with an
+  // invalid row and no --skip-invalid, the transaction is rolled back and nothing is kept.
   const firstLineOf = new Map<string, number>();
-  const invalidLines = new Set<number>();
-  for await (const { line, raw } of source.rows()) {
-    summary.rowsRead += 1;
-    const parsed = parseLead(schema, raw, line);
-    let problems = parsed.ok ? [] : parsed.problems;
-    if (parsed.ok) {
-      const seen = firstLineOf.get(parsed.record.crmId);
-      if (seen !== undefined)
-        problems = [
-          {
-            line,
-            column: "id",
-            value: parsed.record.crmId,
-            problem: `appears again (first on line ${seen})`,
-          },
-        ];
-      else firstLineOf.set(parsed.record.crmId, line);
-    }
-    if (problems.length) {
-      summary.invalid += 1;
-      invalidLines.add(line);
-      for (const problem of problems)
-        if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
-    }
-    if (summary.rowsRead % 10_000 === 0) options.onProgress?.("checking", summary.rowsRead);
+  const counts = { inserted: 0, updated: 0, unchanged: 0 };
+  try {
+    await db.$transaction(
+      async (tx) => {
+        let batch: LeadRecord[] = [];
+        const flush = async () => {
+          const written = await upsertBatch(tx as unknown as Db, options.slackTeamId, batch);
+          counts.inserted += written.inserted;
+          counts.updated += written.updated;
+          counts.unchanged += written.unchanged;
+          batch = [];
+        };
+        for await (const { line, raw } of source.rows()) {
+          summary.rowsRead += 1;
+          const parsed = parseLead(schema, raw, line);
+          let problems = parsed.ok ? [] : parsed.problems;
+          if (parsed.ok) {
+            const seen = firstLineOf.get(parsed.record.crmId);
+            if (seen !== undefined) {
+              problems = [
+                {
+                  line,
+                  column: "id",
+                  value: parsed.record.crmId,
+                  problem: `appears again (first on line ${seen})`,
+                },
+              ];
+            } else {
+              firstLineOf.set(parsed.record.crmId, line);
+              // After the first invalid row an all-or-nothing import only checks the rest.
+              if (summary.invalid === 0 || options.skipInvalid) batch.push(parsed.record);
+            }
+          }
+          if (problems.length) {
+            summary.invalid += 1;
+            for (const problem of problems)
+              if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
+          }
+          if (batch.length >= BATCH) await flush();
+          if (summary.rowsRead % 10_000 === 0)
+            options.onProgress?.(
+              summary.invalid && !options.skipInvalid ? "checking" : "writing",
+              summary.rowsRead,
+            );
+        }
+        if (summary.invalid > 0 && !options.skipInvalid) throw new RollBack();
+        if (batch.length) await flush();
+      },
+      { timeout: 60 * 60_000, maxWait: 60_000 },
+    );
+  } catch (error) {
+    if (error instanceof RollBack) return summary;
+    throw error;
   }
-  firstLineOf.clear();
-  if (summary.invalid > 0 && !options.skipInvalid) return summary;
-
-  // Pass 2: write the valid rows, all in one transaction.
-  await db.$transaction(
-    async (tx) => {
-      let batch: LeadRecord[] = [];
-      let written = 0;
-      const flush = async () => {
-        const counts = await upsertBatch(tx as unknown as Db, options.slackTeamId, batch);
-        summary.inserted += counts.inserted;
-        summary.updated += counts.updated;
-        summary.unchanged += counts.unchanged;
-        written += batch.length;
-        options.onProgress?.("writing", written);
-        batch = [];
-      };
-      for await (const { line, raw } of source.rows()) {
-        if (invalidLines.has(line)) continue;
-        const parsed = parseLead(schema, raw, line);
-        if (!parsed.ok) continue;
-        batch.push(parsed.record);
-        if (batch.length >= BATCH) await flush();
-      }
-      if (batch.length) await flush();
-    },
-    { timeout: 60 * 60_000, maxWait: 60_000 },
-  );
-  summary.written = true;
+  Object.assign(summary, counts, { written: true });
   return summary;
 }
+
+/** Thrown inside the import transaction to undo it when rows were invalid. */
+class RollBack extends Error {}
 
 async function upsertBatch(db: Db, slackTeamId: string, records: LeadRecord[]) {
   const hashed = records.map((record) => ({ record, contentHash: leadContentHash(record) }));

@@ -63,6 +63,7 @@ export interface RowProblem {
   problem: string;
 }
 
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 const HAS_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const ISO_LOCAL =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
@@ -70,6 +71,13 @@ const ISO_LOCAL =
 /** An ISO 8601 timestamp; without an offset it is read in `timezone`. Null when it does not parse. */
 export function parseTimestamp(text: string, timezone: string): Date | null {
   const value = text.trim();
+  // Fast path for the common export form (UTC with Z): the native parser, checked strictly.
+  if (UTC_ISO.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)
+      ? null
+      : new Date(ms);
+  }
   if (HAS_OFFSET.test(value)) {
     const parsed = DateTime.fromISO(value, { setZone: true });
     return parsed.isValid ? parsed.toJSDate() : null;
