@@ -30,6 +30,9 @@ export const USAGE: Record<string, string> = {
 /** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
 const CHANNEL_MENTION = /<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/;
 
+/** Announced in the help, built in a later release. */
+const COMING_SOON = new Set(["digest", "import"]);
+
 const TEAM_MENTION = /<!subteam\^|<!(here|channel|everyone)/;
 
 export function parseCadenceCommand(text: string): CadenceIntent {
@@ -39,6 +42,12 @@ export function parseCadenceCommand(text: string): CadenceIntent {
   const args = rest.join(" ");
   if (op === "" || op === "help") return { op: "help" };
   if (op === "list" || op === "ls") return { op: "list" };
+  if (COMING_SOON.has(op)) {
+    return {
+      op: "usage",
+      problem: `\`/cadence ${op}\` is not available yet: it arrives in an upcoming release.`,
+    };
+  }
   if (!(op in USAGE)) return { op: "usage", problem: `I don't know \`/cadence ${trimmed}\`.` };
   if (TEAM_MENTION.test(args)) {
     return {
