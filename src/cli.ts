@@ -131,6 +131,7 @@ importCommand
       const progress = progressBar(source);
       const summary = await importLeads(database.db, source, {
         ...choice,
+        provider: database.provider,
         skipInvalid: options.skipInvalid,
         onProgress: progress.update,
       }).catch((error: unknown) => {

@@ -97,7 +97,10 @@ export async function startCadence(
         },
       },
     ],
-    routes: [calendarRoute({ db: database.db, clock }), ingestRoute({ db: database.db, clock })],
+    routes: [
+      calendarRoute({ db: database.db, clock }),
+      ingestRoute({ db: database.db, provider: database.provider, clock }),
+    ],
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
       : undefined,

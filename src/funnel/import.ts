@@ -2,6 +2,8 @@
 // invalid row and nothing is written. Writes are upserts by (workspace, CRM id) inside one
 // transaction, in batches; a record whose content hash is unchanged is not written at all.
 import type { Db } from "../db/client.js";
+import type { DatabaseProvider } from "../db/provider.js";
+import { existingHashes, writeLeads } from "./bulk-writer.js";
 import {
   leadContentHash,
   leadInputSchema,
@@ -27,11 +29,14 @@ export interface ImportSummary {
 }
 
 export const MAX_PROBLEMS = 10_000;
-// SQLite allows 999 bound parameters per statement in Prisma: the id lookup binds one per record.
-const BATCH = 500;
+/** Records checked per write: the bulk writer splits them into statements as the database allows. */
+const BATCH = 2_000;
 
 export interface ImportOptions {
+  provider: DatabaseProvider;
   slackTeamId: string;
+  /** Stamped on written rows (createdAt, updatedAt). */
+  now?: Date;
   timezone: string;
   skipInvalid: boolean;
   onProgress?: (phase: "checking" | "writing", rows: number) => void;
@@ -76,7 +81,13 @@ export async function importLeads(
       async (tx) => {
         let batch: LeadRecord[] = [];
         const flush = async () => {
-          const written = await upsertBatch(tx as unknown as Db, options.slackTeamId, batch);
+          const written = await upsertBatch(
+            tx as unknown as Db,
+            options.provider,
+            options.slackTeamId,
+            batch,
+            options.now ?? new Date(),
+          );
           counts.inserted += written.inserted;
           counts.updated += written.updated;
           counts.unchanged += written.unchanged;
@@ -131,36 +142,28 @@ export async function importLeads(
 /** Thrown inside the import transaction to undo it when rows were invalid. */
 class RollBack extends Error {}
 
-async function upsertBatch(db: Db, slackTeamId: string, records: LeadRecord[]) {
+async function upsertBatch(
+  db: Db,
+  provider: DatabaseProvider,
+  slackTeamId: string,
+  records: LeadRecord[],
+  now: Date,
+) {
   const hashed = records.map((record) => ({ record, contentHash: leadContentHash(record) }));
-  const existing = new Map(
-    (
-      await db.lead.findMany({
-        where: { slackTeamId, crmId: { in: records.map((r) => r.crmId) } },
-        select: { crmId: true, contentHash: true },
-      })
-    ).map((row) => [row.crmId, row.contentHash]),
+  const existing = await existingHashes(
+    db,
+    provider,
+    slackTeamId,
+    records.map((r) => r.crmId),
   );
-  const fresh = hashed.filter(({ record }) => !existing.has(record.crmId));
-  const changed = hashed.filter(
-    ({ record, contentHash }) =>
-      existing.has(record.crmId) && existing.get(record.crmId) !== contentHash,
+  const toWrite = hashed.filter(
+    ({ record, contentHash }) => existing.get(record.crmId) !== contentHash,
   );
-  if (fresh.length) {
-    await db.lead.createMany({
-      data: fresh.map(({ record, contentHash }) => ({ slackTeamId, ...record, contentHash })),
-    });
-  }
-  for (const { record, contentHash } of changed) {
-    const { crmId, ...fields } = record;
-    await db.lead.update({
-      where: { slackTeamId_crmId: { slackTeamId, crmId } },
-      data: { ...fields, contentHash },
-    });
-  }
+  await writeLeads(db, provider, slackTeamId, toWrite, now);
+  const inserted = toWrite.filter(({ record }) => !existing.has(record.crmId)).length;
   return {
-    inserted: fresh.length,
-    updated: changed.length,
-    unchanged: records.length - fresh.length - changed.length,
+    inserted,
+    updated: toWrite.length - inserted,
+    unchanged: records.length - toWrite.length,
   };
 }

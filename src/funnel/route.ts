@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
+import type { DatabaseProvider } from "../db/provider.js";
 import type { HttpRoute } from "../http/server.js";
 import { importLeads } from "./import.js";
 import { parseIngestBody } from "./records.js";
@@ -34,7 +35,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
 }
 
 export function ingestRoute(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; provider: DatabaseProvider; clock: Clock },
   maxBytes = INGEST_MAX_BYTES,
 ): HttpRoute {
   return {
@@ -73,6 +74,8 @@ export function ingestRoute(
       const skipInvalid =
         new URL(req.url ?? "/", "http://localhost").searchParams.get("skip_invalid") === "true";
       const summary = await importLeads(deps.db, parsed.source, {
+        provider: deps.provider,
+        now: deps.clock.now(),
         slackTeamId,
         timezone: workspace.timezone,
         skipInvalid,

@@ -58,6 +58,7 @@ describeEachDatabase("importing leads from CSV", (provider) => {
   let database: Database;
   const run = (file: string, skipInvalid = false) =>
     importLeads(database.db, csvFile(file), {
+      provider,
       slackTeamId: TEAM,
       timezone: "America/New_York",
       skipInvalid,
@@ -188,6 +189,7 @@ describeEachDatabase("importing leads from CSV", (provider) => {
 
   it("keeps workspaces apart: the same CRM id in another workspace is another lead", async () => {
     await importLeads(database.db, csvFile(writeCsv(COLUMNS, ROWS)), {
+      provider,
       slackTeamId: "T0OTHER",
       timezone: "UTC",
       skipInvalid: false,
