@@ -33,8 +33,12 @@ const COLUMNS: Column[] = [
   { name: "updatedAt", kind: "timestamp" },
 ];
 
-/** SQLite (as Prisma uses it) binds at most 999 parameters per statement. */
-const MAX_PARAMETERS = { sqlite: 999, postgres: 30_000 } as const;
+/**
+ * Parameters per statement. SQLite (as Prisma uses it) binds at most 999. PostgreSQL takes far
+ * more, but bigger statements raise Prisma's peak memory (30,000: 937 MB for 100k rows; 5,000:
+ * 519 MB, at the same speed; measured with the import bench).
+ */
+const MAX_PARAMETERS = { sqlite: 999, postgres: 5_000 } as const;
 
 const quote = (name: string) => `"${name}"`;
 
