@@ -32,7 +32,8 @@ export const RecurrenceSchema = z.discriminatedUnion("kind", [
     /** A date in the first week counted, when everyWeeks > 1. */
     anchor: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
+      .refine((date) => DateTime.fromISO(date).isValid, "must be a date that exists")
       .default("2026-01-05"),
   }),
   z.object({
@@ -92,7 +93,18 @@ export const STANDARD_RECURRENCES = {
 } as const satisfies Record<string, Recurrence>;
 
 export function isValidTimezone(timezone: string): boolean {
-  return DateTime.local().setZone(timezone).isValid;
+  if (!timezone) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+    return DateTime.local().setZone(timezone).isValid;
+  } catch {
+    return false;
+  }
+}
+
+function assertTimezone(timezone: string): void {
+  if (!isValidTimezone(timezone))
+    throw new Error(`unknown IANA timezone "${timezone}" (e.g. America/New_York)`);
 }
 
 const parseTime = (time: string) => {
@@ -184,6 +196,7 @@ export function nextOccurrence(
   timezone: string,
   lastCompletedAt?: Date | null,
 ): Date | null {
+  assertTimezone(timezone);
   const start = DateTime.fromJSDate(after, { zone: timezone });
   switch (rule.kind) {
     case "weekly":
@@ -206,6 +219,7 @@ export function occurrencesBetween(
   lastCompletedAt?: Date | null,
   limit = 500,
 ): Date[] {
+  assertTimezone(timezone);
   if (rule.kind === "after-completion") {
     if (!lastCompletedAt) return [];
     const due = dueAfterCompletion(rule, lastCompletedAt, timezone).toJSDate();
@@ -283,6 +297,6 @@ export function describeRecurrence(rule: Recurrence, timezone: string): string {
       return `${rule.on.type === "day" ? `on ${day}` : day} of ${every} (${months.join(", ")}) ${at}`;
     }
     case "after-completion":
-      return `${rule.months} months after the last completion, ${at}`;
+      return `${rule.months} month${rule.months === 1 ? "" : "s"} after the last completion, ${at}`;
   }
 }
