@@ -48,7 +48,8 @@ export const RecurrenceSchema = z.discriminatedUnion("kind", [
       z.object({ type: z.literal("day"), day: z.number().int().min(1).max(31) }),
     ]),
     everyMonths: z.number().int().min(1).max(12).default(1),
-    /** Months are counted from this one: every 3 months from 1 is Jan, Apr, Jul, Oct. */
+    /** Months are counted from this one within each calendar year (there is no anchor year):
+     * every 3 from 1 is Jan, Apr, Jul, Oct; every 5 from 1 is Jan, Jun, Nov, then Jan again. */
     startMonth: z.number().int().min(1).max(12).default(1),
   }),
   z.object({
@@ -102,9 +103,11 @@ export function isValidTimezone(timezone: string): boolean {
   }
 }
 
-function assertTimezone(timezone: string): void {
+function assertUsable(timezone: string, ...instants: Array<Date | null | undefined>): void {
   if (!isValidTimezone(timezone))
     throw new Error(`unknown IANA timezone "${timezone}" (e.g. America/New_York)`);
+  if (instants.some((d) => d && Number.isNaN(d.getTime())))
+    throw new Error("a recurrence was asked about an invalid Date");
 }
 
 const parseTime = (time: string) => {
@@ -125,7 +128,7 @@ function localInstant(
 
 const weekdayNumber = (weekday: Weekday): number => WEEKDAYS.indexOf(weekday) + 1;
 
-/** The day of `month` a monthly rule names, or null (no 5th weekday etc. cannot happen: nth <= 4). */
+/** The day of `month` a monthly rule names (every month has a 1st-4th and a last of each weekday). */
 function monthlyDay(rule: Monthly, year: number, month: number): number {
   const first = DateTime.fromObject({ year, month, day: 1 });
   const daysInMonth = first.daysInMonth!;
@@ -138,12 +141,16 @@ function monthlyDay(rule: Monthly, year: number, month: number): number {
   return 1 + ((target - first.weekday + 7) % 7) + (rule.on.nth - 1) * 7;
 }
 
+/** The local calendar date of an instant, as a UTC DateTime: date arithmetic free of DST. */
+const calendarDate = (at: DateTime) => DateTime.utc(at.year, at.month, at.day);
+
 function nextWeekly(rule: Weekly, after: DateTime, zone: string): DateTime {
-  const anchor = DateTime.fromISO(rule.anchor, { zone }).startOf("week");
+  const anchor = DateTime.fromISO(rule.anchor, { zone: "utc" }).startOf("week");
   const days = rule.weekdays.map(weekdayNumber).sort((a, b) => a - b);
-  let week = after.setZone(zone).startOf("week");
-  for (let guard = 0; guard < 53 * 8 + 2; guard += 1) {
-    const weeksFromAnchor = Math.round(week.diff(anchor, "weeks").weeks);
+  let week = calendarDate(after).startOf("week");
+  // One of the next `everyWeeks` weeks is counted, and all its occurrences are later.
+  for (let guard = 0; guard <= rule.everyWeeks; guard += 1) {
+    const weeksFromAnchor = Math.round(week.diff(anchor, "days").days / 7);
     if (((weeksFromAnchor % rule.everyWeeks) + rule.everyWeeks) % rule.everyWeeks === 0) {
       for (const weekday of days) {
         const date = week.plus({ days: weekday - 1 });
@@ -157,7 +164,7 @@ function nextWeekly(rule: Weekly, after: DateTime, zone: string): DateTime {
 }
 
 function nextMonthly(rule: Monthly, after: DateTime, zone: string): DateTime {
-  let month = after.setZone(zone).startOf("month");
+  let month = calendarDate(after).startOf("month");
   for (let guard = 0; guard < 12 * 3 + 2; guard += 1) {
     const monthsFromStart = month.month - rule.startMonth;
     if (((monthsFromStart % rule.everyMonths) + rule.everyMonths) % rule.everyMonths === 0) {
@@ -196,7 +203,7 @@ export function nextOccurrence(
   timezone: string,
   lastCompletedAt?: Date | null,
 ): Date | null {
-  assertTimezone(timezone);
+  assertUsable(timezone, after, lastCompletedAt);
   const start = DateTime.fromJSDate(after, { zone: timezone });
   switch (rule.kind) {
     case "weekly":
@@ -219,9 +226,9 @@ export function occurrencesBetween(
   lastCompletedAt?: Date | null,
   limit = 500,
 ): Date[] {
-  assertTimezone(timezone);
+  assertUsable(timezone, from, to, lastCompletedAt);
   if (rule.kind === "after-completion") {
-    if (!lastCompletedAt) return [];
+    if (!lastCompletedAt || limit < 1) return [];
     const due = dueAfterCompletion(rule, lastCompletedAt, timezone).toJSDate();
     return due >= from && due < to ? [due] : [];
   }
