@@ -34,6 +34,16 @@ function explainConfigError(error: unknown): never {
   throw error;
 }
 
+/** Reads .env and the environment through `load`; a configuration problem ends the process. */
+function configured<T>(load: () => T): T {
+  loadDotEnv();
+  try {
+    return load();
+  } catch (error) {
+    explainConfigError(error);
+  }
+}
+
 const program = new Command()
   .name("cadence")
   .description("Cadence: the operating rhythm of a B2B revenue team, inside Slack.")
@@ -45,13 +55,7 @@ program
     "migrate the database, connect to Slack and serve (Socket Mode when SLACK_APP_TOKEN is set)",
   )
   .action(async () => {
-    loadDotEnv();
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      explainConfigError(error);
-    }
+    const config = configured(loadConfig);
     const logger = createLogger({
       level: config.logLevel,
       pretty: config.nodeEnv === "development",
@@ -81,13 +85,7 @@ program
   .command("migrate")
   .description("apply pending database migrations to DATABASE_URL and exit")
   .action(async () => {
-    loadDotEnv();
-    let url;
-    try {
-      url = loadDatabaseUrl();
-    } catch (error) {
-      explainConfigError(error);
-    }
+    const url = configured(loadDatabaseUrl);
     const report = await migrateDatabase(url);
     console.log(
       report.applied.length
@@ -100,13 +98,7 @@ const importCommand = program.command("import").description("bring data into Cad
 
 /** Runs a CLI command against DATABASE_URL, migrated first, closed after. */
 async function withDatabase(work: (database: Database) => Promise<void>): Promise<void> {
-  loadDotEnv();
-  let url;
-  try {
-    url = loadDatabaseUrl();
-  } catch (error) {
-    explainConfigError(error);
-  }
+  const url = configured(loadDatabaseUrl);
   await migrateDatabase(url);
   const database = openDatabase(url);
   await database.configure();
