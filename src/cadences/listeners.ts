@@ -11,7 +11,7 @@ import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { parseCadenceCommand, type CadenceIntent } from "./commands.js";
-import type { Actor } from "./rules.js";
+import { whyNotOwner, type Actor } from "./rules.js";
 import {
   assignBackup,
   assignDri,
@@ -87,10 +87,7 @@ export function register(app: App, deps: AppDeps): void {
     userId: string,
   ): Promise<string | null> => {
     const person = await lookUpPerson(deps.db, deps.clock, client, teamId, userId);
-    if (!person) return `Slack does not know <@${userId}>. Mention a person in this workspace.`;
-    if (person.isBot) return `<@${userId}> is a bot: a DRI is a named person.`;
-    if (!person.active) return `<@${userId}> is deactivated: choose someone who is still here.`;
-    return null;
+    return whyNotOwner(userId, person);
   };
 
   const render = (change: CadenceChange, op: string, person?: string): EphemeralReply =>

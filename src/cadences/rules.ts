@@ -208,3 +208,14 @@ export function localDay(at: Date, timezone: string): string {
     day: "2-digit",
   }).format(at);
 }
+
+/** Why someone cannot own a cadence (DRI or backup), or null when they can: a named, active person. */
+export function whyNotOwner(
+  slackUserId: string,
+  person: { isBot: boolean; active: boolean } | null,
+): string | null {
+  if (!person) return `Slack does not know <@${slackUserId}>. Mention a person in this workspace.`;
+  if (person.isBot) return `<@${slackUserId}> is a bot: a DRI is a named person.`;
+  if (!person.active) return `<@${slackUserId}> is deactivated: choose someone who is still here.`;
+  return null;
+}

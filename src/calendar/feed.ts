@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import ical from "ical-generator";
 import { purposeOf } from "../cadences/kinds.js";
-import { nextOccurrence, occurrencesBetween, type Recurrence } from "../cadences/recurrence.js";
+import { occurrencesBetween, type Recurrence } from "../cadences/recurrence.js";
 
 /** How far ahead the feed looks, and how long each event lasts. */
 export const FEED_HORIZON_DAYS = 180;
@@ -38,20 +38,17 @@ export function upcomingDates(cadence: FeedCadence, now: Date): Date[] {
   const until = new Date(now.getTime() + FEED_HORIZON_DAYS * 86_400_000);
   if (cadence.recurrence.kind === "after-completion")
     return cadence.nextDueAt < until ? [cadence.nextDueAt] : [];
+  // The next one may be off the rule's grid (snoozed); the ones after it follow the rule again.
   const first = cadence.nextDueAt;
-  const rest = occurrencesBetween(
-    cadence.recurrence,
-    new Date(first.getTime() + 1),
-    until,
-    cadence.timezone,
-  );
-  // A snoozed occurrence sits off the rule's grid; the ones after it follow the rule again.
-  const afterFirst = rest.length
-    ? rest
-    : [nextOccurrence(cadence.recurrence, first, cadence.timezone)].filter(
-        (d): d is Date => d !== null && d < until,
-      );
-  return [first, ...afterFirst];
+  return [
+    first,
+    ...occurrencesBetween(
+      cadence.recurrence,
+      new Date(first.getTime() + 1),
+      until,
+      cadence.timezone,
+    ),
+  ];
 }
 
 export function renderFeed(input: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCadenceCommand } from "../../src/cadences/commands.js";
 import {
+  whyNotOwner,
   canChangeCadence,
   matchCadence,
   planDeparture,
@@ -173,5 +174,20 @@ describe("catching up on occurrences", () => {
     );
     expect(plan.occurrences).toHaveLength(1);
     expect(plan.nextDueAt).toBeNull();
+  });
+});
+
+describe("who can own a cadence", () => {
+  it("takes an active person, and says why not for a bot, a deactivated member or an unknown id", () => {
+    expect(whyNotOwner("U0BOB", { isBot: false, active: true })).toBeNull();
+    expect(whyNotOwner("U0BOT", { isBot: true, active: true })).toBe(
+      "<@U0BOT> is a bot: a DRI is a named person.",
+    );
+    expect(whyNotOwner("U0GONE", { isBot: false, active: false })).toBe(
+      "<@U0GONE> is deactivated: choose someone who is still here.",
+    );
+    expect(whyNotOwner("U0WHO", null)).toBe(
+      "Slack does not know <@U0WHO>. Mention a person in this workspace.",
+    );
   });
 });
