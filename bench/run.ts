@@ -1,7 +1,7 @@
 // `npm run bench`: prints every benchmark's figures. Each later feature adds its own section.
 import { postgresAvailable } from "../tests/helpers/databases.js";
 import setup from "../tests/global-setup.js";
-import { benchLeadImport } from "./lead-import.js";
+import { benchLeadImport, buildCli } from "./lead-import.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
 import { ms } from "./stats.js";
@@ -34,8 +34,9 @@ async function main(): Promise<void> {
 
   const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   console.log(
-    `\nLead import: ${importRows.toLocaleString("en-US")} generated rows through \`cadence import leads\` (aim: 25,000 rows/s, < 300 MB)`,
+    `\nLead import: ${importRows.toLocaleString("en-US")} generated rows through \`cadence import leads\`, built (aim: 25,000 rows/s, < 300 MB)`,
   );
+  buildCli();
   for (const provider of postgresAvailable()
     ? (["sqlite", "postgres"] as const)
     : (["sqlite"] as const)) {

@@ -121,9 +121,8 @@ importCommand
       if (!choice.ok) fail([choice.problem]);
       const source = csvFile(file);
       const progress = progressBar(source);
-      const summary = await importLeads(database.db, source, {
+      const summary = await importLeads(database, source, {
         ...choice,
-        provider: database.provider,
         skipInvalid: options.skipInvalid,
         onProgress: progress.update,
       }).catch((error: unknown) => {

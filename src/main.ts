@@ -99,7 +99,7 @@ export async function startCadence(
     ],
     routes: [
       calendarRoute({ db: database.db, clock }),
-      ingestRoute({ db: database.db, provider: database.provider, clock }),
+      ingestRoute({ database, clock }),
     ],
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }

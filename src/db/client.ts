@@ -13,6 +13,8 @@ export type Db = SqliteClient;
 export interface Database {
   db: Db;
   provider: DatabaseProvider;
+  /** The DATABASE_URL it was opened with (bulk writes reach the driver directly). */
+  url: string;
   /** Per-connection settings; call once after opening. */
   configure(): Promise<void>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
@@ -34,6 +36,7 @@ export function openDatabase(url: string): Database {
   return {
     db,
     provider,
+    url,
     async configure() {
       // WAL is set by the migration runner; NORMAL sync is safe with WAL (a power cut can lose
       // the last commits, never corrupt the file) and spares an fsync per commit.

@@ -1,14 +1,18 @@
-// The import's hot path: lead upserts as multi-row SQL, not one Prisma call per row (Prisma's
-// createMany costs about 1 ms a row here; measured). Values are written in Prisma's own storage
-// formats, so Prisma reads them back unchanged: on SQLite, DateTime as text
-// "YYYY-MM-DDTHH:MM:SS.mmm+00:00" and Boolean as 0/1; on PostgreSQL, timestamp(3) in UTC.
+// The import's hot path: lead upserts straight through the database driver, in one transaction on
+// a connection of its own. Prisma costs about 40% of the import's time in query compilation alone
+// and its WebAssembly heap grows with statement size (measured with the import bench), so bulk
+// writes skip it. Values are written in Prisma's own storage formats, so Prisma reads them back
+// unchanged: on SQLite, DateTime as text "YYYY-MM-DDTHH:MM:SS.mmm+00:00" and Boolean as 0/1; on
+// PostgreSQL, timestamp(3) holding UTC.
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import type { DatabaseProvider } from "../db/provider.js";
-import type { Db } from "../db/client.js";
+import { sqliteFilePath } from "../db/provider.js";
 import type { LeadRecord } from "./rules.js";
 
-type Column = { name: string; kind: "text" | "timestamp" | "numeric" | "boolean" };
+type Kind = "text" | "timestamp" | "numeric" | "boolean";
 
-const COLUMNS: Column[] = [
+const COLUMNS: Array<{ name: string; kind: Kind }> = [
   { name: "slackTeamId", kind: "text" },
   { name: "crmId", kind: "text" },
   { name: "mqlAt", kind: "timestamp" },
@@ -33,94 +37,217 @@ const COLUMNS: Column[] = [
   { name: "updatedAt", kind: "timestamp" },
 ];
 
-/**
- * Parameters per statement. SQLite (as Prisma uses it) binds at most 999. PostgreSQL takes far
- * more, but bigger statements raise Prisma's peak memory (30,000: 937 MB for 100k rows; 5,000:
- * 519 MB, at the same speed; measured with the import bench).
- */
-const MAX_PARAMETERS = { sqlite: 999, postgres: 5_000 } as const;
-
 const quote = (name: string) => `"${name}"`;
-
-function encode(provider: DatabaseProvider, kind: Column["kind"], value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (kind === "timestamp") {
-    const iso = (value as Date).toISOString();
-    return provider === "sqlite" ? iso.replace("Z", "+00:00") : iso;
-  }
-  if (kind === "boolean") return provider === "sqlite" ? (value ? 1 : 0) : value;
-  return value;
-}
-
-function placeholder(provider: DatabaseProvider, index: number, kind: Column["kind"]): string {
-  if (provider === "sqlite") return "?";
-  const cast = {
-    text: "",
-    timestamp: "::timestamp(3)",
-    numeric: "::numeric",
-    boolean: "::boolean",
-  }[kind];
-  return `$${index}${cast}`;
-}
+const COLUMN_LIST = COLUMNS.map((c) => quote(c.name)).join(", ");
+const UPDATE_SET = COLUMNS.filter((c) => !["slackTeamId", "crmId", "createdAt"].includes(c.name))
+  .map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`)
+  .join(", ");
 
 export interface HashedLead {
   record: LeadRecord;
   contentHash: string;
 }
 
-/** The stored content hash of each of these CRM ids that exists. */
-export async function existingHashes(
-  db: Db,
-  provider: DatabaseProvider,
-  slackTeamId: string,
-  crmIds: string[],
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  const chunk = MAX_PARAMETERS[provider] - 1;
-  for (let start = 0; start < crmIds.length; start += chunk) {
-    const ids = crmIds.slice(start, start + chunk);
-    const marks = ids.map((_, i) => (provider === "sqlite" ? "?" : `$${i + 2}`)).join(",");
-    const rows = await db.$queryRawUnsafe<Array<{ crmId: string; contentHash: string }>>(
-      `SELECT "crmId", "contentHash" FROM "Lead" WHERE "slackTeamId" = ${provider === "sqlite" ? "?" : "$1"} AND "crmId" IN (${marks})`,
-      slackTeamId,
-      ...ids,
-    );
-    for (const row of rows) found.set(row.crmId, row.contentHash);
-  }
-  return found;
+/** Reads and writes one workspace's leads inside an open transaction. */
+export interface LeadWriter {
+  /**
+   * Records these CRM ids (unique within the call) as seen by this import, and returns the first
+   * line of each that an earlier call already saw: a repeated id in one file.
+   */
+  markSeen(rows: Array<{ crmId: string; line: number }>): Promise<Map<string, number>>;
+  /** The stored content hash of each of these CRM ids that exists. */
+  existingHashes(crmIds: string[]): Promise<Map<string, string>>;
+  /** Inserts new leads and overwrites changed ones (createdAt kept). */
+  write(leads: HashedLead[], now: Date): Promise<void>;
 }
 
-/** Inserts new leads and overwrites changed ones (createdAt kept), in as few statements as fit. */
-export async function writeLeads(
-  db: Db,
+/** Where the leads go: the same database Prisma uses, reached through its driver. */
+export interface LeadDatabase {
+  url: string;
+  provider: DatabaseProvider;
+}
+
+/**
+ * Runs `work` in one transaction: committed when it resolves, rolled back when it throws, so a
+ * failed or refused import leaves the stored leads exactly as they were.
+ */
+export async function inLeadTransaction<T>(
+  database: LeadDatabase,
+  slackTeamId: string,
+  work: (writer: LeadWriter) => Promise<T>,
+): Promise<T> {
+  return database.provider === "sqlite"
+    ? inSqliteTransaction(database.url, slackTeamId, work)
+    : inPostgresTransaction(database.url, slackTeamId, work);
+}
+
+/** Row values in COLUMNS order, each as the driver stores it for `provider` (the hot path). */
+function rowValues(
   provider: DatabaseProvider,
   slackTeamId: string,
-  leads: HashedLead[],
-  now: Date,
-): Promise<void> {
-  const perStatement = Math.floor(MAX_PARAMETERS[provider] / COLUMNS.length);
-  const updates = COLUMNS.filter((c) => !["slackTeamId", "crmId", "createdAt"].includes(c.name))
-    .map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`)
-    .join(", ");
-  for (let start = 0; start < leads.length; start += perStatement) {
-    const params: unknown[] = [];
-    const rows = leads.slice(start, start + perStatement).map(({ record, contentHash }) => {
-      const values: Record<string, unknown> = {
-        ...record,
-        slackTeamId,
-        contentHash,
-        createdAt: now,
-        updatedAt: now,
-      };
-      return `(${COLUMNS.map((column) => {
-        params.push(encode(provider, column.kind, values[column.name]));
-        return placeholder(provider, params.length, column.kind);
-      }).join(", ")})`;
-    });
-    await db.$executeRawUnsafe(
-      `INSERT INTO "Lead" (${COLUMNS.map((c) => quote(c.name)).join(", ")}) VALUES ${rows.join(", ")} ` +
-        `ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${updates}`,
-      ...params,
+  { record: r, contentHash }: HashedLead,
+  stamp: string,
+): unknown[] {
+  const time = provider === "sqlite" ? sqliteTime : postgresTime;
+  return [
+    slackTeamId,
+    r.crmId,
+    time(r.mqlAt),
+    time(r.firstTouchAt),
+    time(r.acceptedAt),
+    time(r.rejectedAt),
+    r.rejectionReason,
+    time(r.opportunityAt),
+    time(r.closedWonAt),
+    time(r.closedLostAt),
+    r.amount,
+    r.owner,
+    r.team,
+    r.source,
+    r.sourcedBy,
+    provider === "sqlite" ? (r.influenced ? 1 : 0) : r.influenced,
+    r.industry,
+    r.companySize,
+    r.country,
+    contentHash,
+    stamp,
+    stamp,
+  ];
+}
+
+const sqliteTimestamp = (value: Date) => `${value.toISOString().slice(0, -1)}+00:00`;
+const sqliteTime = (value: Date | null) => value && sqliteTimestamp(value);
+const postgresTime = (value: Date | null) => value && value.toISOString();
+
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+async function inSqliteTransaction<T>(
+  url: string,
+  slackTeamId: string,
+  work: (writer: LeadWriter) => Promise<T>,
+): Promise<T> {
+  const file = sqliteFilePath(url);
+  if (file === ":memory:")
+    throw new Error("Bulk import needs a SQLite file: DATABASE_URL=file::memory: is not shared.");
+  const connection = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    connection.pragma("synchronous = NORMAL");
+    const select = connection.prepare<[string, string], { contentHash: string }>(
+      `SELECT "contentHash" FROM "Lead" WHERE "slackTeamId" = ? AND "crmId" = ?`,
     );
+    const insert = connection.prepare(
+      `INSERT INTO "Lead" (${COLUMN_LIST}) VALUES (${COLUMNS.map(() => "?").join(", ")}) ` +
+        `ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET}`,
+    );
+    // The ids this import has seen, on this connection only; dropped when it closes.
+    connection.exec(
+      `CREATE TEMP TABLE "importSeen" ("crmId" TEXT PRIMARY KEY, "line" INTEGER NOT NULL) WITHOUT ROWID`,
+    );
+    const see = connection.prepare<[string, number]>(
+      `INSERT INTO "importSeen" ("crmId", "line") VALUES (?, ?) ON CONFLICT DO NOTHING`,
+    );
+    const firstLine = connection
+      .prepare<[string], number>(`SELECT "line" FROM "importSeen" WHERE "crmId" = ?`)
+      .pluck();
+    const writer: LeadWriter = {
+      markSeen(rows) {
+        const seenBefore = new Map<string, number>();
+        for (const { crmId, line } of rows)
+          if (see.run(crmId, line).changes === 0) seenBefore.set(crmId, firstLine.get(crmId)!);
+        return Promise.resolve(seenBefore);
+      },
+      existingHashes(crmIds) {
+        const found = new Map<string, string>();
+        for (const crmId of crmIds) {
+          const row = select.get(slackTeamId, crmId);
+          if (row) found.set(crmId, row.contentHash);
+        }
+        return Promise.resolve(found);
+      },
+      write(leads, now) {
+        const stamp = sqliteTimestamp(now);
+        for (const lead of leads) insert.run(rowValues("sqlite", slackTeamId, lead, stamp));
+        return Promise.resolve();
+      },
+    };
+    connection.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await work(writer);
+      connection.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) connection.exec("ROLLBACK");
+      throw error;
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+/** PostgreSQL array types for unnest(), so a whole batch is one statement with 22 parameters. */
+const PG_ARRAY_TYPE: Record<Kind, string> = {
+  text: "text[]",
+  timestamp: "timestamp(3)[]",
+  numeric: "numeric[]",
+  boolean: "boolean[]",
+};
+
+async function inPostgresTransaction<T>(
+  url: string,
+  slackTeamId: string,
+  work: (writer: LeadWriter) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const insert =
+    `INSERT INTO "Lead" (${COLUMN_LIST}) SELECT * FROM unnest(` +
+    COLUMNS.map((c, i) => `$${i + 1}::${PG_ARRAY_TYPE[c.kind]}`).join(", ") +
+    `) ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET}`;
+  const writer: LeadWriter = {
+    async markSeen(rows) {
+      // The statement's own insert is invisible to its SELECT, which therefore finds exactly the
+      // ids that earlier batches recorded.
+      const result = await client.query<{ crmId: string; line: number }>(
+        `WITH input AS (SELECT * FROM unnest($1::text[], $2::int[]) AS t("crmId", "line")),
+              recorded AS (INSERT INTO "importSeen" SELECT * FROM input ON CONFLICT DO NOTHING)
+         SELECT s."crmId", s."line" FROM "importSeen" s JOIN input USING ("crmId")`,
+        [rows.map((row) => row.crmId), rows.map((row) => row.line)],
+      );
+      return new Map(result.rows.map((row) => [row.crmId, row.line]));
+    },
+    async existingHashes(crmIds) {
+      const result = await client.query<{ crmId: string; contentHash: string }>(
+        `SELECT "crmId", "contentHash" FROM "Lead" WHERE "slackTeamId" = $1 AND "crmId" = ANY($2::text[])`,
+        [slackTeamId, crmIds],
+      );
+      return new Map(result.rows.map((row) => [row.crmId, row.contentHash]));
+    },
+    async write(leads, now) {
+      if (!leads.length) return;
+      const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(leads.length));
+      const stamp = now.toISOString();
+      leads.forEach((lead, row) => {
+        rowValues("postgres", slackTeamId, lead, stamp).forEach((value, column) => {
+          columns[column]![row] = value;
+        });
+      });
+      await client.query(insert, columns);
+    },
+  };
+  try {
+    await client.query("BEGIN");
+    try {
+      await client.query(
+        `CREATE TEMP TABLE "importSeen" ("crmId" text PRIMARY KEY, "line" int NOT NULL) ON COMMIT DROP`,
+      );
+      const result = await work(writer);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await client.end();
   }
 }

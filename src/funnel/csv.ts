@@ -38,16 +38,15 @@ export function csvFile(path: string): RowSource {
         columns: (names: string[]) => (header = names.map(normaliseHeader)),
         skip_empty_lines: true,
         relax_column_count: true,
-        info: true,
         trim: false,
+        // The record's line number, without `info: true` (which costs a few µs per row).
+        on_record: (record: Record<string, string>, context: { lines: number }) => ({
+          line: context.lines,
+          raw: record,
+        }),
       }),
     );
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
-      yield { line: info.lines, raw: record };
-    }
+    yield* parser as AsyncIterable<SourceRow>;
   }
 
   return {

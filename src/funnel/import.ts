@@ -1,9 +1,7 @@
 // Importing lead records: validate everything first, then write. By default all-or-nothing: one
 // invalid row and nothing is written. Writes are upserts by (workspace, CRM id) inside one
 // transaction, in batches; a record whose content hash is unchanged is not written at all.
-import type { Db } from "../db/client.js";
-import type { DatabaseProvider } from "../db/provider.js";
-import { existingHashes, writeLeads } from "./bulk-writer.js";
+import { inLeadTransaction, type LeadDatabase, type LeadWriter } from "./bulk-writer.js";
 import {
   leadContentHash,
   leadInputSchema,
@@ -33,7 +31,6 @@ export const MAX_PROBLEMS = 10_000;
 const BATCH = 2_000;
 
 export interface ImportOptions {
-  provider: DatabaseProvider;
   slackTeamId: string;
   /** Stamped on written rows (createdAt, updatedAt). */
   now?: Date;
@@ -43,7 +40,7 @@ export interface ImportOptions {
 }
 
 export async function importLeads(
-  db: Db,
+  database: LeadDatabase,
   source: RowSource,
   options: ImportOptions,
 ): Promise<ImportSummary> {
@@ -71,95 +68,100 @@ export async function importLeads(
     return summary;
   }
   const schema = leadInputSchema(options.timezone);
+  const now = options.now ?? new Date();
+  const counts = { inserted: 0, updated: 0, unchanged: 0 };
+  const report = (problems: RowProblem[]) => {
+    summary.invalid += 1;
+    for (const problem of problems)
+      if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
+  };
+  // After the first invalid row an all-or-nothing import only checks the rest.
+  const writing = () => summary.invalid === 0 || options.skipInvalid;
 
   // One pass inside one transaction: rows are checked and written as they stream by; with an
   // invalid row and no --skip-invalid, the transaction is rolled back and nothing is kept.
-  const firstLineOf = new Map<string, number>();
-  const counts = { inserted: 0, updated: 0, unchanged: 0 };
   try {
-    await db.$transaction(
-      async (tx) => {
-        let batch: LeadRecord[] = [];
-        const flush = async () => {
+    await inLeadTransaction(database, options.slackTeamId, async (writer) => {
+      // The ids seen in this batch; those of earlier batches are tracked by the database, so
+      // memory stays flat however long the file is.
+      let batch = new Map<string, { record: LeadRecord; line: number }>();
+      // One batch is written while the next is read and checked: on PostgreSQL the server works
+      // on one core while this process parses on the other.
+      let inFlight: Promise<void> = Promise.resolve();
+      const flush = async () => {
+        const rows = [...batch.values()];
+        batch = new Map();
+        await inFlight;
+        inFlight = (async () => {
+          const seenBefore = await writer.markSeen(
+            rows.map(({ record, line }) => ({ crmId: record.crmId, line })),
+          );
+          const fresh = rows.filter(({ record, line }) => {
+            const first = seenBefore.get(record.crmId);
+            if (first !== undefined) report([duplicate(record.crmId, line, first)]);
+            return first === undefined;
+          });
+          if (!writing()) return;
           const written = await upsertBatch(
-            tx as unknown as Db,
-            options.provider,
-            options.slackTeamId,
-            batch,
-            options.now ?? new Date(),
+            writer,
+            fresh.map((row) => row.record),
+            now,
           );
           counts.inserted += written.inserted;
           counts.updated += written.updated;
           counts.unchanged += written.unchanged;
-          batch = [];
-        };
-        for await (const { line, raw } of source.rows()) {
-          summary.rowsRead += 1;
-          const parsed = parseLead(schema, raw, line);
-          let problems = parsed.ok ? [] : parsed.problems;
-          if (parsed.ok) {
-            const seen = firstLineOf.get(parsed.record.crmId);
-            if (seen !== undefined) {
-              problems = [
-                {
-                  line,
-                  column: "id",
-                  value: parsed.record.crmId,
-                  problem: `appears again (first on line ${seen})`,
-                },
-              ];
-            } else {
-              firstLineOf.set(parsed.record.crmId, line);
-              // After the first invalid row an all-or-nothing import only checks the rest.
-              if (summary.invalid === 0 || options.skipInvalid) batch.push(parsed.record);
-            }
-          }
-          if (problems.length) {
-            summary.invalid += 1;
-            for (const problem of problems)
-              if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
-          }
-          if (batch.length >= BATCH) await flush();
-          if (summary.rowsRead % 10_000 === 0)
-            options.onProgress?.(
-              summary.invalid && !options.skipInvalid ? "checking" : "writing",
-              summary.rowsRead,
-            );
+        })();
+        // Handled by the next flush's `await inFlight`; this keeps Node from calling it unhandled.
+        inFlight.catch(() => undefined);
+      };
+      for await (const { line, raw } of source.rows()) {
+        summary.rowsRead += 1;
+        const parsed = parseLead(schema, raw, line);
+        if (!parsed.ok) report(parsed.problems);
+        else {
+          const first = batch.get(parsed.record.crmId);
+          if (first) report([duplicate(parsed.record.crmId, line, first.line)]);
+          else batch.set(parsed.record.crmId, { record: parsed.record, line });
         }
-        if (summary.invalid > 0 && !options.skipInvalid) throw new RollBack();
-        if (batch.length) await flush();
-      },
-      { timeout: 60 * 60_000, maxWait: 60_000 },
-    );
+        if (batch.size >= BATCH) await flush();
+        if (summary.rowsRead % 10_000 === 0)
+          options.onProgress?.(writing() ? "writing" : "checking", summary.rowsRead);
+      }
+      if (batch.size) await flush();
+      await inFlight;
+      if (!writing()) throw new RollBack();
+    });
   } catch (error) {
-    if (error instanceof RollBack) return summary;
+    if (error instanceof RollBack) return sorted(summary);
     throw error;
   }
   Object.assign(summary, counts, { written: true });
+  return sorted(summary);
+}
+
+/** Problems in file order: duplicates are found a batch late. */
+function sorted(summary: ImportSummary): ImportSummary {
+  summary.problems.sort((a, b) => a.line - b.line);
   return summary;
 }
+
+const duplicate = (crmId: string, line: number, firstLine: number): RowProblem => ({
+  line,
+  column: "id",
+  value: crmId,
+  problem: `appears again (first on line ${firstLine})`,
+});
 
 /** Thrown inside the import transaction to undo it when rows were invalid. */
 class RollBack extends Error {}
 
-async function upsertBatch(
-  db: Db,
-  provider: DatabaseProvider,
-  slackTeamId: string,
-  records: LeadRecord[],
-  now: Date,
-) {
+async function upsertBatch(writer: LeadWriter, records: LeadRecord[], now: Date) {
   const hashed = records.map((record) => ({ record, contentHash: leadContentHash(record) }));
-  const existing = await existingHashes(
-    db,
-    provider,
-    slackTeamId,
-    records.map((r) => r.crmId),
-  );
+  const existing = await writer.existingHashes(records.map((r) => r.crmId));
   const toWrite = hashed.filter(
     ({ record, contentHash }) => existing.get(record.crmId) !== contentHash,
   );
-  await writeLeads(db, provider, slackTeamId, toWrite, now);
+  await writer.write(toWrite, now);
   const inserted = toWrite.filter(({ record }) => !existing.has(record.crmId)).length;
   return {
     inserted,

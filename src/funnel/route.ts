@@ -3,8 +3,7 @@
 // 413 past the size limit.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../clock.js";
-import type { Db } from "../db/client.js";
-import type { DatabaseProvider } from "../db/provider.js";
+import type { Database } from "../db/client.js";
 import type { HttpRoute } from "../http/server.js";
 import { importLeads } from "./import.js";
 import { parseIngestBody } from "./records.js";
@@ -35,7 +34,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
 }
 
 export function ingestRoute(
-  deps: { db: Db; provider: DatabaseProvider; clock: Clock },
+  deps: { database: Database; clock: Clock },
   maxBytes = INGEST_MAX_BYTES,
 ): HttpRoute {
   return {
@@ -43,7 +42,9 @@ export function ingestRoute(
     path: /^\/api\/v1\/leads$/,
     async handle(_match, res, req) {
       const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-      const slackTeamId = token ? await workspaceOfToken(deps.db, token, deps.clock.now()) : null;
+      const slackTeamId = token
+        ? await workspaceOfToken(deps.database.db, token, deps.clock.now())
+        : null;
       if (!slackTeamId) {
         send(
           res,
@@ -70,11 +71,12 @@ export function ingestRoute(
         send(res, 400, { error: "invalid_body", message: parsed.problem });
         return;
       }
-      const workspace = await deps.db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+      const workspace = await deps.database.db.workspace.findUniqueOrThrow({
+        where: { slackTeamId },
+      });
       const skipInvalid =
         new URL(req.url ?? "/", "http://localhost").searchParams.get("skip_invalid") === "true";
-      const summary = await importLeads(deps.db, parsed.source, {
-        provider: deps.provider,
+      const summary = await importLeads(deps.database, parsed.source, {
         now: deps.clock.now(),
         slackTeamId,
         timezone: workspace.timezone,

@@ -4,7 +4,7 @@
 //   read in the workspace's timezone (the earlier reading in a repeated daylight-saving hour);
 // - invalid: a required value missing, a timestamp or number that does not parse, sourced_by not
 //   one of four, accepted and rejected, won and lost, rejected without a reason.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { wallClockInstant } from "../time/zoned.js";
@@ -267,11 +267,33 @@ export function missingColumns(header: string[]): string[] {
 
 /** A fingerprint of everything stored about a lead: equal hashes mean nothing to update. */
 export function leadContentHash(record: LeadRecord): string {
-  return createHash("sha256")
-    .update(
-      JSON.stringify(record, (_key, value: unknown) =>
-        value instanceof Date ? value.toISOString() : value,
-      ),
-    )
-    .digest("hex");
+  // An array of the fields in a fixed order: unambiguous, and several times cheaper to serialise
+  // than the record with a Date replacer (the import hashes every row).
+  const fields = LEAD_FIELDS.map((field) => {
+    const value = record[field];
+    return value instanceof Date ? value.getTime() : value;
+  });
+  return hash("sha256", JSON.stringify(fields));
 }
+
+/** Every field of a record (the compiler checks none is missing), in a fixed order. */
+const LEAD_FIELDS = Object.keys({
+  crmId: true,
+  mqlAt: true,
+  firstTouchAt: true,
+  acceptedAt: true,
+  rejectedAt: true,
+  rejectionReason: true,
+  opportunityAt: true,
+  closedWonAt: true,
+  closedLostAt: true,
+  amount: true,
+  owner: true,
+  team: true,
+  source: true,
+  sourcedBy: true,
+  influenced: true,
+  industry: true,
+  companySize: true,
+  country: true,
+} satisfies Record<keyof LeadRecord, true>) as Array<keyof LeadRecord>;

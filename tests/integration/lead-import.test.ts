@@ -57,8 +57,7 @@ describeEachDatabase("importing leads from CSV", (provider) => {
   let testDb: TestDatabase;
   let database: Database;
   const run = (file: string, skipInvalid = false) =>
-    importLeads(database.db, csvFile(file), {
-      provider,
+    importLeads(database, csvFile(file), {
       slackTeamId: TEAM,
       timezone: "America/New_York",
       skipInvalid,
@@ -177,6 +176,28 @@ describeEachDatabase("importing leads from CSV", (provider) => {
     expect((await stored()).map((l) => l.crmId)).toEqual(["L-1", "L-2", "L-3", "L-5"]);
   });
 
+  it("finds an id repeated thousands of lines apart, and writes it once with --skip-invalid", async () => {
+    const rows = Array.from({ length: 4_500 }, (_, i) => ({
+      id: `B-${i}`,
+      mql_at: "2026-11-24T10:00:00Z",
+    }));
+    rows.push(
+      { id: "B-7", mql_at: "2026-11-25T10:00:00Z" },
+      { id: "B-4400", mql_at: "2026-11-25" },
+    );
+    const summary = await run(writeCsv(COLUMNS, rows), true);
+    expect(summary).toMatchObject({ rowsRead: 4_502, inserted: 4_500, invalid: 2 });
+    expect(summary.problems).toEqual([
+      { line: 4_502, column: "id", value: "B-7", problem: "appears again (first on line 9)" },
+      { line: 4_503, column: "id", value: "B-4400", problem: "appears again (first on line 4402)" },
+    ]);
+    const kept = await database.db.lead.findUniqueOrThrow({
+      where: { slackTeamId_crmId: { slackTeamId: TEAM, crmId: "B-7" } },
+    });
+    expect(kept.mqlAt.toISOString()).toBe("2026-11-24T10:00:00.000Z");
+    await database.db.lead.deleteMany({ where: { crmId: { startsWith: "B-" } } });
+  });
+
   it("refuses a file without the required columns", async () => {
     const summary = await run(writeCsv(["id", "owner"], [{ id: "L-9", owner: "x" }]));
     expect(summary).toMatchObject({
@@ -188,8 +209,7 @@ describeEachDatabase("importing leads from CSV", (provider) => {
   });
 
   it("keeps workspaces apart: the same CRM id in another workspace is another lead", async () => {
-    await importLeads(database.db, csvFile(writeCsv(COLUMNS, ROWS)), {
-      provider,
+    await importLeads(database, csvFile(writeCsv(COLUMNS, ROWS)), {
       slackTeamId: "T0OTHER",
       timezone: "UTC",
       skipInvalid: false,
