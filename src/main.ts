@@ -97,10 +97,7 @@ export async function startCadence(
         },
       },
     ],
-    routes: [
-      calendarRoute({ db: database.db, clock }),
-      ingestRoute({ database, clock }),
-    ],
+    routes: [calendarRoute({ db: database.db, clock }), ingestRoute({ database, clock })],
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
       : undefined,
