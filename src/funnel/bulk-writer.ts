@@ -55,10 +55,17 @@ export interface LeadWriter {
    * line of each that an earlier call already saw: a repeated id in one file.
    */
   markSeen(rows: Array<{ crmId: string; line: number }>): Promise<Map<string, number>>;
-  /** The stored content hash of each of these CRM ids that exists. */
-  existingHashes(crmIds: string[]): Promise<Map<string, string>>;
-  /** Inserts new leads and overwrites changed ones (createdAt kept). */
-  write(leads: HashedLead[], now: Date): Promise<void>;
+  /**
+   * Inserts new leads and overwrites changed ones (createdAt kept); a lead whose stored content
+   * hash is the same is left alone. Says how many of each.
+   */
+  upsert(leads: HashedLead[], now: Date): Promise<UpsertCounts>;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
 }
 
 /** Where the leads go: the same database Prisma uses, reached through its driver. */
@@ -156,18 +163,18 @@ async function inSqliteTransaction<T>(
           if (see.run(crmId, line).changes === 0) seenBefore.set(crmId, firstLine.get(crmId)!);
         return Promise.resolve(seenBefore);
       },
-      existingHashes(crmIds) {
-        const found = new Map<string, string>();
-        for (const crmId of crmIds) {
-          const row = select.get(slackTeamId, crmId);
-          if (row) found.set(crmId, row.contentHash);
-        }
-        return Promise.resolve(found);
-      },
-      write(leads, now) {
+      upsert(leads, now) {
         const stamp = sqliteTimestamp(now);
-        for (const lead of leads) insert.run(rowValues("sqlite", slackTeamId, lead, stamp));
-        return Promise.resolve();
+        const counts = { inserted: 0, updated: 0, unchanged: 0 };
+        for (const lead of leads) {
+          const stored = select.get(slackTeamId, lead.record.crmId);
+          if (stored?.contentHash === lead.contentHash) counts.unchanged += 1;
+          else {
+            insert.run(rowValues("sqlite", slackTeamId, lead, stamp));
+            counts[stored ? "updated" : "inserted"] += 1;
+          }
+        }
+        return Promise.resolve(counts);
       },
     };
     connection.exec("BEGIN IMMEDIATE");
@@ -199,31 +206,30 @@ async function inPostgresTransaction<T>(
 ): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const insert =
+  const upsert =
     `INSERT INTO "Lead" (${COLUMN_LIST}) SELECT * FROM unnest(` +
     COLUMNS.map((c, i) => `$${i + 1}::${PG_ARRAY_TYPE[c.kind]}`).join(", ") +
-    `) ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET}`;
+    `) ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET} ` +
+    `WHERE "Lead"."contentHash" IS DISTINCT FROM excluded."contentHash" ` +
+    `RETURNING (xmax = 0) AS inserted`;
   const writer: LeadWriter = {
     async markSeen(rows) {
       // The statement's own insert is invisible to its SELECT, which therefore finds exactly the
-      // ids that earlier batches recorded.
+      // ids that earlier batches recorded. A temporary table has no statistics, so the lookup is
+      // a correlated subquery: a join would be planned as a scan of every id seen so far.
       const result = await client.query<{ crmId: string; line: number }>(
         `WITH input AS (SELECT * FROM unnest($1::text[], $2::int[]) AS t("crmId", "line")),
               recorded AS (INSERT INTO "importSeen" SELECT * FROM input ON CONFLICT DO NOTHING)
-         SELECT s."crmId", s."line" FROM "importSeen" s JOIN input USING ("crmId")`,
+         SELECT * FROM (
+           SELECT i."crmId", (SELECT s."line" FROM "importSeen" s WHERE s."crmId" = i."crmId") AS "line"
+           FROM input i) AS found
+         WHERE "line" IS NOT NULL`,
         [rows.map((row) => row.crmId), rows.map((row) => row.line)],
       );
       return new Map(result.rows.map((row) => [row.crmId, row.line]));
     },
-    async existingHashes(crmIds) {
-      const result = await client.query<{ crmId: string; contentHash: string }>(
-        `SELECT "crmId", "contentHash" FROM "Lead" WHERE "slackTeamId" = $1 AND "crmId" = ANY($2::text[])`,
-        [slackTeamId, crmIds],
-      );
-      return new Map(result.rows.map((row) => [row.crmId, row.contentHash]));
-    },
-    async write(leads, now) {
-      if (!leads.length) return;
+    async upsert(leads, now) {
+      if (!leads.length) return { inserted: 0, updated: 0, unchanged: 0 };
       const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(leads.length));
       const stamp = now.toISOString();
       leads.forEach((lead, row) => {
@@ -231,10 +237,20 @@ async function inPostgresTransaction<T>(
           columns[column]![row] = value;
         });
       });
-      await client.query(insert, columns);
+      // Unchanged rows are skipped by the WHERE and not returned; xmax = 0 marks a fresh insert.
+      const result = await client.query<{ inserted: boolean }>(upsert, columns);
+      const inserted = result.rows.filter((row) => row.inserted).length;
+      return {
+        inserted,
+        updated: result.rows.length - inserted,
+        unchanged: leads.length - result.rows.length,
+      };
     },
   };
   try {
+    // Room for the repeated-id table of a million-row import without spilling to disk; it must be
+    // set before the session's first temporary table.
+    await client.query("SET temp_buffers = '128MB'");
     await client.query("BEGIN");
     try {
       await client.query(

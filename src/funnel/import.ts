@@ -155,17 +155,9 @@ const duplicate = (crmId: string, line: number, firstLine: number): RowProblem =
 /** Thrown inside the import transaction to undo it when rows were invalid. */
 class RollBack extends Error {}
 
-async function upsertBatch(writer: LeadWriter, records: LeadRecord[], now: Date) {
-  const hashed = records.map((record) => ({ record, contentHash: leadContentHash(record) }));
-  const existing = await writer.existingHashes(records.map((r) => r.crmId));
-  const toWrite = hashed.filter(
-    ({ record, contentHash }) => existing.get(record.crmId) !== contentHash,
+function upsertBatch(writer: LeadWriter, records: LeadRecord[], now: Date) {
+  return writer.upsert(
+    records.map((record) => ({ record, contentHash: leadContentHash(record) })),
+    now,
   );
-  await writer.write(toWrite, now);
-  const inserted = toWrite.filter(({ record }) => !existing.has(record.crmId)).length;
-  return {
-    inserted,
-    updated: toWrite.length - inserted,
-    unchanged: records.length - toWrite.length,
-  };
 }
