@@ -78,7 +78,14 @@ export async function startCadence(
 
   const scheduleChanged = { notify: () => undefined as void };
   const slack = createSlackApp(
-    { config, logger, db: database.db, clock, onScheduleChanged: () => scheduleChanged.notify() },
+    {
+      config,
+      logger,
+      db: database.db,
+      database,
+      clock,
+      onScheduleChanged: () => scheduleChanged.notify(),
+    },
     identity,
   );
   await setUpWorkspaceCadences(

@@ -11,6 +11,7 @@ export type CadenceIntent =
   | { op: "admin-channel"; channelId: string }
   | { op: "grace"; cadence: string; hours: number }
   | { op: "calendar"; scope: "mine" | "workspace"; revoke: boolean }
+  | { op: "import" }
   | { op: "usage"; problem: string };
 
 export const USAGE: Record<string, string> = {
@@ -31,7 +32,7 @@ export const USAGE: Record<string, string> = {
 const CHANNEL_MENTION = /<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/;
 
 /** Announced in the help, built in a later release. */
-const COMING_SOON = new Set(["digest", "import"]);
+const COMING_SOON = new Set(["digest"]);
 
 const TEAM_MENTION = /<!subteam\^|<!(here|channel|everyone)/;
 
@@ -42,6 +43,7 @@ export function parseCadenceCommand(text: string): CadenceIntent {
   const args = rest.join(" ");
   if (op === "" || op === "help") return { op: "help" };
   if (op === "list" || op === "ls") return { op: "list" };
+  if (op === "import") return { op: "import" };
   if (COMING_SOON.has(op)) {
     return {
       op: "usage",

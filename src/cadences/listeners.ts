@@ -5,6 +5,7 @@ import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { helpBlocks, usageBlocks } from "../help/views.js";
 import { createFeed, revokeFeeds } from "../calendar/service.js";
+import { openLeadImport } from "../funnel/listeners.js";
 import { buildHome } from "../home/service.js";
 import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
@@ -182,20 +183,33 @@ export function register(app: App, deps: AppDeps): void {
         const run = { pause: pauseCadence, resume: resumeCadence, done: markDone }[intent.op];
         return render(await run(cadenceDeps, teamId, actor, intent.cadence), intent.op);
       }
+      case "import":
+        // Needs the command's trigger_id: handled in the command listener below.
+        return { text: "Use `/cadence import` to choose a CSV file to import." };
     }
   };
 
   app.command("/cadence", async ({ command, ack, respond, client }) => {
+    const intent = parseCadenceCommand(command.text);
+    if (intent.op === "import") {
+      // A modal must open within 3 s of the command, so it is acknowledged first.
+      await ack();
+      const refusal = await openLeadImport(client, deps, {
+        teamId: command.team_id,
+        userId: command.user_id,
+        triggerId: command.trigger_id,
+      });
+      if (refusal) await respond({ response_type: "ephemeral", ...refusal });
+      return;
+    }
     await replyWithinBudget(ack, respond, () =>
-      perform(client, command.team_id, command.user_id, parseCadenceCommand(command.text)).catch(
-        (error: unknown) => {
-          const reference = Math.random().toString(36).slice(2, 8);
-          deps.logger.error({ err: error, reference, text: command.text }, "/cadence failed");
-          return {
-            text: `Sorry, something went wrong on our side (reference ${reference}). Nothing was changed.`,
-          };
-        },
-      ),
+      perform(client, command.team_id, command.user_id, intent).catch((error: unknown) => {
+        const reference = Math.random().toString(36).slice(2, 8);
+        deps.logger.error({ err: error, reference, text: command.text }, "/cadence failed");
+        return {
+          text: `Sorry, something went wrong on our side (reference ${reference}). Nothing was changed.`,
+        };
+      }),
     );
   });
 

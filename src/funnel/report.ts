@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import type { RowSource } from "./csv.js";
 import type { ImportSummary } from "./import.js";
+import type { RowProblem } from "./rules.js";
 
 /** Problems shown on screen; the rest go to a file beside the import. */
 const SHOWN_PROBLEMS = 50;
@@ -48,15 +49,7 @@ export function importReport(
       lines.push(`  line ${p.line}, ${p.column}, "${p.value}": ${p.problem}`);
     if (summary.problems.length > SHOWN_PROBLEMS) {
       const errorsFile = `${file}.errors.csv`;
-      writeFileSync(
-        errorsFile,
-        [
-          "line,column,value,problem",
-          ...summary.problems.map((p) =>
-            [p.line, p.column, p.value, p.problem].map(csvCell).join(","),
-          ),
-        ].join("\n") + "\n",
-      );
+      writeFileSync(errorsFile, problemsCsv(summary.problems));
       lines.push(
         `  … and ${summary.problems.length - SHOWN_PROBLEMS} more: all are listed in ${errorsFile}`,
       );
@@ -70,6 +63,16 @@ export function importReport(
     return { lines, exitCode: 1 };
   }
   return { lines, exitCode: 0 };
+}
+
+/** Every invalid row's problems as CSV, to fix them in a spreadsheet. */
+export function problemsCsv(problems: RowProblem[]): string {
+  return (
+    [
+      "line,column,value,problem",
+      ...problems.map((p) => [p.line, p.column, p.value, p.problem].map(csvCell).join(",")),
+    ].join("\n") + "\n"
+  );
 }
 
 const csvCell = (value: string | number) => {

@@ -45,6 +45,11 @@ export const COMMANDS: CommandHelp[] = [
     description: "A private calendar feed of your (or every) cadence.",
   },
   {
+    usage: "/cadence import",
+    description:
+      "Import lead data from a CRM export (CSV, admins). Or share the CSV with Cadence in a DM.",
+  },
+  {
     usage: "/cadence digest",
     description: "This week's funnel digest, just for you (coming soon).",
   },

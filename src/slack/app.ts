@@ -5,6 +5,7 @@ import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import * as cadences from "../cadences/listeners.js";
+import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
@@ -19,6 +20,7 @@ export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = 
   home,
   workspaces,
   cadences,
+  funnel,
 ];
 
 export interface SlackApp {

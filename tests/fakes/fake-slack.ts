@@ -37,6 +37,19 @@ export interface StoredMessage {
   thread_ts?: string;
 }
 
+/** A file in the fake workspace: shared to Cadence by a user, or uploaded by the bot. */
+export interface HostedFile {
+  id: string;
+  name: string;
+  filetype: string;
+  content: Buffer;
+  /** Set by files.completeUploadExternal for the bot's own uploads. */
+  channel?: string;
+  threadTs?: string;
+  title?: string;
+  initialComment?: string;
+}
+
 interface PendingAck {
   resolve(payload: Record<string, unknown> | undefined): void;
 }
@@ -61,6 +74,8 @@ export class FakeSlack {
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private messageCounter = 0;
+  /** Files users shared (hostFile) and files the bot uploaded (files.uploadV2), by id. */
+  readonly files = new Map<string, HostedFile>();
   /** Messages posted with chat.postMessage, oldest first; chat.update edits them. */
   readonly messages: StoredMessage[] = [];
   port = 0;
@@ -98,6 +113,37 @@ export class FakeSlack {
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
+  }
+
+  /**
+   * A file a user shared, as Slack hosts it: files.info describes it and its url_private_download
+   * serves the bytes to a request with the bot token (without one, Slack answers with an HTML
+   * sign-in page, status 200).
+   */
+  hostFile(name: string, content: string | Buffer, filetype = "csv"): Record<string, unknown> {
+    const id = `F${String(++this.messageCounter).padStart(8, "0")}`;
+    const file: HostedFile = { id, name, filetype, content: Buffer.from(content) };
+    this.files.set(id, file);
+    return this.describeFile(file);
+  }
+
+  /** The files the bot uploaded with files.uploadV2 (completed), oldest first. */
+  uploads(): HostedFile[] {
+    return [...this.files.values()].filter((file) => file.channel);
+  }
+
+  private describeFile(file: HostedFile): Record<string, unknown> {
+    const url = `http://127.0.0.1:${this.port}/files-pri/${this.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
+    return {
+      id: file.id,
+      name: file.name,
+      title: file.name,
+      filetype: file.filetype,
+      mimetype: file.filetype === "csv" ? "text/csv" : "application/octet-stream",
+      size: file.content.length,
+      url_private: url,
+      url_private_download: `${url}?download=1`,
+    };
   }
 
   /** A member that users.info will return. */
@@ -242,6 +288,31 @@ export class FakeSlack {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }
+    const download = /^\/files-pri\/[^/]+-(F\w+)\//.exec(req.url ?? "");
+    if (download?.[1] && req.method === "GET") {
+      const file = this.files.get(download[1]);
+      if (!file) res.writeHead(404).end();
+      else if (req.headers.authorization !== `Bearer ${this.botToken}`)
+        res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in to Slack</html>");
+      else res.writeHead(200, { "content-type": "application/octet-stream" }).end(file.content);
+      return;
+    }
+    const upload = /^\/upload\/(F\w+)$/.exec(req.url ?? "");
+    if (upload?.[1] && req.method === "POST") {
+      const file = this.files.get(upload[1]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      // The Web API client posts multipart form data (a raw body is accepted too, like Slack).
+      const body = Buffer.concat(chunks);
+      const type = req.headers["content-type"] ?? "";
+      if (file && type.startsWith("multipart/form-data")) {
+        const form = await new Response(body, { headers: { "content-type": type } }).formData();
+        const part = [...form.values()].find((value) => typeof value !== "string");
+        file.content = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+      } else if (file) file.content = body;
+      res.writeHead(file ? 200 : 404, { "content-type": "text/plain" }).end("OK");
+      return;
+    }
     const match = /^\/api\/([\w.]+)/.exec(req.url ?? "");
     if (!match?.[1] || req.method !== "POST") {
       res.writeHead(404).end();
@@ -353,6 +424,39 @@ export class FakeSlack {
       case "users.info": {
         const user = this.users.get(String(args.user));
         return user ? ok({ user }) : { kind: "error", error: "user_not_found" };
+      }
+      case "files.info": {
+        const file = this.files.get(String(args.file));
+        return file
+          ? ok({ file: this.describeFile(file) })
+          : { kind: "error", error: "file_not_found" };
+      }
+      case "files.getUploadURLExternal": {
+        const id = `F${String(++this.messageCounter).padStart(8, "0")}`;
+        const name = String(args.filename);
+        this.files.set(id, {
+          id,
+          name,
+          filetype: name.split(".").pop() ?? "",
+          content: Buffer.alloc(0),
+        });
+        return ok({ upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id });
+      }
+      case "files.completeUploadExternal": {
+        const described = (
+          typeof args.files === "string" ? JSON.parse(args.files) : args.files
+        ) as Array<{ id: string; title?: string }>;
+        for (const { id, title } of described) {
+          const file = this.files.get(id);
+          if (!file) return { kind: "error", error: "file_not_found" };
+          Object.assign(file, {
+            channel: String(args.channel_id),
+            threadTs: args.thread_ts as string | undefined,
+            title,
+            initialComment: args.initial_comment as string | undefined,
+          });
+        }
+        return ok({ files: described.map(({ id }) => ({ id })) });
       }
       case "conversations.open":
         return ok({

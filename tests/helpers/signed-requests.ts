@@ -25,6 +25,7 @@ export interface SlashCommandFields {
   team_id?: string;
   channel_id?: string;
   trigger_id?: string;
+  response_url?: string;
 }
 
 export class SlackRequests {
