@@ -1,6 +1,8 @@
 // `npm run bench`: prints every benchmark's figures. Each later feature adds its own section.
 import { postgresAvailable } from "../tests/helpers/databases.js";
 import setup from "../tests/global-setup.js";
+import { benchChartRender } from "./chart-render.js";
+import { benchDigestBuild } from "./digest-build.js";
 import { benchLeadImport, buildCli } from "./lead-import.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
@@ -45,6 +47,27 @@ async function main(): Promise<void> {
       `  ${provider.padEnd(9)} ${Math.round(row.rowsPerSecond).toLocaleString("en-US").padStart(8)} rows/s   ${row.seconds.toFixed(1)} s   peak RSS ${row.peakRssMb} MB`,
     );
   }
+
+  await digestSection(
+    postgresAvailable() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const),
+  );
+}
+
+async function digestSection(providers: readonly ("sqlite" | "postgres")[]): Promise<void> {
+  const leads = Number(process.env.BENCH_DIGEST_LEADS ?? 1_000_000);
+  console.log(
+    `\nDigest build: one week's digest over ${leads.toLocaleString("en-US")} leads spread across two years (aim: < 1 s)`,
+  );
+  for (const provider of providers) {
+    const row = await benchDigestBuild(provider, leads);
+    console.log(
+      `  ${provider.padEnd(9)} first ${ms(row.firstMs).padStart(11)}   then p50 ${ms(row.p50Ms).padStart(11)}   max ${ms(row.maxMs).padStart(11)}`,
+    );
+  }
+  const chart = await benchChartRender();
+  console.log(
+    `\nChart render (vega-lite → SVG → PNG, ${chart.pngBytes.toLocaleString("en-US")} bytes): first ${ms(chart.firstMs)}, then p50 ${ms(chart.p50Ms)}, p99 ${ms(chart.p99Ms)}`,
+  );
 }
 
 await main().catch((error: unknown) => {

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // The `cadence` command. Each subcommand calls the same use cases as the Slack app.
 import { existsSync } from "node:fs";
+import { webApi } from "@slack/bolt";
 import { Command } from "commander";
+import { z } from "zod";
+import { isValidTimezone } from "./cadences/recurrence.js";
 import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { postDigestNow, workspaceDigest } from "./digest/service.js";
+import { digestText } from "./digest/views.js";
 import { csvFile } from "./funnel/csv.js";
 import { importLeads } from "./funnel/import.js";
 import { importReport, progressBar } from "./funnel/report.js";
@@ -137,6 +142,58 @@ importCommand
       const report = importReport(summary, file);
       for (const line of report.lines) console.log(line);
       process.exitCode = report.exitCode;
+    });
+  });
+
+const DigestOptionsSchema = z.object({
+  week: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "--week must be a date, YYYY-MM-DD (any day of the week)")
+    .optional(),
+  workspace: z.string().optional(),
+  timezone: z
+    .string()
+    .refine(isValidTimezone, "--timezone must be an IANA timezone such as Europe/Berlin")
+    .optional(),
+  json: z.boolean().default(false),
+  post: z.boolean().default(false),
+});
+
+program
+  .command("digest")
+  .description("the Monday funnel digest for a week: readable text, --json, or --post to Slack")
+  .option("--week <date>", "any day of the week to report (default: the last complete week)")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .option("--timezone <tz>", "the timezone weeks start in (default: the workspace's)")
+  .option("--json", "print the digest as JSON")
+  .option("--post", "post it where the weekly funnel review posts, with its chart and tables")
+  .action(async (raw: Record<string, unknown>) => {
+    const parsed = DigestOptionsSchema.safeParse(raw);
+    if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
+    const options = parsed.data;
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.problem]);
+      const built = await workspaceDigest(
+        database,
+        choice.slackTeamId,
+        options.week
+          ? { kind: "containing", day: options.week }
+          : { kind: "last-complete", now: new Date() },
+        options.timezone,
+      );
+      console.log(
+        options.json
+          ? JSON.stringify(built.digest, null, 2)
+          : digestText(built.digest, built.rejectionThreshold),
+      );
+      if (!options.post) return;
+      const config = configured(loadConfig);
+      const slack = new webApi.WebClient(config.slack.botToken, {
+        slackApiUrl: config.slack.apiUrl,
+      });
+      const where = await postDigestNow(database, slack, choice.slackTeamId, built);
+      console.error(where);
     });
   });
 

@@ -119,6 +119,7 @@ export async function startCadence(
     ? startScheduler(
         {
           db: database.db,
+          provider: database.provider,
           slack: slack.client,
           clock,
           logger: logger.child({ component: "scheduler" }),

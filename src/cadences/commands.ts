@@ -12,6 +12,7 @@ export type CadenceIntent =
   | { op: "grace"; cadence: string; hours: number }
   | { op: "calendar"; scope: "mine" | "workspace"; revoke: boolean }
   | { op: "import" }
+  | { op: "digest" }
   | { op: "usage"; problem: string };
 
 export const USAGE: Record<string, string> = {
@@ -31,9 +32,6 @@ export const USAGE: Record<string, string> = {
 /** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
 const CHANNEL_MENTION = /<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/;
 
-/** Announced in the help, built in a later release. */
-const COMING_SOON = new Set(["digest"]);
-
 const TEAM_MENTION = /<!subteam\^|<!(here|channel|everyone)/;
 
 export function parseCadenceCommand(text: string): CadenceIntent {
@@ -44,12 +42,7 @@ export function parseCadenceCommand(text: string): CadenceIntent {
   if (op === "" || op === "help") return { op: "help" };
   if (op === "list" || op === "ls") return { op: "list" };
   if (op === "import") return { op: "import" };
-  if (COMING_SOON.has(op)) {
-    return {
-      op: "usage",
-      problem: `\`/cadence ${op}\` is not available yet: it arrives in an upcoming release.`,
-    };
-  }
+  if (op === "digest") return { op: "digest" };
   if (!(op in USAGE)) return { op: "usage", problem: `I don't know \`/cadence ${trimmed}\`.` };
   if (TEAM_MENTION.test(args)) {
     return {

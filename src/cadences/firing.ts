@@ -4,11 +4,14 @@
 // 2. post: each pending occurrence is delivered once (src/scheduler/deliver-once.ts), so a post
 //    that reached Slack before a replica crashed is never repeated.
 import { deliverOnce, type DeliveryDeps } from "../scheduler/deliver-once.js";
-import { handlerFor } from "./handlers.js";
+import type { DatabaseProvider } from "../db/provider.js";
+import { handlerFor, type FiringMessage } from "./handlers.js";
 import { planMaterialisation, type CatchUpPolicy } from "./rules.js";
 import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence } from "./store.js";
 
 export interface FiringDeps extends DeliveryDeps {
+  /** Which SQL dialect the database speaks (the digest aggregates in SQL). */
+  provider: DatabaseProvider;
   policy: CatchUpPolicy & DeliveryDeps["policy"];
 }
 
@@ -136,26 +139,43 @@ async function postOccurrence(deps: FiringDeps, occurrence: PendingOccurrence): 
     );
     return false;
   }
+  let prepared: FiringMessage | undefined;
+  let posted: { channel: string; ts: string } | undefined;
   const outcome = await deliverOnce(deps, {
     key: `post:${occurrence.id}`,
     target,
-    message: () =>
-      handlerFor(cadence.kind)({
-        title: cadence.title,
-        kind: cadence.kind,
-        recurrence: recurrenceOf(cadence),
-        timezone: cadence.timezone,
-        driSlackUserId: cadence.driSlackUserId,
-        dueAt: occurrence.dueAt,
-        late: occurrence.late,
-      }),
+    message: async () =>
+      (prepared = await handlerFor(cadence.kind)(
+        {
+          title: cadence.title,
+          kind: cadence.kind,
+          recurrence: recurrenceOf(cadence),
+          timezone: cadence.timezone,
+          driSlackUserId: cadence.driSlackUserId,
+          dueAt: occurrence.dueAt,
+          late: occurrence.late,
+        },
+        { deps, slackTeamId: cadence.slackTeamId },
+      )),
     onDelivered: async (channel, ts) => {
+      posted = { channel, ts };
       await deps.db.occurrence.update({
         where: { id: occurrence.id },
         data: { status: "posted", channelId: channel, messageTs: ts, postedAt: deps.clock.now() },
       });
     },
   });
+  // Detail in the thread (the digest's chart and tables): best effort, after the post is recorded.
+  if (outcome === "delivered" && prepared?.afterPost && posted) {
+    await prepared
+      .afterPost(posted.channel, posted.ts)
+      .catch((error: unknown) =>
+        deps.logger.error(
+          { err: error, occurrenceId: occurrence.id },
+          "the thread after a cadence post failed",
+        ),
+      );
+  }
   return outcome === "delivered" || outcome === "already-delivered";
 }
 

@@ -5,6 +5,8 @@ import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { helpBlocks, usageBlocks } from "../help/views.js";
 import { createFeed, revokeFeeds } from "../calendar/service.js";
+import { workspaceDigest } from "../digest/service.js";
+import { digestBlocks } from "../digest/views.js";
 import { openLeadImport } from "../funnel/listeners.js";
 import { buildHome } from "../home/service.js";
 import { context, fallbackText } from "../slack/blocks.js";
@@ -182,6 +184,20 @@ export function register(app: App, deps: AppDeps): void {
         const actor = await actorOf(client, teamId, userId);
         const run = { pause: pauseCadence, resume: resumeCadence, done: markDone }[intent.op];
         return render(await run(cadenceDeps, teamId, actor, intent.cadence), intent.op);
+      }
+      case "digest": {
+        const built = await workspaceDigest(
+          { db: deps.db, provider: deps.database.provider },
+          teamId,
+          { kind: "containing", day: deps.clock.now() },
+        );
+        return blocksReply(
+          digestBlocks(built.digest, {
+            heading: "Funnel digest so far",
+            rejectionThreshold: built.rejectionThreshold,
+            detailNote: "Only you can see this. The full digest posts on Monday.",
+          }),
+        );
       }
       case "import":
         // Needs the command's trigger_id: handled in the command listener below.

@@ -14,6 +14,10 @@ export interface OccurrenceMessageInput {
   late: boolean;
 }
 
+/** Said on a post that went out after downtime. */
+export const lateNote = (dueAt: Date, timezone: string): string =>
+  `:hourglass: Posted late: it was due ${formatInstant(dueAt, timezone)}, while Cadence was offline.`;
+
 export const formatInstant = (at: Date, timezone: string): string =>
   new Intl.DateTimeFormat("en-US", {
     timeZone: timezone,
@@ -46,10 +50,7 @@ export function occurrenceAnnouncement(input: OccurrenceMessageInput): {
   ];
   if (purpose) blocks.push(section(`*What it is for:* ${purpose}`));
   const notes = [describeRecurrence(input.recurrence, input.timezone)];
-  if (input.late)
-    notes.push(
-      `:hourglass: Posted late: it was due ${formatInstant(input.dueAt, input.timezone)}, while Cadence was offline.`,
-    );
+  if (input.late) notes.push(lateNote(input.dueAt, input.timezone));
   blocks.push(context(...notes));
   const text = `${input.title} is due. DRI: ${input.driSlackUserId ? `<@${input.driSlackUserId}>` : "nobody yet"}${input.late ? " (posted late)" : ""}`;
   return { text, blocks };

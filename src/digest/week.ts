@@ -29,8 +29,8 @@ export function weekContaining(day: Date | string, timezone: string): ReportingW
   return {
     start: monday.toJSDate(),
     end: next.toJSDate(),
-    startDate: monday.toISODate()!,
-    endDate: next.minus({ days: 1 }).toISODate()!,
+    startDate: monday.toISODate(),
+    endDate: next.minus({ days: 1 }).toISODate(),
     timezone,
   };
 }

@@ -51,7 +51,7 @@ export const COMMANDS: CommandHelp[] = [
   },
   {
     usage: "/cadence digest",
-    description: "This week's funnel digest, just for you (coming soon).",
+    description: "This week's funnel digest so far, just for you.",
   },
   {
     usage: "/winloss [deal name]",

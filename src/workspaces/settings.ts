@@ -8,6 +8,14 @@ export const WorkspaceSettingsSchema = z
       .string()
       .regex(/^[CG][A-Z0-9]+$/)
       .optional(),
+    /** Speed-to-lead SLA in minutes (default 5). */
+    slaMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional(),
+    /** Monthly MQL rejection rate above which, two months running, the MQL review is due early (default 0.30). */
+    rejectionThreshold: z.number().min(0).max(1).optional(),
   })
   .catch({});
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;

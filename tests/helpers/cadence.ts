@@ -87,6 +87,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
     sweep: () =>
       runDuties({
         db: running.database.db,
+        provider: running.database.provider,
         slack: new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }),
         clock,
         logger,

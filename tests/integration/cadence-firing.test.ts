@@ -6,8 +6,11 @@ import { describeEachDatabase } from "../helpers/databases.js";
 import type { SlackCall } from "../fakes/fake-slack.js";
 
 const sectionTexts = (call: SlackCall) =>
-  ((call.args.blocks as Array<{ text?: { text: string } }> | undefined) ?? [])
-    .map((b) => b.text?.text ?? "")
+  (
+    (call.args.blocks as
+      Array<{ text?: { text: string }; elements?: Array<{ text?: string }> }> | undefined) ?? []
+  )
+    .flatMap((b) => [b.text?.text ?? "", ...(b.elements ?? []).map((e) => e.text ?? "")])
     .join("\n");
 
 describeEachDatabase("cadences firing", (provider) => {
@@ -20,8 +23,11 @@ describeEachDatabase("cadences firing", (provider) => {
     cadence.clock.set(instant);
     await cadence.sweep();
   };
+  /** Posts in a channel, not replies in threads (the digest adds its tables in a thread). */
   const postsTo = (channel: string) =>
-    cadence.slack.callsTo("chat.postMessage").filter((call) => call.args.channel === channel);
+    cadence.slack
+      .callsTo("chat.postMessage")
+      .filter((call) => call.args.channel === channel && !call.args.thread_ts);
 
   beforeAll(async () => {
     cadence = await startCadenceForTest({
@@ -79,13 +85,13 @@ describeEachDatabase("cadences firing", (provider) => {
     ]);
   });
 
-  it("posts the occurrence in its channel at 09:00 local, naming the DRI, exactly once", async () => {
+  it("posts the occurrence (the weekly review posts the funnel digest) in its channel at 09:00 local, naming the DRI, exactly once", async () => {
     await at("2026-11-30T14:00:01Z");
     await at("2026-11-30T14:00:30Z");
     const posts = postsTo("C0REVENUE");
     expect(posts).toHaveLength(1);
-    expect(sectionTexts(posts[0]!)).toContain("Weekly funnel review is due");
-    expect(sectionTexts(posts[0]!)).toContain("*DRI:* <@U0BOB>");
+    expect(sectionTexts(posts[0]!)).toContain("Funnel digest · 23–29 Nov 2026");
+    expect(sectionTexts(posts[0]!)).toContain("DRI: <@U0BOB>");
     const occurrence = await db().occurrence.findFirstOrThrow({ where: { cadenceId: weeklyId } });
     expect(occurrence).toMatchObject({
       status: "posted",

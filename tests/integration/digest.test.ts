@@ -6,6 +6,7 @@ import { weekContaining } from "../../src/digest/week.js";
 import { csvFile } from "../../src/funnel/csv.js";
 import { importLeads } from "../../src/funnel/import.js";
 import { DIGEST_COLUMNS, DIGEST_ROWS } from "../fixtures/digest-week.js";
+import { runCadence } from "../helpers/cadence-process.js";
 import { writeCsv } from "../helpers/csv-files.js";
 import {
   createTestDatabase,
@@ -206,5 +207,30 @@ describeEachDatabase("the funnel digest, computed in the database", (provider) =
       acceptanceRate: 1 / 3,
       slaCompliance: 0,
     });
+  });
+
+  it("`cadence digest --json` prints exactly what was computed; --week is any day of the week", async () => {
+    const cli = runCadence(["digest", "--workspace", TEAM, "--week", "2026-11-22", "--json"], {
+      DATABASE_URL: testDb.url,
+    });
+    expect(await cli.exited).toBe(0);
+    const printed: unknown = JSON.parse(cli.stdout.join("\n"));
+    expect(printed).toEqual(JSON.parse(JSON.stringify((await digestFor("2026-11-16")).digest)));
+
+    const text = runCadence(["digest", "--workspace", TEAM, "--week", "2026-11-16"], {
+      DATABASE_URL: testDb.url,
+    });
+    expect(await text.exited).toBe(0);
+    const output = text.stdout.join("\n");
+    expect(output).toContain("Funnel digest · 16–22 Nov 2026 (America/New_York)");
+    expect(output).toContain("MQL acceptance: 40%");
+    expect(output).toContain("ALERT: rejection rate above 30% two months running");
+
+    const bad = runCadence(["digest", "--week", "last monday", "--timezone", "Mars/Olympus"], {
+      DATABASE_URL: testDb.url,
+    });
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr.join("")).toContain("--week must be a date, YYYY-MM-DD");
+    expect(bad.stderr.join("")).toContain("--timezone must be an IANA timezone");
   });
 });

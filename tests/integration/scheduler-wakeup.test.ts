@@ -29,6 +29,7 @@ describeEachDatabase("scheduler wake-up", (provider) => {
     scheduler = startScheduler(
       {
         db: database.db,
+        provider: database.provider,
         slack: new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }),
         clock: systemClock,
         logger: memoryLogger("info").logger,

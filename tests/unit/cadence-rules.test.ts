@@ -77,7 +77,6 @@ describe("reading /cadence commands", () => {
     ["pause", "Which cadence?"],
     ["assign weekly <!subteam^S0MKTG|@marketing>", "A DRI is one named person, never a team"],
     ["frobnicate", "I don't know `/cadence frobnicate`."],
-    ["digest", "`/cadence digest` is not available yet"],
   ])("%j is answered with what to fix", (text, problem) => {
     const intent = parseCadenceCommand(text);
     expect(intent.op).toBe("usage");
