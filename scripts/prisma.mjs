@@ -4,6 +4,7 @@
 // kind is set when none is; without a matching adapter the 6.19 CLI tries to download a native
 // engine, which fails offline.
 import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const placeholders = {
@@ -19,6 +20,8 @@ const current = process.env.DATABASE_URL ?? "";
 const matches =
   provider === "postgres" ? /^postgres(ql)?:\/\//.test(current) : current.startsWith("file:");
 const env = { ...process.env, DATABASE_URL: matches ? current : placeholders[provider] };
+// The SQLite adapter opens the placeholder file: its folder must exist (a fresh clone has none).
+if (!matches && provider === "sqlite") mkdirSync("data", { recursive: true });
 const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 const result = spawnSync(process.execPath, [prismaCli, ...args], { stdio: "inherit", env });
 if (result.error) console.error(result.error.message);

@@ -10,6 +10,8 @@ import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { postDigestNow, workspaceDigest } from "./digest/service.js";
 import { digestText } from "./digest/views.js";
+import { feedbackCsv, feedbackJson } from "./feedback/export.js";
+import { notesOf } from "./feedback/store.js";
 import { csvFile } from "./funnel/csv.js";
 import { importLeads } from "./funnel/import.js";
 import { importReport, progressBar } from "./funnel/report.js";
@@ -194,6 +196,33 @@ program
       });
       const where = await postDigestNow(database, slack, choice.slackTeamId, built);
       console.error(where);
+    });
+  });
+
+const exportCommand = program.command("export").description("take data out of Cadence");
+
+const ExportOptionsSchema = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "--month must be YYYY-MM, e.g. 2026-11"),
+  format: z.enum(["csv", "json"], { error: "--format must be csv or json" }).default("csv"),
+  workspace: z.string().optional(),
+});
+
+exportCommand
+  .command("feedback")
+  .description("a month of AE feedback (win/loss and content notes) as CSV or JSON, to stdout")
+  .requiredOption("--month <YYYY-MM>", "the month the notes count for")
+  .option("--format <csv|json>", "csv (default) or json")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const parsed = ExportOptionsSchema.safeParse(raw);
+    if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
+    const options = parsed.data;
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.problem]);
+      const notes = await notesOf(database.db, choice.slackTeamId, options.month);
+      process.stdout.write(options.format === "csv" ? feedbackCsv(notes) : feedbackJson(notes));
+      console.error(`${notes.length} note${notes.length === 1 ? "" : "s"} for ${options.month}.`);
     });
   });
 

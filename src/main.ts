@@ -9,6 +9,7 @@ import type { Logger } from "./logger.js";
 import { createSlackApp, identifyBot, SLACK_EVENTS_PATH } from "./slack/app.js";
 import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
 import { calendarRoute } from "./calendar/route.js";
+import { SUMMARY_TIMEOUT_MS } from "./feedback/collection.js";
 import { ingestRoute } from "./funnel/route.js";
 import { replicaName, startScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { recordWorkspace } from "./workspaces/service.js";
@@ -120,6 +121,12 @@ export async function startCadence(
         {
           db: database.db,
           provider: database.provider,
+          summary: {
+            apiKey: config.openai.apiKey,
+            baseUrl: config.openai.baseUrl,
+            model: config.openai.model,
+            timeoutMs: SUMMARY_TIMEOUT_MS,
+          },
           slack: slack.client,
           clock,
           logger: logger.child({ component: "scheduler" }),

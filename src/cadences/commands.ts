@@ -1,4 +1,5 @@
 // Reading `/cadence <subcommand> …` into an intent. Pure: what was asked, or what is wrong with it.
+import { PICKLISTS, type PicklistName, type SettingChange } from "../workspaces/admin.js";
 import { mentionedUserIds, withoutMentions } from "./rules.js";
 
 export type CadenceIntent =
@@ -13,6 +14,7 @@ export type CadenceIntent =
   | { op: "calendar"; scope: "mine" | "workspace"; revoke: boolean }
   | { op: "import" }
   | { op: "digest" }
+  | { op: "setting"; change: SettingChange }
   | { op: "usage"; problem: string };
 
 export const USAGE: Record<string, string> = {
@@ -27,7 +29,15 @@ export const USAGE: Record<string, string> = {
   "admin-channel": "`/cadence admin-channel #channel`",
   calendar: "`/cadence calendar [workspace] [revoke]`",
   grace: "`/cadence grace <cadence> <hours>`",
+  sales: "`/cadence sales @user-group` or `/cadence sales #channel`",
+  marketing: "`/cadence marketing #channel`",
+  sla: "`/cadence sla <minutes>`",
+  threshold: "`/cadence threshold <percent>`",
+  picklist:
+    "`/cadence picklist [win-reasons|loss-reasons|competitors|assets] [add|remove <value>]`",
 };
+
+const USER_GROUP_MENTION = /<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>/;
 
 /** Slack escapes channel mentions in slash commands as <#C123|name> or <#C123>. */
 const CHANNEL_MENTION = /<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/;
@@ -43,6 +53,8 @@ export function parseCadenceCommand(text: string): CadenceIntent {
   if (op === "list" || op === "ls") return { op: "list" };
   if (op === "import") return { op: "import" };
   if (op === "digest") return { op: "digest" };
+  const setting = parseSetting(op, args);
+  if (setting) return setting;
   if (!(op in USAGE)) return { op: "usage", problem: `I don't know \`/cadence ${trimmed}\`.` };
   if (TEAM_MENTION.test(args)) {
     return {
@@ -97,5 +109,53 @@ export function parseCadenceCommand(text: string): CadenceIntent {
     default:
       if (!name) return usage("Which cadence?");
       return { op: op as "pause" | "resume" | "done", cadence: name };
+  }
+}
+
+/** Workspace settings: `sales`, `marketing`, `sla`, `threshold`, `picklist`. */
+function parseSetting(op: string, args: string): CadenceIntent | null {
+  const usage = (problem: string): CadenceIntent => ({
+    op: "usage",
+    problem: `${problem} Usage: ${USAGE[op]}`,
+  });
+  const change = (c: SettingChange): CadenceIntent => ({ op: "setting", change: c });
+  switch (op) {
+    case "sales": {
+      const group = USER_GROUP_MENTION.exec(args)?.[1];
+      const channel = CHANNEL_MENTION.exec(args)?.[1];
+      if (group) return change({ setting: "sales", userGroupId: group });
+      if (channel) return change({ setting: "sales", channelId: channel });
+      return usage("Mention the sales team's @user-group or #channel.");
+    }
+    case "marketing": {
+      const channel = CHANNEL_MENTION.exec(args)?.[1];
+      return channel
+        ? change({ setting: "marketing", channelId: channel })
+        : usage("Mention the #channel.");
+    }
+    case "sla": {
+      const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
+      return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
+        ? change({ setting: "sla", minutes })
+        : usage("Give the SLA in minutes, e.g. 5.");
+    }
+    case "threshold": {
+      const percent = Number(args.replace(/%$/, ""));
+      return Number.isFinite(percent) && percent > 0 && percent < 100
+        ? change({ setting: "threshold", rate: percent / 100 })
+        : usage("Give a percentage between 1 and 99, e.g. 30.");
+    }
+    case "picklist": {
+      if (!args) return change({ setting: "picklist" });
+      const [list = "", action = "", ...rest] = args.split(/\s+/);
+      const value = rest.join(" ").trim();
+      if (!(PICKLISTS as readonly string[]).includes(list))
+        return usage(`Which list: ${PICKLISTS.join(", ")}?`);
+      if ((action !== "add" && action !== "remove") || !value)
+        return usage("Say `add` or `remove`, then the value.");
+      return change({ setting: "picklist", list: list as PicklistName, action, value });
+    }
+    default:
+      return null;
   }
 }

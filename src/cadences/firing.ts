@@ -5,6 +5,7 @@
 //    that reached Slack before a replica crashed is never repeated.
 import { deliverOnce, type DeliveryDeps } from "../scheduler/deliver-once.js";
 import type { DatabaseProvider } from "../db/provider.js";
+import type { SummaryConfig } from "../feedback/summary.js";
 import { handlerFor, type FiringMessage } from "./handlers.js";
 import { planMaterialisation, type CatchUpPolicy } from "./rules.js";
 import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence } from "./store.js";
@@ -12,6 +13,8 @@ import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence }
 export interface FiringDeps extends DeliveryDeps {
   /** Which SQL dialect the database speaks (the digest aggregates in SQL). */
   provider: DatabaseProvider;
+  /** The language model for the feedback roll-up's summary; without one it is computed. */
+  summary?: SummaryConfig;
   policy: CatchUpPolicy & DeliveryDeps["policy"];
 }
 
@@ -155,7 +158,7 @@ async function postOccurrence(deps: FiringDeps, occurrence: PendingOccurrence): 
           dueAt: occurrence.dueAt,
           late: occurrence.late,
         },
-        { deps, slackTeamId: cadence.slackTeamId },
+        { deps, slackTeamId: cadence.slackTeamId, cadenceId: cadence.id },
       )),
     onDelivered: async (channel, ts) => {
       posted = { channel, ts };

@@ -1,7 +1,9 @@
 // What firing does, one handler per kind. The weekly funnel review posts the funnel digest; the
-// other kinds announce themselves (feedback collection will replace its kinds' handlers here).
+// win/loss and content cadences open the month's feedback collection; the others announce
+// themselves.
 import type { KnownBlock } from "@slack/types";
 import { weeklyDigestPost } from "../digest/service.js";
+import { openCollection } from "../feedback/collection.js";
 import type { FiringDeps } from "./firing.js";
 import type { CadenceKind } from "./kinds.js";
 import { lateNote, occurrenceAnnouncement, type OccurrenceMessageInput } from "./views.js";
@@ -16,6 +18,7 @@ export interface FiringMessage {
 export interface FiringContext {
   deps: FiringDeps;
   slackTeamId: string;
+  cadenceId: string;
 }
 
 export type FiringHandler = (
@@ -32,10 +35,22 @@ const postDigest: FiringHandler = (input, { deps, slackTeamId }) =>
     lateNote: input.late ? lateNote(input.dueAt, input.timezone) : undefined,
   });
 
+const collect =
+  (kind: "winloss" | "content"): FiringHandler =>
+  (input, { deps, slackTeamId, cadenceId }) =>
+    openCollection(deps, {
+      slackTeamId,
+      kind,
+      cadenceId,
+      dueAt: input.dueAt,
+      timezone: input.timezone,
+      driSlackUserId: input.driSlackUserId,
+    });
+
 export const FIRING_HANDLERS: Record<CadenceKind, FiringHandler> = {
   weekly_funnel_review: postDigest,
-  monthly_win_loss: announce,
-  monthly_content_in_the_wild: announce,
+  monthly_win_loss: collect("winloss"),
+  monthly_content_in_the_wild: collect("content"),
   mql_definition_review: announce,
   icp_review: announce,
   quarterly_alignment_diagnostic: announce,

@@ -12,6 +12,7 @@ import { buildHome } from "../home/service.js";
 import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
+import { changeSetting } from "../workspaces/admin.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { parseCadenceCommand, type CadenceIntent } from "./commands.js";
 import { whyNotOwner, type Actor } from "./rules.js";
@@ -198,6 +199,17 @@ export function register(app: App, deps: AppDeps): void {
             detailNote: "Only you can see this. The full digest posts on Monday.",
           }),
         );
+      }
+      case "setting": {
+        const actor = await actorOf(client, teamId, userId);
+        return {
+          text: await changeSetting(
+            { db: deps.db, adminUserIds: deps.config.adminUserIds },
+            teamId,
+            actor,
+            intent.change,
+          ),
+        };
       }
       case "import":
         // Needs the command's trigger_id: handled in the command listener below.

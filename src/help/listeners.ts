@@ -1,10 +1,7 @@
-// Commands that are not built yet, and any command Slack sends that Cadence does not know.
+// Any command Slack sends that Cadence does not know.
 // `/cadence` itself is routed in src/cadences/listeners.ts.
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { AppDeps } from "../slack/deps.js";
-import { comingSoonText } from "./views.js";
-
-type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** The slash commands in manifests/slack-app.yaml; a test keeps the two in step. */
 export const SLASH_COMMANDS = ["/cadence", "/winloss", "/content"] as const;
@@ -28,10 +25,4 @@ export function register(app: App, _deps: AppDeps): void {
     }
     await args.next();
   });
-
-  for (const name of ["/winloss", "/content"]) {
-    app.command(name, async ({ ack }: CommandArgs) => {
-      await ack({ response_type: "ephemeral", text: comingSoonText(name) });
-    });
-  }
 }

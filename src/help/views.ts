@@ -45,6 +45,22 @@ export const COMMANDS: CommandHelp[] = [
     description: "A private calendar feed of your (or every) cadence.",
   },
   {
+    usage: "/cadence sales @user-group|#channel",
+    description: "Who the AEs are: asked each month for win/loss and content feedback (admins).",
+  },
+  {
+    usage: "/cadence marketing #channel",
+    description: "Where the monthly feedback roll-up is posted (admins).",
+  },
+  {
+    usage: "/cadence picklist [list add|remove value]",
+    description: "The reasons, competitors and assets the feedback modals offer.",
+  },
+  {
+    usage: "/cadence sla <minutes> · /cadence threshold <percent>",
+    description: "The speed-to-lead SLA (default 5) and the MQL rejection alert (default 30%).",
+  },
+  {
     usage: "/cadence import",
     description:
       "Import lead data from a CRM export (CSV, admins). Or share the CSV with Cadence in a DM.",
@@ -55,11 +71,11 @@ export const COMMANDS: CommandHelp[] = [
   },
   {
     usage: "/winloss [deal name]",
-    description: "Log why a deal was won or lost, in under a minute (coming soon).",
+    description: "Log why a deal was won or lost, in under a minute.",
   },
   {
     usage: "/content",
-    description: "Tell marketing which asset you used in a deal and how it landed (coming soon).",
+    description: "Tell marketing which asset you used in a deal and how it landed.",
   },
 ];
 
@@ -78,8 +94,4 @@ export function helpBlocks(): KnownBlock[] {
 /** What went wrong with a command, then everything Cadence can do. */
 export function usageBlocks(problem: string): KnownBlock[] {
   return [section(`${problem} Here is what I can do:`), ...helpBlocks().slice(1)];
-}
-
-export function comingSoonText(command: string): string {
-  return `\`${command}\` is not available yet: it arrives in an upcoming release. Try \`/cadence help\` for what works today.`;
 }

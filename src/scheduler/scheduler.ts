@@ -16,6 +16,7 @@ import {
   sendDueReminders,
 } from "../cadences/notices.js";
 import { earliestNextDueAt } from "../cadences/store.js";
+import { runFeedbackDuties } from "../feedback/collection.js";
 
 export interface Scheduler {
   /** Runs one sweep now (a test's handle on time; also what the jobs call). */
@@ -28,13 +29,17 @@ export interface Scheduler {
 export const replicaName = (): string =>
   `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
-/** One pass of every scheduled duty, in order: fire, remind, escalate, chase unassigned cadences. */
+/**
+ * One pass of every scheduled duty, in order: fire, remind, escalate, chase unassigned cadences,
+ * then the feedback collections' reminders and deadlines.
+ */
 export async function runDuties(deps: FiringDeps): Promise<void> {
   await materialiseDueOccurrences(deps);
   await postPendingOccurrences(deps);
   await sendDueReminders(deps);
   await escalateOverdueOccurrences(deps);
   await noticeUnassignedCadences(deps);
+  await runFeedbackDuties(deps);
 }
 
 export function startScheduler(

@@ -5,6 +5,7 @@ import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import * as cadences from "../cadences/listeners.js";
+import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
@@ -21,6 +22,7 @@ export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = 
   workspaces,
   cadences,
   funnel,
+  feedback,
 ];
 
 export interface SlackApp {

@@ -1,5 +1,6 @@
 // A workspace's settings, stored as JSON on Workspace.settings and always read through this schema.
 import { z } from "zod";
+import type { Db } from "../db/client.js";
 
 export const WorkspaceSettingsSchema = z
   .object({
@@ -16,10 +17,45 @@ export const WorkspaceSettingsSchema = z
       .optional(),
     /** Monthly MQL rejection rate above which, two months running, the MQL review is due early (default 0.30). */
     rejectionThreshold: z.number().min(0).max(1).optional(),
+    /** The AEs asked for feedback each month: a user group, or else a channel's members. */
+    salesUserGroupId: z
+      .string()
+      .regex(/^S[A-Z0-9]+$/)
+      .optional(),
+    salesChannelId: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/)
+      .optional(),
+    /** Where the monthly feedback roll-up is posted. */
+    marketingChannelId: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/)
+      .optional(),
+    /** Days AEs have to send their notes after a collection opens (default 7). */
+    feedbackDays: z.number().int().min(3).max(28).optional(),
+    /** The picklists the feedback modals offer (defaults in src/feedback/types.ts). */
+    winReasons: z.array(z.string().min(1)).optional(),
+    lossReasons: z.array(z.string().min(1)).optional(),
+    competitors: z.array(z.string().min(1)).optional(),
+    assets: z
+      .array(z.object({ name: z.string().min(1), url: z.string().url().optional() }))
+      .optional(),
   })
   .catch({});
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 
 export function settingsOf(workspace: { settings: unknown }): WorkspaceSettings {
   return WorkspaceSettingsSchema.parse(workspace.settings ?? {});
+}
+
+/** Changes some settings and keeps the rest. */
+export async function updateSettings(
+  db: Db,
+  slackTeamId: string,
+  patch: Partial<WorkspaceSettings>,
+): Promise<WorkspaceSettings> {
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+  const settings = WorkspaceSettingsSchema.parse({ ...settingsOf(workspace), ...patch });
+  await db.workspace.update({ where: { slackTeamId }, data: { settings } });
+  return settings;
 }

@@ -88,6 +88,12 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
       runDuties({
         db: running.database.db,
         provider: running.database.provider,
+        summary: {
+          apiKey: config.openai.apiKey,
+          baseUrl: config.openai.baseUrl,
+          model: config.openai.model,
+          timeoutMs: 2_000,
+        },
         slack: new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }),
         clock,
         logger,

@@ -1,0 +1,295 @@
+// The monthly collection, fired by the win/loss and content cadences: every AE in the sales group
+// (or channel) who has not sent a note this month gets a DM with a button that opens the modal;
+// two days before the deadline those still missing get one reminder; on the deadline the DRI gets
+// who has and who has not, and the roll-up goes to marketing and the DRI. Each step happens once
+// across replicas: it is claimed by a compare-and-set on its timestamp column.
+import type { KnownBlock } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import { DateTime } from "luxon";
+import type { FiringDeps } from "../cadences/firing.js";
+import { formatInstant } from "../cadences/views.js";
+import type { Db } from "../db/client.js";
+import { context, fallbackText, section } from "../slack/blocks.js";
+import { settingsOf } from "../workspaces/settings.js";
+import { OPEN_CONTENT, OPEN_WINLOSS } from "./listeners.js";
+import { buildRollUp } from "./rollup.js";
+import { rollUpBlocks } from "./rollup-views.js";
+import {
+  DEFAULT_FEEDBACK_DAYS,
+  REMINDER_BEFORE_MS,
+  monthLabel,
+  monthOf,
+  type FeedbackKind,
+} from "./rules.js";
+import { notesOf, submitters } from "./store.js";
+import { summariseThemes, type SummaryConfig } from "./summary.js";
+
+export const SUMMARY_TIMEOUT_MS = 20_000;
+
+const ASK: Record<FeedbackKind, { what: string; button: string; actionId: string }> = {
+  winloss: {
+    what: "a win/loss note on a deal you closed or lost",
+    button: "Log a win/loss note",
+    actionId: OPEN_WINLOSS,
+  },
+  content: {
+    what: "which asset you used in a deal and how it landed",
+    button: "Log content feedback",
+    actionId: OPEN_CONTENT,
+  },
+};
+
+/** The AEs to ask: the sales user group's members, else the sales channel's; never bots or Cadence. */
+export async function salesTeam(slack: WebClient, db: Db, slackTeamId: string): Promise<string[]> {
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+  const settings = settingsOf(workspace);
+  let members: string[] = [];
+  if (settings.salesUserGroupId) {
+    const answer = await slack.usergroups.users.list({ usergroup: settings.salesUserGroupId });
+    members = answer.users ?? [];
+  } else if (settings.salesChannelId) {
+    let cursor: string | undefined;
+    do {
+      const page = await slack.conversations.members({
+        channel: settings.salesChannelId,
+        cursor,
+        limit: 500,
+      });
+      members.push(...(page.members ?? []));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+  }
+  const bots = await db.person.findMany({
+    where: { slackTeamId, slackUserId: { in: members }, isBot: true },
+    select: { slackUserId: true },
+  });
+  const skip = new Set([...bots.map((b) => b.slackUserId), workspace.botUserId ?? ""]);
+  return [...new Set(members)].filter((id) => !skip.has(id));
+}
+
+function askBlocks(
+  kind: FeedbackKind,
+  month: string,
+  deadline: Date,
+  timezone: string,
+  reminder: boolean,
+): KnownBlock[] {
+  const ask = ASK[kind];
+  return [
+    section(
+      reminder
+        ? `:wave: Reminder: marketing still needs ${ask.what} for *${monthLabel(month)}*. Two days left (until ${formatInstant(deadline, timezone)}); it takes under a minute.`
+        : `:wave: Marketing is collecting field feedback for *${monthLabel(month)}*: please send ${ask.what}. It takes under a minute; due ${formatInstant(deadline, timezone)}.`,
+    ),
+    {
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: ask.actionId,
+          style: "primary",
+          text: { type: "plain_text", text: ask.button },
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * Opens the month's collection when the cadence fires (once per workspace, kind and month) and
+ * DMs every AE who has not sent a note this month. Returns the cadence's own post.
+ */
+export async function openCollection(
+  deps: FiringDeps,
+  input: {
+    slackTeamId: string;
+    kind: FeedbackKind;
+    cadenceId: string;
+    dueAt: Date;
+    timezone: string;
+    driSlackUserId: string | null;
+  },
+): Promise<{ text: string; blocks: KnownBlock[] }> {
+  const workspace = await deps.db.workspace.findUniqueOrThrow({
+    where: { slackTeamId: input.slackTeamId },
+  });
+  const days = settingsOf(workspace).feedbackDays ?? DEFAULT_FEEDBACK_DAYS;
+  const month = monthOf(input.dueAt, input.timezone);
+  const deadline = DateTime.fromJSDate(input.dueAt, { zone: input.timezone })
+    .plus({ days })
+    .toJSDate();
+  const team = await salesTeam(deps.slack, deps.db, input.slackTeamId);
+  const done = await submitters(deps.db, input.slackTeamId, month, input.kind);
+  const asked = team.filter((id) => !done.has(id));
+  const existing = await deps.db.feedbackCollection.findUnique({
+    where: { slackTeamId_kind_month: { slackTeamId: input.slackTeamId, kind: input.kind, month } },
+  });
+  if (!existing) {
+    await deps.db.feedbackCollection.create({
+      data: {
+        slackTeamId: input.slackTeamId,
+        kind: input.kind,
+        month,
+        cadenceId: input.cadenceId,
+        deadline,
+        askedUserIds: asked,
+      },
+    });
+    for (const userId of asked) {
+      const blocks = askBlocks(input.kind, month, deadline, input.timezone, false);
+      await deps.slack.chat
+        .postMessage({ channel: userId, text: fallbackText(blocks), blocks })
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, userId }, "could not ask an AE for feedback"),
+        );
+    }
+  }
+  const noTeam = team.length === 0;
+  const blocks: KnownBlock[] = [
+    section(
+      `:memo: *${input.kind === "winloss" ? "Win/loss" : "Content in the wild"} for ${monthLabel(month)}* is open until ${formatInstant(deadline, input.timezone)}.` +
+        (noTeam
+          ? "\nNobody was asked: tell Cadence who the AEs are with `/cadence sales @sales-team` (a user group) or `/cadence sales #sales` (a channel)."
+          : `\nAsked ${asked.length} AE${asked.length === 1 ? "" : "s"} by DM${done.size ? `; ${done.size} had already sent one` : ""}. Anyone can add one any time with \`/${input.kind === "winloss" ? "winloss" : "content"}\`.`),
+    ),
+    context(input.driSlackUserId ? `DRI: <@${input.driSlackUserId}>` : "No DRI yet"),
+  ];
+  return { text: fallbackText(blocks), blocks };
+}
+
+/** Claims a step of a collection: true for exactly one caller. */
+async function claimStep(
+  db: Db,
+  id: string,
+  step: "reminderSentAt" | "participationSentAt" | "rollUpPostedAt",
+  now: Date,
+): Promise<boolean> {
+  const claimed = await db.feedbackCollection.updateMany({
+    where: { id, [step]: null },
+    data: { [step]: now },
+  });
+  return claimed.count === 1;
+}
+
+const askedOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+
+/** The scheduler's feedback duty: reminders two days before, and the deadline's reports. */
+export async function runFeedbackDuties(deps: FiringDeps): Promise<void> {
+  const now = deps.clock.now();
+  const open = await deps.db.feedbackCollection.findMany({
+    where: {
+      OR: [
+        {
+          reminderSentAt: null,
+          deadline: { lte: new Date(now.getTime() + REMINDER_BEFORE_MS), gt: now },
+        },
+        { rollUpPostedAt: null, deadline: { lte: now } },
+      ],
+    },
+  });
+  for (const collection of open) {
+    try {
+      const kind = collection.kind as FeedbackKind;
+      const cadence = await deps.db.cadence.findUnique({ where: { id: collection.cadenceId } });
+      const timezone = cadence?.timezone ?? "UTC";
+      const done = await submitters(deps.db, collection.slackTeamId, collection.month, kind);
+      const asked = askedOf(collection.askedUserIds);
+      if (collection.deadline > now) {
+        if (!(await claimStep(deps.db, collection.id, "reminderSentAt", now))) continue;
+        for (const userId of asked.filter((id) => !done.has(id))) {
+          const blocks = askBlocks(kind, collection.month, collection.deadline, timezone, true);
+          await deps.slack.chat.postMessage({
+            channel: userId,
+            text: fallbackText(blocks),
+            blocks,
+          });
+        }
+        continue;
+      }
+      const dri = cadence?.driSlackUserId ?? null;
+      if (await claimStep(deps.db, collection.id, "participationSentAt", now)) {
+        if (dri)
+          await deps.slack.chat.postMessage({
+            channel: dri,
+            ...participation(collection.month, kind, asked, done),
+          });
+      }
+      if (await claimStep(deps.db, collection.id, "rollUpPostedAt", now))
+        await postRollUp(deps, { ...collection, kind, timezone, dri });
+    } catch (error) {
+      deps.logger.error(
+        { err: error, collectionId: collection.id },
+        "a feedback collection step failed",
+      );
+    }
+  }
+}
+
+function participation(month: string, kind: FeedbackKind, asked: string[], done: Set<string>) {
+  const sent = [...done];
+  const missing = asked.filter((id) => !done.has(id));
+  const people = (ids: string[]) =>
+    ids.length ? ids.map((id) => `<@${id}>`).join(", ") : "nobody";
+  const blocks: KnownBlock[] = [
+    section(
+      `:clipboard: *${kind === "winloss" ? "Win/loss" : "Content in the wild"} for ${monthLabel(month)}* closed: ${sent.length} of ${new Set([...asked, ...sent]).size} AEs sent a note.`,
+    ),
+    section(`*Sent:* ${people(sent)}\n*Not yet:* ${people(missing)}`),
+  ];
+  return { text: fallbackText(blocks), blocks };
+}
+
+/**
+ * Builds the month's roll-up once, with its summary (a language model when configured, else
+ * computed), stores it, and posts it to the marketing channel and the DRI.
+ */
+async function postRollUp(
+  deps: FiringDeps,
+  collection: {
+    id: string;
+    slackTeamId: string;
+    month: string;
+    kind: FeedbackKind;
+    timezone: string;
+    dri: string | null;
+  },
+): Promise<void> {
+  const notes = await notesOf(deps.db, collection.slackTeamId, collection.month, collection.kind);
+  const rollUp = buildRollUp(collection.month, notes);
+  const people = (
+    await deps.db.person.findMany({
+      where: { slackTeamId: collection.slackTeamId },
+      select: { name: true, displayName: true },
+    })
+  )
+    .flatMap((p) => [p.name, p.displayName ?? ""])
+    .filter(Boolean);
+  const summary = await summariseThemes(
+    rollUp,
+    notes,
+    deps.summary ?? { model: "none", timeoutMs: SUMMARY_TIMEOUT_MS },
+    people,
+  );
+  await deps.db.feedbackCollection.update({
+    where: { id: collection.id },
+    data: {
+      rollUp: JSON.parse(JSON.stringify({ rollUp, summary })) as object,
+      summarySource: summary.source,
+    },
+  });
+  const blocks = rollUpBlocks(rollUp, summary, {
+    monthLabel: monthLabel(collection.month),
+    driSlackUserId: collection.dri,
+  });
+  const workspace = await deps.db.workspace.findUniqueOrThrow({
+    where: { slackTeamId: collection.slackTeamId },
+  });
+  const targets = [settingsOf(workspace).marketingChannelId, collection.dri].filter(
+    (t): t is string => Boolean(t),
+  );
+  for (const channel of new Set(targets))
+    await deps.slack.chat.postMessage({ channel, text: fallbackText(blocks), blocks });
+}
+
+export type { SummaryConfig };

@@ -1,0 +1,262 @@
+// /winloss and /content: an AE opens a modal, fills it in under a minute, and gets a private
+// confirmation with Edit and Delete (for 7 days). The monthly DMs' buttons open the same modals.
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import { context, fallbackText, section } from "../slack/blocks.js";
+import type { AppDeps } from "../slack/deps.js";
+import { lookUpPerson } from "../workspaces/service.js";
+import { settingsOf } from "../workspaces/settings.js";
+import {
+  CONTENT_VIEW,
+  WIN_LOSS_VIEW,
+  contentModal,
+  parseContent,
+  parseWinLoss,
+  winLossModal,
+} from "./modals.js";
+import {
+  REFUSALS,
+  monthOf,
+  noteSummary,
+  picklistsOf,
+  whyNotChangeable,
+  type FeedbackKind,
+} from "./rules.js";
+import { createNote, findNote, toNote } from "./store.js";
+import type { ContentInput, WinLossInput } from "./types.js";
+
+export const OPEN_WINLOSS = "feedback_open_winloss";
+export const OPEN_CONTENT = "feedback_open_content";
+export const EDIT_NOTE = "feedback_edit";
+export const DELETE_NOTE = "feedback_delete";
+
+/** What a modal carries between opening and submission. */
+const MetadataSchema = z.object({
+  noteId: z.string().optional(),
+  /** The confirmation message to refresh after an edit. */
+  confirmation: z.object({ channel: z.string(), ts: z.string() }).optional(),
+});
+type Metadata = z.infer<typeof MetadataSchema>;
+
+const readMetadata = (raw: string | undefined): Metadata => {
+  try {
+    return MetadataSchema.parse(JSON.parse(raw || "{}"));
+  } catch {
+    return {};
+  }
+};
+
+const KIND_LABEL: Record<FeedbackKind, string> = {
+  winloss: "win/loss note",
+  content: "content note",
+};
+
+export function register(app: App, deps: AppDeps): void {
+  const catalogue = async (teamId: string) => {
+    const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
+    return picklistsOf(workspace ? settingsOf(workspace) : {}).assets;
+  };
+
+  const openModal = async (
+    client: WebClient,
+    teamId: string,
+    triggerId: string,
+    kind: FeedbackKind,
+    prefill: Partial<WinLossInput> | Partial<ContentInput>,
+    metadata: Metadata,
+  ) => {
+    const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
+    const picklists = picklistsOf(workspace ? settingsOf(workspace) : {});
+    const mode = metadata.noteId ? "edit" : "new";
+    const view =
+      kind === "winloss"
+        ? winLossModal(picklists, prefill as Partial<WinLossInput>, JSON.stringify(metadata), mode)
+        : contentModal(picklists, prefill as Partial<ContentInput>, JSON.stringify(metadata), mode);
+    await client.views.open({ trigger_id: triggerId, view });
+  };
+
+  app.command("/winloss", async ({ command, ack, client }) => {
+    await ack();
+    const dealName = command.text.trim().slice(0, 150);
+    await openModal(
+      client,
+      command.team_id,
+      command.trigger_id,
+      "winloss",
+      dealName ? { dealName } : {},
+      {},
+    );
+  });
+
+  app.command("/content", async ({ command, ack, client }) => {
+    await ack();
+    await openModal(client, command.team_id, command.trigger_id, "content", {}, {});
+  });
+
+  for (const [actionId, kind] of [
+    [OPEN_WINLOSS, "winloss"],
+    [OPEN_CONTENT, "content"],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
+      await ack();
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      await openModal(client, teamId, body.trigger_id, kind, {}, {});
+    });
+  }
+
+  for (const [callbackId, kind] of [
+    [WIN_LOSS_VIEW, "winloss"],
+    [CONTENT_VIEW, "content"],
+  ] as const) {
+    app.view(callbackId, async ({ ack, body, view, client }) => {
+      const parsed =
+        kind === "winloss"
+          ? parseWinLoss(view.state.values)
+          : parseContent(
+              view.state.values,
+              await catalogue(body.team?.id ?? body.user.team_id ?? ""),
+            );
+      if (!parsed.ok) {
+        await ack({ response_action: "errors", errors: parsed.errors });
+        return;
+      }
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      const userId = body.user.id;
+      const metadata = readMetadata(view.private_metadata);
+      const now = deps.clock.now();
+      if (metadata.noteId) {
+        const note = await findNote(deps.db, metadata.noteId);
+        const refusal = whyNotChangeable(note, userId, now);
+        if (refusal) {
+          await ack({
+            response_action: "errors",
+            errors: { [firstBlockId(view)]: REFUSALS[refusal] },
+          });
+          return;
+        }
+        await deps.db.feedbackNote.update({
+          where: { id: metadata.noteId },
+          data: { data: { ...parsed.value } },
+        });
+        await ack();
+        const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
+        if (metadata.confirmation)
+          await client.chat.update({
+            ...metadata.confirmation,
+            text: fallbackText(blocks),
+            blocks,
+          });
+        return;
+      }
+      const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
+      const person = await deps.db.person.findUnique({
+        where: { slackTeamId_slackUserId: { slackTeamId: teamId, slackUserId: userId } },
+      });
+      const saved = await createNote(deps.db, {
+        slackTeamId: teamId,
+        kind,
+        authorSlackUserId: userId,
+        authorName: person?.name ?? null,
+        month: monthOf(now, workspace?.timezone ?? deps.config.defaultTimezone),
+        sourceViewId: view.id,
+        data: parsed.value,
+        submittedAt: now,
+      });
+      await ack();
+      // A retried submission of the same modal was stored the first time: confirm only once.
+      if (!saved.created) return;
+      const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
+      await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
+      if (!person)
+        void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(
+    EDIT_NOTE,
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const note = await findNote(deps.db, action.value ?? "");
+      const refusal = whyNotChangeable(note, body.user.id, deps.clock.now());
+      const stored = note ? toNote(note) : null;
+      if (refusal || !stored) {
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text: REFUSALS[refusal ?? "gone"],
+        });
+        return;
+      }
+      const { kind } = stored;
+      const channel = body.container?.channel_id as string | undefined;
+      const ts = body.container?.message_ts as string | undefined;
+      await openModal(client, stored.slackTeamId, body.trigger_id, kind, stored, {
+        noteId: stored.id,
+        confirmation: channel && ts ? { channel, ts } : undefined,
+      });
+    },
+  );
+
+  app.action<BlockAction<ButtonAction>>(DELETE_NOTE, async ({ ack, body, action, respond }) => {
+    await ack();
+    const note = await findNote(deps.db, action.value ?? "");
+    const refusal = whyNotChangeable(note, body.user.id, deps.clock.now());
+    if (refusal || !note) {
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: REFUSALS[refusal ?? "gone"],
+      });
+      return;
+    }
+    await deps.db.feedbackNote.delete({ where: { id: note.id } });
+    const stored = toNote(note);
+    await respond({
+      replace_original: true,
+      text: `:wastebasket: Deleted your ${KIND_LABEL[note.kind as FeedbackKind]}${stored ? `: ${noteSummary(stored.kind, stored)}` : ""}.`,
+    });
+  });
+}
+
+function firstBlockId(view: { blocks: Array<{ block_id?: string; type: string }> }): string {
+  return view.blocks.find((block) => block.type === "input" && block.block_id)?.block_id ?? "";
+}
+
+/** The private confirmation: what was saved, and Edit / Delete for the next 7 days. */
+export function confirmationBlocks(
+  kind: FeedbackKind,
+  data: WinLossInput | ContentInput,
+  noteId: string,
+  verb: "Saved" | "Updated",
+): KnownBlock[] {
+  return [
+    section(`:white_check_mark: ${verb} your ${KIND_LABEL[kind]}. ${noteSummary(kind, data)}`),
+    context("Only you can see this. You can edit or delete it for 7 days."),
+    {
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: EDIT_NOTE,
+          text: { type: "plain_text", text: "Edit" },
+          value: noteId,
+        },
+        {
+          type: "button",
+          action_id: DELETE_NOTE,
+          style: "danger",
+          text: { type: "plain_text", text: "Delete" },
+          value: noteId,
+          confirm: {
+            title: { type: "plain_text", text: "Delete this note?" },
+            text: { type: "plain_text", text: "Marketing will not see it in the monthly roll-up." },
+            confirm: { type: "plain_text", text: "Delete" },
+            deny: { type: "plain_text", text: "Keep it" },
+          },
+        },
+      ],
+    },
+  ];
+}

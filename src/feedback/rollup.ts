@@ -1,0 +1,313 @@
+// The monthly roll-up of AE feedback for marketing: outcomes, reasons, competitors, assets,
+// objections no content covers, and quotes worth reading. Pure; O(n log n) in the notes.
+import { OUTCOME_LABELS, type ContentNote, type FeedbackNote, type WinLossNote } from "./types.js";
+
+export interface ReasonCount {
+  reason: string;
+  count: number;
+}
+
+export interface CompetitorRow {
+  name: string;
+  deals: number;
+  won: number;
+  lost: number;
+  /** won / (won + lost); no-decision deals are left out. null when neither. */
+  winRate: number | null;
+}
+
+export interface AssetRow {
+  asset: string;
+  used: number;
+  helped: number;
+  neutral: number;
+  hurt: number;
+  helpedRate: number;
+}
+
+export interface ObjectionTheme {
+  theme: string;
+  count: number;
+  examples: string[];
+}
+
+export interface Quote {
+  kind: "winloss" | "content";
+  text: string;
+  context: string;
+}
+
+export interface RollUp {
+  /** YYYY-MM */
+  month: string;
+  winLoss: {
+    total: number;
+    byOutcome: { won: number; lost: number; no_decision: number };
+    topReasonsWon: ReasonCount[];
+    /** Lost and no-decision deals. */
+    topReasonsLost: ReasonCount[];
+    competitors: CompetitorRow[];
+  };
+  content: {
+    total: number;
+    assets: AssetRow[];
+    uncoveredObjections: ObjectionTheme[];
+  };
+  quotes: Quote[];
+}
+
+export const TOP_REASONS = 5;
+/** The long tail of one-off objections goes unread; this keeps the stored roll-up bounded. */
+export const MAX_OBJECTION_THEMES = 50;
+export const MAX_EXAMPLES = 3;
+export const MAX_QUOTES = 5;
+const EXAMPLE_CHARS = 120;
+const THEME_CHARS = 80;
+const QUOTE_CHARS = 500;
+const MIN_QUOTE_CHARS = 20;
+
+const collapse = (text: string) => text.trim().replace(/\s+/g, " ");
+/** How two spellings of one name are recognised as the same: "Gong", " gong ". */
+const keyOf = (text: string) => collapse(text).toLowerCase();
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/** A stable order for names: case-insensitive first, then as written. */
+export function compareNames(a: string, b: string): number {
+  const ka = a.toLowerCase();
+  const kb = b.toLowerCase();
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Counts values case-insensitively, each shown as first written. */
+class Tally<T extends { name: string }> {
+  readonly rows = new Map<string, T>();
+  constructor(private readonly create: (name: string) => T) {}
+  get(text: string): T | undefined {
+    const key = keyOf(text);
+    if (!key) return undefined;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = this.create(collapse(text));
+      this.rows.set(key, row);
+    }
+    return row;
+  }
+}
+
+function topReasons(notes: WinLossNote[]): ReasonCount[] {
+  const tally = new Tally((name) => ({ name, count: 0 }));
+  for (const note of notes) {
+    const row = tally.get(note.primaryReason);
+    if (row) row.count += 1;
+  }
+  return [...tally.rows.values()]
+    .sort((a, b) => b.count - a.count || compareNames(a.name, b.name))
+    .slice(0, TOP_REASONS)
+    .map((row) => ({ reason: row.name, count: row.count }));
+}
+
+function competitors(notes: WinLossNote[]): CompetitorRow[] {
+  const tally = new Tally((name) => ({ name, deals: 0, won: 0, lost: 0 }));
+  for (const note of notes) {
+    const seen = new Set<string>();
+    for (const name of note.competitors) {
+      const key = keyOf(name);
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      const row = tally.get(name)!;
+      row.deals += 1;
+      if (note.outcome === "won") row.won += 1;
+      if (note.outcome === "lost") row.lost += 1;
+    }
+  }
+  return [...tally.rows.values()]
+    .sort((a, b) => b.deals - a.deals || compareNames(a.name, b.name))
+    .map((row) => ({
+      ...row,
+      winRate: row.won + row.lost === 0 ? null : row.won / (row.won + row.lost),
+    }));
+}
+
+function assets(notes: ContentNote[]): AssetRow[] {
+  const tally = new Tally((name) => ({ name, used: 0, helped: 0, neutral: 0, hurt: 0 }));
+  for (const note of notes) {
+    const row = tally.get(note.asset);
+    if (!row) continue;
+    row.used += 1;
+    row[note.helped] += 1;
+  }
+  return [...tally.rows.values()]
+    .sort((a, b) => b.used - a.used || compareNames(a.name, b.name))
+    .map(({ name, ...row }) => ({ asset: name, ...row, helpedRate: row.helped / row.used }));
+}
+
+// Words that carry no theme: English function words and how AEs frame any objection.
+const STOP_WORDS = new Set(
+  (
+    "a about above after again against all also am an and any are as at be because been before " +
+    "being below between both but by can cannot could did do does doing don down during each " +
+    "few for from further had has have having he her here hers him his how i if in into is it " +
+    "its itself just me more most my no nor not of off on once only or other our ours out over " +
+    "own same she should so some such than that the their them then there these they this those " +
+    "through to too under until up very was we were what when where which while who whom why " +
+    "will with would you your yours yet still even per via etc " +
+    "ask asked asking asks buyer buyers client clients customer customers prospect prospects " +
+    "lack lacking lacks missing need needed needs want wanted wants wish wished none nothing " +
+    "didn doesn isn wasn weren won aren couldn wouldn shouldn hasn haven hadn ve ll re"
+  ).split(" "),
+);
+
+/** Light stemming so "reports" and "report", "policies" and "policy" share a term. */
+function stem(word: string): string {
+  if (word.length > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith("s") && !/(ss|us|is)$/.test(word)) {
+    return word.slice(0, -1);
+  }
+  return word;
+}
+
+/** An objection's key terms: lowercase, no punctuation, no stop words, stemmed, distinct. */
+export function objectionTerms(text: string): string[] {
+  const terms = new Set<string>();
+  for (const raw of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!raw || STOP_WORDS.has(raw)) continue;
+    if (raw.length < 2 && !/^\p{N}+$/u.test(raw)) continue;
+    terms.add(stem(raw));
+  }
+  return [...terms];
+}
+
+/** One uncovered-objections field often lists several: one a line, or split by ";" or "•". */
+function splitObjections(text: string): string[] {
+  return text
+    .split(/[\n;•]+/)
+    .map((part) => collapse(part.replace(/^\s*(?:[-*]|\d+[.)])\s+/, "")))
+    .filter(Boolean);
+}
+
+// Objections are grouped by their two most common key terms across the month (ties by term), so
+// "No SOC 2 report" and "SOC2 report for the security review" land together without an O(n²) pass.
+function uncoveredObjections(notes: ContentNote[]): ObjectionTheme[] {
+  const items: Array<{ text: string; terms: string[] }> = [];
+  for (const note of notes) {
+    for (const text of splitObjections(note.uncoveredObjections ?? "")) {
+      const terms = objectionTerms(text);
+      if (terms.length) items.push({ text, terms });
+    }
+  }
+  const frequency = new Map<string, number>();
+  for (const item of items) {
+    for (const term of item.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  }
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const key = item.terms
+      .sort((a, b) => frequency.get(b)! - frequency.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, 2)
+      .sort()
+      .join(" ");
+    const group = groups.get(key);
+    if (group) group.push(item.text);
+    else groups.set(key, [item.text]);
+  }
+  return [...groups.values()]
+    .map(themeOf)
+    .sort((a, b) => b.count - a.count || compareNames(a.theme, b.theme))
+    .slice(0, MAX_OBJECTION_THEMES);
+}
+
+/** A group's theme is its most repeated wording (then the shortest); examples are distinct. */
+function themeOf(texts: string[]): ObjectionTheme {
+  const wordings = new Tally((name) => ({ name, count: 0 }));
+  for (const text of texts) wordings.get(text)!.count += 1;
+  const ranked = [...wordings.rows.values()].sort(
+    (a, b) => b.count - a.count || a.name.length - b.name.length || compareNames(a.name, b.name),
+  );
+  return {
+    theme: clip(ranked[0]!.name, THEME_CHARS),
+    count: texts.length,
+    examples: ranked.slice(0, MAX_EXAMPLES).map((row) => clip(row.name, EXAMPLE_CHARS)),
+  };
+}
+
+interface QuoteCandidate extends Quote {
+  length: number;
+}
+
+function quoteCandidates(note: FeedbackNote): QuoteCandidate[] {
+  const [texts, context] =
+    note.kind === "winloss"
+      ? [
+          [note.nearlyLost, note.notes],
+          `${OUTCOME_LABELS[note.outcome]} · ${collapse(note.dealName)}`,
+        ]
+      : [[note.buyerSaid], `${collapse(note.asset)} · ${note.helped}`];
+  return texts.flatMap((raw) => {
+    const text = collapse(raw ?? "");
+    return text.length < MIN_QUOTE_CHARS
+      ? []
+      : [{ kind: note.kind, text, context, length: text.length }];
+  });
+}
+
+/** The most substantive texts (the longest, distinct), earliest first among equals. */
+function quotes(notes: FeedbackNote[]): Quote[] {
+  const ranked = notes.flatMap(quoteCandidates).sort((a, b) => b.length - a.length);
+  const seen = new Set<string>();
+  const chosen: Quote[] = [];
+  for (const candidate of ranked) {
+    const key = candidate.text.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    chosen.push({
+      kind: candidate.kind,
+      text: clip(candidate.text, QUOTE_CHARS),
+      context: candidate.context,
+    });
+    if (chosen.length === MAX_QUOTES) break;
+  }
+  return chosen;
+}
+
+const time = (note: FeedbackNote) => {
+  const value = note.submittedAt instanceof Date ? note.submittedAt.getTime() : Number.NaN;
+  return Number.isNaN(value) ? new Date(note.submittedAt).getTime() || 0 : value;
+};
+
+/** Oldest first; times are read once per note, not once per comparison. */
+function bySubmission(notes: FeedbackNote[]): FeedbackNote[] {
+  return notes
+    .map((note) => ({ note, at: time(note) }))
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.note);
+}
+
+/**
+ * The roll-up of one month's notes (notes of other months are ignored). "First written" means
+ * earliest submitted, so the result does not depend on the order the notes arrive in.
+ */
+export function buildRollUp(month: string, notes: FeedbackNote[]): RollUp {
+  const ordered = bySubmission(notes.filter((note) => note.month === month));
+  const winLoss = ordered.filter((note): note is WinLossNote => note.kind === "winloss");
+  const content = ordered.filter((note): note is ContentNote => note.kind === "content");
+  const byOutcome = { won: 0, lost: 0, no_decision: 0 };
+  for (const note of winLoss) byOutcome[note.outcome] += 1;
+  return {
+    month,
+    winLoss: {
+      total: winLoss.length,
+      byOutcome,
+      topReasonsWon: topReasons(winLoss.filter((note) => note.outcome === "won")),
+      topReasonsLost: topReasons(winLoss.filter((note) => note.outcome !== "won")),
+      competitors: competitors(winLoss),
+    },
+    content: {
+      total: content.length,
+      assets: assets(content),
+      uncoveredObjections: uncoveredObjections(content),
+    },
+    quotes: quotes(ordered),
+  };
+}

@@ -1,0 +1,83 @@
+// Workspace settings an admin changes from Slack: who the AEs are, where the feedback roll-up
+// goes, the speed-to-lead SLA, the MQL rejection threshold and the feedback picklists.
+import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
+import type { Db } from "../db/client.js";
+import { picklistsOf } from "../feedback/rules.js";
+import { settingsOf, updateSettings, type WorkspaceSettings } from "./settings.js";
+
+export const PICKLISTS = ["win-reasons", "loss-reasons", "competitors", "assets"] as const;
+export type PicklistName = (typeof PICKLISTS)[number];
+
+export type SettingChange =
+  | { setting: "sales"; userGroupId?: string; channelId?: string }
+  | { setting: "marketing"; channelId: string }
+  | { setting: "sla"; minutes: number }
+  | { setting: "threshold"; rate: number }
+  | { setting: "picklist"; list?: PicklistName; action?: "add" | "remove"; value?: string };
+
+const KEY: Record<PicklistName, "winReasons" | "lossReasons" | "competitors" | "assets"> = {
+  "win-reasons": "winReasons",
+  "loss-reasons": "lossReasons",
+  competitors: "competitors",
+  assets: "assets",
+};
+
+export async function changeSetting(
+  deps: { db: Db; adminUserIds: readonly string[] },
+  slackTeamId: string,
+  actor: Actor,
+  change: SettingChange,
+): Promise<string> {
+  const workspace = await deps.db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+  const settings = settingsOf(workspace);
+  if (change.setting === "picklist" && !change.action) return describePicklists(settings);
+  if (!isCadenceAdmin(actor, deps.adminUserIds))
+    return "Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can change this. Nothing was changed.";
+  const save = (patch: Partial<WorkspaceSettings>) => updateSettings(deps.db, slackTeamId, patch);
+  switch (change.setting) {
+    case "sales":
+      await save({ salesUserGroupId: change.userGroupId, salesChannelId: change.channelId });
+      return change.userGroupId
+        ? `Monthly feedback requests will go to the members of <!subteam^${change.userGroupId}>.`
+        : `Monthly feedback requests will go to the members of <#${change.channelId}>.`;
+    case "marketing":
+      await save({ marketingChannelId: change.channelId });
+      return `The monthly feedback roll-up will be posted in <#${change.channelId}> (and sent to the cadence's DRI).`;
+    case "sla":
+      await save({ slaMinutes: change.minutes });
+      return `Speed to lead is now measured against a ${change.minutes}-minute SLA.`;
+    case "threshold":
+      await save({ rejectionThreshold: change.rate });
+      return `The MQL review is now flagged when rejections stay above ${Math.round(change.rate * 100)}% two months running.`;
+    case "picklist": {
+      const list = change.list!;
+      const value = change.value!.trim();
+      const lists = picklistsOf(settings);
+      if (list === "assets") {
+        const [name = "", url] = value.split(/\s+(?=https?:\/\/)/);
+        const others = lists.assets.filter((a) => a.name.toLowerCase() !== name.toLowerCase());
+        const assets =
+          change.action === "add" ? [...others, url ? { name, url } : { name }] : others;
+        await save({ assets });
+        return `${change.action === "add" ? "Added" : "Removed"} *${name}* ${change.action === "add" ? "to" : "from"} the asset catalogue (${assets.length} assets).`;
+      }
+      const key = KEY[list] as "winReasons" | "lossReasons" | "competitors";
+      const others = lists[key].filter((item) => item.toLowerCase() !== value.toLowerCase());
+      const next = change.action === "add" ? [...others, value] : others;
+      await save({ [key]: next });
+      return `${change.action === "add" ? "Added" : "Removed"} *${value}* ${change.action === "add" ? "to" : "from"} ${list} (${next.length} in the list).`;
+    }
+  }
+}
+
+function describePicklists(settings: WorkspaceSettings): string {
+  const lists = picklistsOf(settings);
+  const show = (items: string[]) => (items.length ? items.join(", ") : "(empty)");
+  return [
+    `*Win reasons:* ${show(lists.winReasons)}`,
+    `*Loss reasons:* ${show(lists.lossReasons)}`,
+    `*Competitors:* ${show(lists.competitors)}`,
+    `*Assets:* ${show(lists.assets.map((a) => (a.url ? `${a.name} (${a.url})` : a.name)))}`,
+    "Change one with `/cadence picklist <win-reasons|loss-reasons|competitors|assets> add|remove <value>` (an asset may end with its link).",
+  ].join("\n");
+}
