@@ -4,6 +4,8 @@ import setup from "../tests/global-setup.js";
 import { benchChartRender } from "./chart-render.js";
 import { benchDigestBuild } from "./digest-build.js";
 import { benchLeadImport, buildCli } from "./lead-import.js";
+import { benchModalAcks } from "./modal-ack.js";
+import { benchRollUpBuild } from "./rollup-build.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
 import { ms } from "./stats.js";
@@ -21,6 +23,20 @@ async function main(): Promise<void> {
       `  ${row.label.padEnd(16)} p50 ${ms(row.p50).padStart(10)}   p99 ${ms(row.p99).padStart(10)}   max ${ms(row.max).padStart(10)}   failures ${row.failures}`,
     );
   }
+
+  console.log(
+    "\n/winloss modal submission acknowledgement (validated and stored before the ack; Slack allows 3,000 ms)",
+  );
+  for (const row of await benchModalAcks()) {
+    console.log(
+      `  ${row.label.padEnd(16)} p50 ${ms(row.p50).padStart(10)}   p99 ${ms(row.p99).padStart(10)}   max ${ms(row.max).padStart(10)}   failures ${row.failures}`,
+    );
+  }
+
+  const rollUp = await benchRollUpBuild(10_000);
+  console.log(
+    `\nFeedback roll-up for 10,000 notes (aggregation, computed summary and Block Kit): build p50 ${ms(rollUp.buildMs)}, blocks p50 ${ms(rollUp.blocksMs)}`,
+  );
 
   console.log(
     "\nScheduler: 1,000 cadences due in the same minute, one process (delay = due time to Slack receiving the post)",

@@ -232,43 +232,40 @@ function themeOf(texts: string[]): ObjectionTheme {
   };
 }
 
-interface QuoteCandidate extends Quote {
-  length: number;
+function quoteTexts(note: FeedbackNote): Array<string | null> {
+  return note.kind === "winloss" ? [note.nearlyLost, note.notes] : [note.buyerSaid];
 }
 
-function quoteCandidates(note: FeedbackNote): QuoteCandidate[] {
-  const [texts, context] =
-    note.kind === "winloss"
-      ? [
-          [note.nearlyLost, note.notes],
-          `${OUTCOME_LABELS[note.outcome]} · ${collapse(note.dealName)}`,
-        ]
-      : [[note.buyerSaid], `${collapse(note.asset)} · ${note.helped}`];
-  return texts.flatMap((raw) => {
-    const text = collapse(raw ?? "");
-    return text.length < MIN_QUOTE_CHARS
-      ? []
-      : [{ kind: note.kind, text, context, length: text.length }];
-  });
-}
+const quoteContext = (note: FeedbackNote) =>
+  note.kind === "winloss"
+    ? `${OUTCOME_LABELS[note.outcome]} · ${collapse(note.dealName)}`
+    : `${collapse(note.asset)} · ${note.helped}`;
 
-/** The most substantive texts (the longest, distinct), earliest first among equals. */
+/**
+ * The most substantive texts: the longest, distinct, earliest first among equals. One pass that
+ * keeps the best few, so a month of thousands of notes allocates next to nothing here.
+ */
 function quotes(notes: FeedbackNote[]): Quote[] {
-  const ranked = notes.flatMap(quoteCandidates).sort((a, b) => b.length - a.length);
-  const seen = new Set<string>();
-  const chosen: Quote[] = [];
-  for (const candidate of ranked) {
-    const key = candidate.text.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    chosen.push({
-      kind: candidate.kind,
-      text: clip(candidate.text, QUOTE_CHARS),
-      context: candidate.context,
-    });
-    if (chosen.length === MAX_QUOTES) break;
+  const best: Array<{ text: string; key: string; note: FeedbackNote }> = [];
+  for (const note of notes) {
+    for (const raw of quoteTexts(note)) {
+      // A collapsed text is never longer than the raw one: most texts are ruled out unread.
+      const floor = best.length === MAX_QUOTES ? best.at(-1)!.text.length : MIN_QUOTE_CHARS - 1;
+      if (!raw || raw.length <= floor) continue;
+      const text = collapse(raw);
+      if (text.length <= floor) continue;
+      const key = text.toLowerCase();
+      if (best.some((quote) => quote.key === key)) continue;
+      const at = best.findIndex((quote) => quote.text.length < text.length);
+      best.splice(at === -1 ? best.length : at, 0, { text, key, note });
+      if (best.length > MAX_QUOTES) best.pop();
+    }
   }
-  return chosen;
+  return best.map(({ text, note }) => ({
+    kind: note.kind,
+    text: clip(text, QUOTE_CHARS),
+    context: quoteContext(note),
+  }));
 }
 
 const time = (note: FeedbackNote) => {
