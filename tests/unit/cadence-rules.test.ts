@@ -190,3 +190,32 @@ describe("who can own a cadence", () => {
     );
   });
 });
+
+describe("workspace settings from /cadence", () => {
+  it.each([
+    ["sales <!subteam^S0SALES|@sales>", { setting: "sales", userGroupId: "S0SALES" }],
+    ["sales <#C0SALES|sales>", { setting: "sales", channelId: "C0SALES" }],
+    ["marketing <#C0MKTG>", { setting: "marketing", channelId: "C0MKTG" }],
+    ["sla 10", { setting: "sla", minutes: 10 }],
+    ["sla 2.5 minutes", { setting: "sla", minutes: 2.5 }],
+    ["threshold 35%", { setting: "threshold", rate: 0.35 }],
+    ["picklist", { setting: "picklist" }],
+    [
+      "picklist competitors add Globex Corp",
+      { setting: "picklist", list: "competitors", action: "add", value: "Globex Corp" },
+    ],
+  ])("%j", (text, change) => {
+    expect(parseCadenceCommand(text)).toEqual({ op: "setting", change });
+  });
+
+  it.each([
+    ["sales", "Mention the sales team's @user-group or #channel."],
+    ["sla soon", "Give the SLA in minutes"],
+    ["threshold 130", "Give a percentage between 1 and 99"],
+    ["picklist rivals add X", "Which list: win-reasons, loss-reasons, competitors, assets?"],
+    ["picklist competitors drop X", "Say `add` or `remove`, then the value."],
+  ])("%j is answered with what to fix", (text, problem) => {
+    const intent = parseCadenceCommand(text);
+    expect(intent.op === "usage" && intent.problem).toContain(problem);
+  });
+});
