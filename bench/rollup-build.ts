@@ -39,6 +39,7 @@ const OBJECTIONS = [
   "Salesforce integration limits",
   "ROI for a team under 20 reps",
 ];
+const ASIDES = ["", "", " (procurement asked)", ", again", " for the security team"];
 const SAYINGS = [
   "The CFO said the payback period finally made sense once we walked through the calculator.",
   "They liked the case study but wanted one from a company their size.",
@@ -97,7 +98,7 @@ export function generateNotes(count: number, seed = 42): FeedbackNote[] {
       helped: pick(HELPED),
       buyerSaid: pick(SAYINGS),
       uncoveredObjections:
-        next() < 0.4 ? `${pick(OBJECTIONS)}; ${pick(OBJECTIONS)} #${i % 50}` : null,
+        next() < 0.4 ? `${pick(OBJECTIONS)}${pick(ASIDES)}\n${pick(OBJECTIONS)}` : null,
     };
   });
 }

@@ -6,13 +6,15 @@
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { DateTime } from "luxon";
+import { z } from "zod";
 import type { FiringDeps } from "../cadences/firing.js";
 import { formatInstant } from "../cadences/views.js";
 import type { Db } from "../db/client.js";
+import { deliverOnce } from "../scheduler/deliver-once.js";
 import { context, fallbackText, section } from "../slack/blocks.js";
 import { settingsOf } from "../workspaces/settings.js";
 import { OPEN_CONTENT, OPEN_WINLOSS } from "./listeners.js";
-import { buildRollUp } from "./rollup.js";
+import { buildRollUp, type RollUp } from "./rollup.js";
 import { rollUpBlocks } from "./rollup-views.js";
 import {
   DEFAULT_FEEDBACK_DAYS,
@@ -22,7 +24,7 @@ import {
   type FeedbackKind,
 } from "./rules.js";
 import { notesOf, submitters } from "./store.js";
-import { summariseThemes, type SummaryConfig } from "./summary.js";
+import { summariseThemes, type SummaryConfig, type ThemeSummary } from "./summary.js";
 
 export const SUMMARY_TIMEOUT_MS = 20_000;
 
@@ -161,7 +163,7 @@ export async function openCollection(
 async function claimStep(
   db: Db,
   id: string,
-  step: "reminderSentAt" | "participationSentAt" | "rollUpPostedAt",
+  step: "reminderSentAt" | "participationSentAt",
   now: Date,
 ): Promise<boolean> {
   const claimed = await db.feedbackCollection.updateMany({
@@ -215,8 +217,7 @@ export async function runFeedbackDuties(deps: FiringDeps): Promise<void> {
             ...participation(collection.month, kind, asked, done),
           });
       }
-      if (await claimStep(deps.db, collection.id, "rollUpPostedAt", now))
-        await postRollUp(deps, { ...collection, kind, timezone, dri });
+      await postRollUp(deps, { ...collection, kind, timezone, dri });
     } catch (error) {
       deps.logger.error(
         { err: error, collectionId: collection.id },
@@ -240,9 +241,16 @@ function participation(month: string, kind: FeedbackKind, asked: string[], done:
   return { text: fallbackText(blocks), blocks };
 }
 
+/** What was stored: the roll-up and its summary, computed once. */
+const StoredRollUpSchema = z.object({
+  rollUp: z.custom<RollUp>(),
+  summary: z.custom<ThemeSummary>(),
+});
+
 /**
- * Builds the month's roll-up once, with its summary (a language model when configured, else
- * computed), stores it, and posts it to the marketing channel and the DRI.
+ * Builds the month's roll-up and its summary (a language model when configured, else computed)
+ * once and stores them; then posts them to the marketing channel and the DRI, each exactly once
+ * (a failed post is retried on the next sweep from what was stored, never recomputed).
  */
 async function postRollUp(
   deps: FiringDeps,
@@ -253,31 +261,39 @@ async function postRollUp(
     kind: FeedbackKind;
     timezone: string;
     dri: string | null;
+    summarySource: string | null;
   },
 ): Promise<void> {
-  const notes = await notesOf(deps.db, collection.slackTeamId, collection.month, collection.kind);
-  const rollUp = buildRollUp(collection.month, notes);
-  const people = (
-    await deps.db.person.findMany({
-      where: { slackTeamId: collection.slackTeamId },
-      select: { name: true, displayName: true },
-    })
-  )
-    .flatMap((p) => [p.name, p.displayName ?? ""])
-    .filter(Boolean);
-  const summary = await summariseThemes(
-    rollUp,
-    notes,
-    deps.summary ?? { model: "none", timeoutMs: SUMMARY_TIMEOUT_MS },
-    people,
-  );
-  await deps.db.feedbackCollection.update({
+  if (collection.summarySource === null) {
+    const notes = await notesOf(deps.db, collection.slackTeamId, collection.month, collection.kind);
+    const rollUp = buildRollUp(collection.month, notes);
+    const people = (
+      await deps.db.person.findMany({
+        where: { slackTeamId: collection.slackTeamId },
+        select: { name: true, displayName: true },
+      })
+    )
+      .flatMap((p) => [p.name, p.displayName ?? ""])
+      .filter(Boolean);
+    const summary = await summariseThemes(
+      rollUp,
+      notes,
+      deps.summary ?? { model: "none", timeoutMs: SUMMARY_TIMEOUT_MS },
+      people,
+    );
+    // Stored by whoever gets here first; a replica that computed one too keeps the first.
+    await deps.db.feedbackCollection.updateMany({
+      where: { id: collection.id, summarySource: null },
+      data: {
+        rollUp: JSON.parse(JSON.stringify({ rollUp, summary })) as object,
+        summarySource: summary.source,
+      },
+    });
+  }
+  const stored = await deps.db.feedbackCollection.findUniqueOrThrow({
     where: { id: collection.id },
-    data: {
-      rollUp: JSON.parse(JSON.stringify({ rollUp, summary })) as object,
-      summarySource: summary.source,
-    },
   });
+  const { rollUp, summary } = StoredRollUpSchema.parse(stored.rollUp);
   const blocks = rollUpBlocks(rollUp, summary, {
     monthLabel: monthLabel(collection.month),
     driSlackUserId: collection.dri,
@@ -288,8 +304,26 @@ async function postRollUp(
   const targets = [settingsOf(workspace).marketingChannelId, collection.dri].filter(
     (t): t is string => Boolean(t),
   );
-  for (const channel of new Set(targets))
-    await deps.slack.chat.postMessage({ channel, text: fallbackText(blocks), blocks });
+  const keys = [...new Set(targets)].map((target) => ({
+    target,
+    key: `feedback-rollup:${collection.id}:${target}`,
+  }));
+  for (const { target, key } of keys)
+    await deliverOnce(deps, {
+      key,
+      target,
+      message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
+      onDelivered: () => Promise.resolve(),
+    });
+  // Done when every post is (here or by another replica); otherwise the next sweep retries.
+  const delivered = await deps.db.claim.count({
+    where: { key: { in: keys.map((k) => k.key) }, status: "done" },
+  });
+  if (delivered === keys.length)
+    await deps.db.feedbackCollection.update({
+      where: { id: collection.id },
+      data: { rollUpPostedAt: deps.clock.now() },
+    });
 }
 
 export type { SummaryConfig };

@@ -87,7 +87,8 @@ function contentBlocks(rollUp: RollUp): KnownBlock[] {
       listSection(
         "*Objections no content covers*",
         c.uncoveredObjections.map((o) => {
-          const others = o.examples.filter((e) => e !== o.theme).map((e) => `“${name(e)}”`);
+          // The first example is the theme's own wording.
+          const others = o.examples.slice(1).map((e) => `“${name(e)}”`);
           return `• *${name(o.theme)}* ×${count(o.count)}${others.length ? `: also ${others.join(", ")}` : ""}`;
         }),
       ),
@@ -118,14 +119,22 @@ export function rollUpBlocks(
   if (w.total === 0 && c.total === 0) {
     blocks.push(section(`No field feedback was submitted for ${escapeMrkdwn(how.monthLabel)}.`));
   } else {
+    // A collection is of one kind; a count that can only be zero is noise.
+    const fields = [
+      ...(w.total
+        ? [
+            `*Won*\n${count(w.byOutcome.won)}`,
+            `*Lost*\n${count(w.byOutcome.lost)}`,
+            `*No decision*\n${count(w.byOutcome.no_decision)}`,
+          ]
+        : []),
+      ...(c.total
+        ? [`*Content notes*\n${count(c.total)}`, `*Assets used*\n${count(c.assets.length)}`]
+        : []),
+    ];
     blocks.push({
       type: "section",
-      fields: [
-        `*Won*\n${count(w.byOutcome.won)}`,
-        `*Lost*\n${count(w.byOutcome.lost)}`,
-        `*No decision*\n${count(w.byOutcome.no_decision)}`,
-        `*Content notes*\n${count(c.total)}`,
-      ].map((text) => ({ type: "mrkdwn" as const, text })),
+      fields: fields.map((text) => ({ type: "mrkdwn" as const, text })),
     });
   }
   blocks.push(...winLossBlocks(rollUp), ...contentBlocks(rollUp));
@@ -146,7 +155,7 @@ export function rollUpBlocks(
       escapeMrkdwn(summaryNote(summary)),
       how.driSlackUserId
         ? `DRI: <@${how.driSlackUserId}>`
-        : "No DRI yet: `/cadence assign <cadence> @person`",
+        : "No DRI yet: `/cadence assign &lt;cadence&gt; @person`",
     ),
   );
   return blocks.slice(0, SLACK_LIMITS.blocksPerMessage);

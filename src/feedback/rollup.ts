@@ -61,6 +61,8 @@ export const TOP_REASONS = 5;
 export const MAX_OBJECTION_THEMES = 50;
 export const MAX_EXAMPLES = 3;
 export const MAX_QUOTES = 5;
+/** Longer objections are essays; their first terms carry the theme. */
+const MAX_TERMS = 10;
 const EXAMPLE_CHARS = 120;
 const THEME_CHARS = 80;
 const QUOTE_CHARS = 500;
@@ -171,12 +173,16 @@ function stem(word: string): string {
 /** An objection's key terms: lowercase, no punctuation, no stop words, stemmed, distinct. */
 export function objectionTerms(text: string): string[] {
   const terms = new Set<string>();
-  for (const raw of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (!raw || STOP_WORDS.has(raw)) continue;
-    if (raw.length < 2 && !/^\p{N}+$/u.test(raw)) continue;
-    terms.add(stem(raw));
+  const words = text
+    .toLowerCase()
+    .replace(/(\p{L})(\p{N})/gu, "$1 $2") // "SOC2" reads as "SOC 2"
+    .split(/[^\p{L}\p{N}]+/u);
+  for (const word of words) {
+    if (!word || STOP_WORDS.has(word)) continue;
+    if (word.length < 2 && !/^\p{N}+$/u.test(word)) continue;
+    terms.add(stem(word));
   }
-  return [...terms];
+  return [...terms].slice(0, MAX_TERMS);
 }
 
 /** One uncovered-objections field often lists several: one a line, or split by ";" or "•". */
@@ -187,30 +193,72 @@ function splitObjections(text: string): string[] {
     .filter(Boolean);
 }
 
-// Objections are grouped by their two most common key terms across the month (ties by term), so
-// "No SOC 2 report" and "SOC2 report for the security review" land together without an O(n²) pass.
-function uncoveredObjections(notes: ContentNote[]): ObjectionTheme[] {
-  const items: Array<{ text: string; terms: string[] }> = [];
-  for (const note of notes) {
-    for (const text of splitObjections(note.uncoveredObjections ?? "")) {
-      const terms = objectionTerms(text);
-      if (terms.length) items.push({ text, terms });
+interface TermSet {
+  key: string;
+  terms: string[];
+  texts: string[];
+  /** The set whose theme this one joins: itself, or a smaller set it contains. */
+  parent: TermSet;
+}
+
+/** The keys of the smaller sets an objection could be a more detailed version of. */
+function baseKeys(terms: string[]): string[][] {
+  const k = terms.length;
+  const bySize: string[][] = Array.from({ length: k }, () => []);
+  const add = (picked: string[]) => bySize[picked.length]!.push([...picked].sort().join(" "));
+  // Small cores ("SOC 2") and near-complete ones (the same objection with an aside).
+  for (let a = 0; a < k; a += 1) {
+    if (k > 1) add([terms[a]!]);
+    if (k > 2) add(terms.filter((_, i) => i !== a));
+    for (let b = a + 1; b < k; b += 1) {
+      if (k > 2) add([terms[a]!, terms[b]!]);
+      if (k > 3) add(terms.filter((_, i) => i !== a && i !== b));
+      for (let c = b + 1; c < k && k > 3; c += 1) add([terms[a]!, terms[b]!, terms[c]!]);
     }
   }
-  const frequency = new Map<string, number>();
-  for (const item of items) {
-    for (const term of item.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  return bySize.reverse();
+}
+
+const rootOf = (set: TermSet): TermSet => (set.parent === set ? set : rootOf(set.parent));
+
+// An objection joins the theme of the largest objection someone wrote whose key terms it
+// contains ("EU data residency" joins "data residency"); texts with the same terms always group.
+// Bounded work per distinct text (at most MAX_TERMS terms), so no O(n²) comparison of texts.
+function uncoveredObjections(notes: ContentNote[]): ObjectionTheme[] {
+  const sets = new Map<string, TermSet>();
+  for (const note of notes) {
+    for (const text of splitObjections(note.uncoveredObjections ?? "")) {
+      const terms = objectionTerms(text).sort();
+      if (!terms.length) continue;
+      const key = terms.join(" ");
+      const known = sets.get(key);
+      if (known) known.texts.push(text);
+      else {
+        const set = { key, terms, texts: [text] } as TermSet;
+        set.parent = set;
+        sets.set(key, set);
+      }
+    }
   }
-  const groups = new Map<string, string[]>();
-  for (const item of items) {
-    const key = item.terms
-      .sort((a, b) => frequency.get(b)! - frequency.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, 2)
-      .sort()
-      .join(" ");
-    const group = groups.get(key);
-    if (group) group.push(item.text);
-    else groups.set(key, [item.text]);
+  const ordered = [...sets.values()].sort(
+    (a, b) =>
+      a.terms.length - b.terms.length ||
+      b.texts.length - a.texts.length ||
+      compareNames(a.key, b.key),
+  );
+  for (const set of ordered) {
+    for (const keys of baseKeys(set.terms)) {
+      const bases = keys.map((key) => sets.get(key)).filter((base) => base !== undefined);
+      if (!bases.length) continue;
+      bases.sort((a, b) => b.texts.length - a.texts.length || compareNames(a.key, b.key));
+      set.parent = rootOf(bases[0]!);
+      break;
+    }
+  }
+  const groups = new Map<TermSet, string[]>();
+  for (const set of ordered) {
+    const root = rootOf(set);
+    groups.set(root, [...(groups.get(root) ?? []), ...set.texts]);
   }
   return [...groups.values()]
     .map(themeOf)
@@ -218,7 +266,7 @@ function uncoveredObjections(notes: ContentNote[]): ObjectionTheme[] {
     .slice(0, MAX_OBJECTION_THEMES);
 }
 
-/** A group's theme is its most repeated wording (then the shortest); examples are distinct. */
+/** A group's theme is its most repeated wording (then the shortest), also its first example. */
 function themeOf(texts: string[]): ObjectionTheme {
   const wordings = new Tally((name) => ({ name, count: 0 }));
   for (const text of texts) wordings.get(text)!.count += 1;

@@ -341,7 +341,7 @@ describeEachDatabase("AE feedback in Slack", (provider) => {
     const rollUps = cadence.slack
       .callsTo("chat.postMessage")
       .filter((c) => json(c).includes("Field feedback"));
-    expect(rollUps.map((c) => c.args.channel).sort()).toEqual(["C0MKTG", "U0OPS"]);
+    expect(rollUps.map((c) => c.args.channel).sort()).toEqual(["C0MKTG", "DU0OPS"]);
     const rollUp = json(rollUps[0]!);
     expect(rollUp).toContain("Price pressure from Globex");
     expect(rollUp).toContain("gpt-test");
@@ -363,6 +363,22 @@ describeEachDatabase("AE feedback in Slack", (provider) => {
     const stored = await db().feedbackCollection.findFirstOrThrow({ where: { kind: "winloss" } });
     expect(stored).toMatchObject({ month: "2026-11", summarySource: "model" });
     expect(stored.rollUpPostedAt).not.toBeNull();
+
+    // A roll-up whose posting did not finish is posted from what was stored: no second summary,
+    // and nothing already posted goes out again.
+    await db().feedbackCollection.update({
+      where: { id: stored.id },
+      data: { rollUpPostedAt: null },
+    });
+    await cadence.sweep();
+    expect(openai.requests).toHaveLength(1);
+    expect(
+      cadence.slack.callsTo("chat.postMessage").filter((c) => json(c).includes("Field feedback")),
+    ).toHaveLength(2);
+    expect(
+      (await db().feedbackCollection.findUniqueOrThrow({ where: { id: stored.id } }))
+        .rollUpPostedAt,
+    ).not.toBeNull();
   });
 
   it("`cadence export feedback --month` writes the month's notes as CSV and JSON", async () => {
