@@ -61,8 +61,8 @@ export const TOP_REASONS = 5;
 export const MAX_OBJECTION_THEMES = 50;
 export const MAX_EXAMPLES = 3;
 export const MAX_QUOTES = 5;
-/** Longer objections are essays; their first terms carry the theme. */
-const MAX_TERMS = 10;
+/** Longer objections are essays; their first terms carry the theme (and bound the work). */
+const MAX_TERMS = 8;
 const EXAMPLE_CHARS = 120;
 const THEME_CHARS = 80;
 const QUOTE_CHARS = 500;
@@ -201,22 +201,31 @@ interface TermSet {
   parent: TermSet;
 }
 
-/** The keys of the smaller sets an objection could be a more detailed version of. */
-function baseKeys(terms: string[]): string[][] {
+/**
+ * The keys of the smaller term sets an objection could be a more detailed version of, largest
+ * first: near-complete ones (the same objection with an aside) and small cores ("SOC 2").
+ * Terms are sorted, so every subset taken in order is already a key.
+ */
+function* baseKeys(terms: string[]): Generator<string[]> {
   const k = terms.length;
-  const bySize: string[][] = Array.from({ length: k }, () => []);
-  const add = (picked: string[]) => bySize[picked.length]!.push([...picked].sort().join(" "));
-  // Small cores ("SOC 2") and near-complete ones (the same objection with an aside).
+  const without = (...skip: number[]) => terms.filter((_, i) => !skip.includes(i)).join(" ");
+  const sizes = new Map<number, string[]>();
+  const add = (size: number, key: string) => {
+    if (size < 1 || size >= k) return;
+    const keys = sizes.get(size);
+    if (keys) keys.push(key);
+    else sizes.set(size, [key]);
+  };
   for (let a = 0; a < k; a += 1) {
-    if (k > 1) add([terms[a]!]);
-    if (k > 2) add(terms.filter((_, i) => i !== a));
+    add(1, terms[a]!);
+    add(k - 1, without(a));
     for (let b = a + 1; b < k; b += 1) {
-      if (k > 2) add([terms[a]!, terms[b]!]);
-      if (k > 3) add(terms.filter((_, i) => i !== a && i !== b));
-      for (let c = b + 1; c < k && k > 3; c += 1) add([terms[a]!, terms[b]!, terms[c]!]);
+      add(2, `${terms[a]} ${terms[b]}`);
+      add(k - 2, without(a, b));
+      for (let c = b + 1; c < k; c += 1) add(3, `${terms[a]} ${terms[b]} ${terms[c]}`);
     }
   }
-  return bySize.reverse();
+  for (const size of [...sizes.keys()].sort((x, y) => y - x)) yield sizes.get(size)!;
 }
 
 const rootOf = (set: TermSet): TermSet => (set.parent === set ? set : rootOf(set.parent));
@@ -248,17 +257,29 @@ function uncoveredObjections(notes: ContentNote[]): ObjectionTheme[] {
   );
   for (const set of ordered) {
     for (const keys of baseKeys(set.terms)) {
-      const bases = keys.map((key) => sets.get(key)).filter((base) => base !== undefined);
-      if (!bases.length) continue;
-      bases.sort((a, b) => b.texts.length - a.texts.length || compareNames(a.key, b.key));
-      set.parent = rootOf(bases[0]!);
-      break;
+      let best: TermSet | undefined;
+      for (const key of keys) {
+        const base = sets.get(key);
+        if (!base) continue;
+        if (
+          !best ||
+          (base.texts.length - best.texts.length || compareNames(best.key, base.key)) > 0
+        ) {
+          best = base; // the more common one, then the first by name
+        }
+      }
+      if (best) {
+        set.parent = rootOf(best);
+        break;
+      }
     }
   }
   const groups = new Map<TermSet, string[]>();
   for (const set of ordered) {
     const root = rootOf(set);
-    groups.set(root, [...(groups.get(root) ?? []), ...set.texts]);
+    const texts = groups.get(root);
+    if (texts) texts.push(...set.texts);
+    else groups.set(root, [...set.texts]);
   }
   return [...groups.values()]
     .map(themeOf)

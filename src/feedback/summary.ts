@@ -1,7 +1,7 @@
 // The themes of a month's feedback in a few bullets: from an OpenAI-compatible model when one is
 // configured, computed from the roll-up otherwise or whenever the model fails. Only feedback
 // text leaves the process, with people's names, emails and Slack ids redacted; never throws.
-import OpenAI, { APIConnectionError, APIError } from "openai";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { z } from "zod";
 import type { RollUp } from "./rollup.js";
 import { OUTCOME_LABELS, type FeedbackNote } from "./types.js";
@@ -176,14 +176,14 @@ export function redact(text: string, people: string[]): string {
 export function summaryPrompt(rollUp: RollUp, notes: FeedbackNote[], people: string[]): string {
   const authors = notes.map((note) => note.authorName).filter((name): name is string => !!name);
   const clean = redactor([...authors, ...people]);
+  // Redacted before it is cut short: a cut could leave half an email address unrecognised.
   const field = (text: string | null | undefined) =>
     clean(
       (text ?? "")
         .trim()
         .replace(/\s*\n\s*/g, "; ")
-        .replace(/\s+/g, " ")
-        .slice(0, MAX_FIELD_CHARS),
-    );
+        .replace(/\s+/g, " "),
+    ).slice(0, MAX_FIELD_CHARS);
   const { winLoss, content } = rollUp;
   const head = [
     `Month: ${rollUp.month}`,
@@ -291,14 +291,16 @@ export async function summariseThemes(
     reason,
   });
   if (!config.apiKey) return computed("no OPENAI_API_KEY");
-  // The client's own timeout stops at the response headers; this one also covers the body.
-  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, config.timeoutMs);
   try {
+    const prompt = summaryPrompt(rollUp, notes, people); // before the clock starts
+    // The client's own timeout stops at the response headers; this one also covers the body.
+    const controller = new AbortController();
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, config.timeoutMs);
     const client = new OpenAI({
       apiKey: config.apiKey,
       baseURL: config.baseUrl,
@@ -310,7 +312,7 @@ export async function summariseThemes(
         model: config.model,
         messages: [
           { role: "system", content: SYSTEM_PROMPT },
-          { role: "user", content: summaryPrompt(rollUp, notes, people) },
+          { role: "user", content: prompt },
         ],
       },
       { signal: controller.signal },
@@ -320,7 +322,7 @@ export async function summariseThemes(
     if (!text || text.length > MAX_SUMMARY_CHARS) return computed(UNUSABLE);
     return { source: "model", model: config.model, text };
   } catch (error) {
-    const timeout = timedOut || error instanceof OpenAI.APIConnectionTimeoutError;
+    const timeout = timedOut || error instanceof APIConnectionTimeoutError;
     return computed(
       timeout
         ? `the model did not answer within ${seconds(config.timeoutMs)}`

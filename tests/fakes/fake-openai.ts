@@ -21,8 +21,8 @@ export type FakeOpenAIBehaviour =
   /** Valid JSON, but no choices. */
   | { kind: "no-choices" }
   | { kind: "error"; status: number; message?: string }
-  /** Never answers, until stop(). */
-  | { kind: "hang" };
+  /** Never answers, until stop(); or sends the headers and the first byte, then nothing. */
+  | { kind: "hang"; afterHeaders?: boolean };
 
 export class FakeOpenAI {
   readonly requests: RecordedRequest[] = [];
@@ -98,6 +98,10 @@ export class FakeOpenAI {
           behaviour.message ?? "The server had an error.",
         );
       case "hang":
+        if (behaviour.afterHeaders) {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.write("{");
+        }
         this.hanging.add(response);
         response.on("close", () => this.hanging.delete(response));
         return;

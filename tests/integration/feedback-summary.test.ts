@@ -139,6 +139,13 @@ describe("summaryPrompt", () => {
     for (const text of FEEDBACK) expect(prompt).toContain(text);
     for (const secret of SECRETS) expect(prompt).not.toContain(secret);
   });
+
+  it("redacts before cutting a long text short, so no part of an email slips through", () => {
+    const long = winLoss({ notes: `${"word ".repeat(78)}Ping jane.doe@initech.com today` });
+    const prompt = summaryPrompt(buildRollUp(MONTH, [long]), [long], []);
+    expect(prompt).not.toContain("jane");
+    expect(prompt).toContain("word word");
+  });
 });
 
 describe("summariseThemes", () => {
@@ -231,8 +238,11 @@ describe("summariseThemes", () => {
     });
   });
 
-  it("falls back when the model hangs past the timeout", async () => {
-    server.behaviour = { kind: "hang" };
+  it.each([
+    ["before answering", false],
+    ["halfway through its answer", true],
+  ])("falls back when the model hangs %s, past the timeout", async (_, afterHeaders) => {
+    server.behaviour = { kind: "hang", afterHeaders };
     const started = performance.now();
     const summary = await summariseThemes(rollUp, NOTES, config({ timeoutMs: 300 }), PEOPLE);
     const elapsed = performance.now() - started;

@@ -132,20 +132,22 @@ describe("buildRollUp: content", () => {
     ]);
   });
 
-  it("groups uncovered objections that share their key terms, most frequent first", () => {
+  it("groups uncovered objections with the same key terms, and more detailed ones with them", () => {
     const rollUp = buildRollUp(MONTH, [
       content({ uncoveredObjections: "No SOC 2 report" }),
       content({ uncoveredObjections: "They asked for our SOC 2 reports!" }),
       content({ uncoveredObjections: "soc 2 report; data residency in the EU" }),
       content({ uncoveredObjections: "Data residency (EU)?" }),
+      content({ uncoveredObjections: "- SOC2 reports, needed before procurement signs" }),
+      content({ uncoveredObjections: "EU data residency for the security team" }),
       content({ uncoveredObjections: "How do we compare to Gong on price" }),
       content({ uncoveredObjections: "none" }),
       content({ uncoveredObjections: "   " }),
     ]);
     const themes = rollUp.content.uncoveredObjections;
     expect(themes.map((t) => [t.theme, t.count])).toEqual([
-      ["soc 2 report", 3],
-      ["Data residency (EU)?", 2],
+      ["soc 2 report", 4],
+      ["Data residency (EU)?", 3],
       ["How do we compare to Gong on price", 1],
     ]);
     expect(themes[0]!.examples).toEqual([
@@ -162,6 +164,7 @@ describe("buildRollUp: content", () => {
       "soc",
     ]);
     expect(objectionTerms("Security policies")).toEqual(["security", "policy"]);
+    expect(objectionTerms("SOC2")).toEqual(["soc", "2"]);
   });
 
   it("picks the longest distinct texts as quotes, with their context", () => {
