@@ -26,7 +26,9 @@ async function timedCommand(requests: SlackRequests): Promise<{ ms: number; ok: 
   };
 }
 
-function summarise(label: string, results: Array<{ ms: number; ok: boolean }>): AckLatency {
+type Timed = { ms: number; ok: boolean };
+
+export function summarise(label: string, results: Timed[]): AckLatency {
   const times = results.map((r) => r.ms);
   return {
     label,
@@ -38,9 +40,14 @@ function summarise(label: string, results: Array<{ ms: number; ok: boolean }>): 
   };
 }
 
-export async function benchSlashCommandAcks(
-  sequential = 2_000,
-  concurrent = 200,
+/**
+ * Starts the real `cadence start` (HTTP mode, SQLite) in its own process and times `request`:
+ * a warm-up, then `sequential` one after another, then `concurrent` all at once.
+ */
+export async function measureAcks(
+  request: (requests: SlackRequests) => Promise<Timed>,
+  sequential: number,
+  concurrent: number,
 ): Promise<AckLatency[]> {
   const slack = await new FakeSlack().start();
   const database = await createTestDatabase("sqlite");
@@ -56,16 +63,18 @@ export async function benchSlashCommandAcks(
       TEST_SIGNING_SECRET,
       slack.teamId,
     );
-    for (let i = 0; i < 50; i += 1) await timedCommand(requests); // warm-up
-    const one: Array<{ ms: number; ok: boolean }> = [];
-    for (let i = 0; i < sequential; i += 1) one.push(await timedCommand(requests));
-    const many = await Promise.all(
-      Array.from({ length: concurrent }, () => timedCommand(requests)),
-    );
+    for (let i = 0; i < 50; i += 1) await request(requests); // warm-up
+    const one: Timed[] = [];
+    for (let i = 0; i < sequential; i += 1) one.push(await request(requests));
+    const many = await Promise.all(Array.from({ length: concurrent }, () => request(requests)));
     return [summarise(`${sequential} sequential`, one), summarise(`${concurrent} at once`, many)];
   } finally {
     await cadence.stop();
     await slack.stop();
     await database.drop();
   }
+}
+
+export function benchSlashCommandAcks(sequential = 2_000, concurrent = 200): Promise<AckLatency[]> {
+  return measureAcks(timedCommand, sequential, concurrent);
 }
