@@ -91,6 +91,7 @@ export function buildCli(): void {
 export async function benchLeadImport(
   provider: TestProvider,
   count = 1_000_000,
+  nodeOptions = "",
 ): Promise<ImportBench> {
   const dir = mkdtempSync(path.join(tmpdir(), "cadence-import-bench-"));
   const file = path.join(dir, "leads.csv");
@@ -106,7 +107,12 @@ export async function benchLeadImport(
     const started = performance.now();
     const cli = spawn(process.execPath, [BUILT_CLI, "import", "leads", file], {
       cwd: dir,
-      env: { PATH: process.env.PATH, DATABASE_URL: database.url, CADENCE_REPORT_PEAK_MEMORY: "1" },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: database.url,
+        CADENCE_REPORT_PEAK_MEMORY: "1",
+        NODE_OPTIONS: nodeOptions,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -2,9 +2,7 @@
 // The production image has no system fonts, so the font ships as an npm package (DejaVu Sans)
 // and resvg loads only that; vega is told the same family so what it lays out is what is drawn.
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 
 export interface DigestChartInput {
   /** e.g. "Week of 16 Nov 2026" – shown as the chart title. */
@@ -210,6 +208,8 @@ export function digestChartSpec(input: DigestChartInput): TopLevelSpec {
 
 /** The chart as an SVG document; its text names the bundled font's family. */
 export async function digestChartSvg(input: DigestChartInput): Promise<string> {
+  // Loaded on first use: vega and vega-lite weigh tens of megabytes, and most commands never draw.
+  const [{ compile }, { parse, View }] = await Promise.all([import("vega-lite"), import("vega")]);
   const { spec } = compile(digestChartSpec(input));
   const view = new View(parse(spec), { renderer: "none" });
   try {
@@ -222,6 +222,7 @@ export async function digestChartSvg(input: DigestChartInput): Promise<string> {
 /** Renders the chart to PNG bytes: vega-lite -> vega -> SVG (vega View with renderer "none", toSVG) -> PNG with @resvg/resvg-js. */
 export async function renderDigestChart(input: DigestChartInput): Promise<Buffer> {
   const svg = await digestChartSvg(input);
+  const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
     font: {
       fontFiles: FONT_FILES,

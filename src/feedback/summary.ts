@@ -1,7 +1,7 @@
 // The themes of a month's feedback in a few bullets: from an OpenAI-compatible model when one is
 // configured, computed from the roll-up otherwise or whenever the model fails. Only feedback
 // text leaves the process, with people's names, emails and Slack ids redacted; never throws.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+import type * as OpenAIModule from "openai";
 import { z } from "zod";
 import type { RollUp } from "./rollup.js";
 import { OUTCOME_LABELS, type FeedbackNote } from "./types.js";
@@ -265,9 +265,9 @@ const UNUSABLE = "the model's answer was not usable";
 const seconds = (ms: number) =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 
-function failureReason(error: unknown): string {
-  if (error instanceof APIConnectionError) return "the model could not be reached";
-  if (error instanceof APIError && error.status !== undefined) {
+function failureReason(error: unknown, sdk: typeof OpenAIModule): string {
+  if (error instanceof sdk.APIConnectionError) return "the model could not be reached";
+  if (error instanceof sdk.APIError && error.status !== undefined) {
     if (error.status === 401 || error.status === 403) {
       return `the model refused the API key (HTTP ${error.status})`;
     }
@@ -293,6 +293,8 @@ export async function summariseThemes(
   if (!config.apiKey) return computed("no OPENAI_API_KEY");
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
+  // Loaded on first use: most processes never summarise, and the SDK is not small.
+  const sdk = await import("openai");
   try {
     const prompt = summaryPrompt(rollUp, notes, people); // before the clock starts
     // The client's own timeout stops at the response headers; this one also covers the body.
@@ -301,7 +303,7 @@ export async function summariseThemes(
       timedOut = true;
       controller.abort();
     }, config.timeoutMs);
-    const client = new OpenAI({
+    const client = new sdk.OpenAI({
       apiKey: config.apiKey,
       baseURL: config.baseUrl,
       timeout: config.timeoutMs,
@@ -322,11 +324,11 @@ export async function summariseThemes(
     if (!text || text.length > MAX_SUMMARY_CHARS) return computed(UNUSABLE);
     return { source: "model", model: config.model, text };
   } catch (error) {
-    const timeout = timedOut || error instanceof APIConnectionTimeoutError;
+    const timeout = timedOut || error instanceof sdk.APIConnectionTimeoutError;
     return computed(
       timeout
         ? `the model did not answer within ${seconds(config.timeoutMs)}`
-        : failureReason(error),
+        : failureReason(error, sdk),
     );
   } finally {
     clearTimeout(timer);
