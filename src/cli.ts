@@ -127,7 +127,7 @@ importCommand
       const choice = await chooseWorkspace(database.db, options.workspace);
       if (!choice.ok) fail([choice.problem]);
       const source = csvFile(file);
-      const progress = progressBar(source);
+      const progress = progressBar();
       const summary = await importLeads(database, source, {
         ...choice,
         skipInvalid: options.skipInvalid,

@@ -13,6 +13,8 @@ export interface RowSource {
   rows(): AsyncIterable<SourceRow>;
   /** Bytes read so far and in all, for a progress bar. */
   progress(): { read: number; total: number };
+  /** Set for a file on disk: the import then parses it in a worker thread. */
+  path?: string;
 }
 
 const normaliseHeader = (column: string) =>
@@ -60,5 +62,6 @@ export function csvFile(path: string): RowSource {
     },
     rows,
     progress: () => ({ read, total }),
+    path,
   };
 }

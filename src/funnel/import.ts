@@ -1,17 +1,10 @@
 // Importing lead records: validate everything first, then write. By default all-or-nothing: one
 // invalid row and nothing is written. Writes are upserts by (workspace, CRM id) inside one
 // transaction, in batches; a record whose content hash is unchanged is not written at all.
-import { inLeadTransaction, type LeadDatabase, type LeadWriter } from "./bulk-writer.js";
-import {
-  leadContentHash,
-  leadInputSchema,
-  missingColumns,
-  parseLead,
-  unknownColumns,
-  type LeadRecord,
-  type RowProblem,
-} from "./rules.js";
+import { inLeadTransaction, type LeadDatabase } from "./bulk-writer.js";
 import type { RowSource } from "./csv.js";
+import { parseInPlace, parseInWorker } from "./parsed-rows.js";
+import { missingColumns, unknownColumns, type LeadRecord, type RowProblem } from "./rules.js";
 
 export interface ImportSummary {
   rowsRead: number;
@@ -36,7 +29,8 @@ export interface ImportOptions {
   now?: Date;
   timezone: string;
   skipInvalid: boolean;
-  onProgress?: (phase: "checking" | "writing", rows: number) => void;
+  /** Every 10,000 rows: how many, and the share of the source read (0 to 1). */
+  onProgress?: (phase: "checking" | "writing", rows: number, share: number) => void;
 }
 
 export async function importLeads(
@@ -67,7 +61,6 @@ export async function importLeads(
     summary.invalid = 1;
     return summary;
   }
-  const schema = leadInputSchema(options.timezone);
   const now = options.now ?? new Date();
   const counts = { inserted: 0, updated: 0, unchanged: 0 };
   const report = (problems: RowProblem[]) => {
@@ -84,7 +77,7 @@ export async function importLeads(
     await inLeadTransaction(database, options.slackTeamId, async (writer) => {
       // The ids seen in this batch; those of earlier batches are tracked by the database, so
       // memory stays flat however long the file is.
-      let batch = new Map<string, { record: LeadRecord; line: number }>();
+      let batch = new Map<string, { record: LeadRecord; line: number; contentHash: string }>();
       // One batch is written while the next is read and checked: on PostgreSQL the server works
       // on one core while this process parses on the other.
       let inFlight: Promise<void> = Promise.resolve();
@@ -102,11 +95,7 @@ export async function importLeads(
             return first === undefined;
           });
           if (!writing()) return;
-          const written = await upsertBatch(
-            writer,
-            fresh.map((row) => row.record),
-            now,
-          );
+          const written = await writer.upsert(fresh, now);
           counts.inserted += written.inserted;
           counts.updated += written.updated;
           counts.unchanged += written.unchanged;
@@ -114,18 +103,26 @@ export async function importLeads(
         // Handled by the next flush's `await inFlight`; this keeps Node from calling it unhandled.
         inFlight.catch(() => undefined);
       };
-      for await (const { line, raw } of source.rows()) {
-        summary.rowsRead += 1;
-        const parsed = parseLead(schema, raw, line);
-        if (!parsed.ok) report(parsed.problems);
-        else {
-          const first = batch.get(parsed.record.crmId);
-          if (first) report([duplicate(parsed.record.crmId, line, first.line)]);
-          else batch.set(parsed.record.crmId, { record: parsed.record, line });
+      const parsed = source.path
+        ? parseInWorker(source.path, options.timezone)
+        : parseInPlace(source, options.timezone);
+      for await (const { rows, read, total } of parsed) {
+        for (const row of rows) {
+          summary.rowsRead += 1;
+          if ("problems" in row) report(row.problems);
+          else {
+            const first = batch.get(row.record.crmId);
+            if (first) report([duplicate(row.record.crmId, row.line, first.line)]);
+            else batch.set(row.record.crmId, row);
+          }
+          if (batch.size >= BATCH) await flush();
+          if (summary.rowsRead % 10_000 === 0)
+            options.onProgress?.(
+              writing() ? "writing" : "checking",
+              summary.rowsRead,
+              total ? read / total : 0,
+            );
         }
-        if (batch.size >= BATCH) await flush();
-        if (summary.rowsRead % 10_000 === 0)
-          options.onProgress?.(writing() ? "writing" : "checking", summary.rowsRead);
       }
       if (batch.size) await flush();
       await inFlight;
@@ -154,10 +151,3 @@ const duplicate = (crmId: string, line: number, firstLine: number): RowProblem =
 
 /** Thrown inside the import transaction to undo it when rows were invalid. */
 class RollBack extends Error {}
-
-function upsertBatch(writer: LeadWriter, records: LeadRecord[], now: Date) {
-  return writer.upsert(
-    records.map((record) => ({ record, contentHash: leadContentHash(record) })),
-    now,
-  );
-}

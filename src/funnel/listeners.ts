@@ -224,12 +224,11 @@ async function importFile(
           slackTeamId: request.teamId,
           timezone,
           skipInvalid: request.skipInvalid,
-          onProgress: (_phase, rows) => {
+          onProgress: (_phase, rows, share) => {
             if (Date.now() - lastEdit < PROGRESS_EVERY_MS) return;
             lastEdit = Date.now();
-            const { read, total } = source.progress();
-            edit({ text: importProgressText(file.name, rows, total ? read / total : 0) }).catch(
-              (error: unknown) => deps.logger.warn({ err: error }, "import progress update failed"),
+            edit({ text: importProgressText(file.name, rows, share) }).catch((error: unknown) =>
+              deps.logger.warn({ err: error }, "import progress update failed"),
             );
           },
         });

@@ -1,21 +1,19 @@
 // How an import is shown on a terminal: a progress bar while it runs, a summary after.
 import { writeFileSync } from "node:fs";
-import type { RowSource } from "./csv.js";
 import type { ImportSummary } from "./import.js";
 import type { RowProblem } from "./rules.js";
 
 /** Problems shown on screen; the rest go to a file beside the import. */
 const SHOWN_PROBLEMS = 50;
 
-export function progressBar(source: RowSource, stream: NodeJS.WriteStream = process.stderr) {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
   let last = 0;
-  const draw = (phase: string, rows: number) => {
+  const draw = (phase: string, rows: number, done: number) => {
     if (!stream.isTTY) return;
     const now = Date.now();
     if (now - last < 150) return;
     last = now;
-    const { read, total } = source.progress();
-    const share = total ? Math.min(1, read / total) : 0;
+    const share = Math.min(1, done);
     const width = 30;
     const filled = Math.round(share * width);
     stream.write(

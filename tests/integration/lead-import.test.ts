@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
@@ -196,6 +199,15 @@ describeEachDatabase("importing leads from CSV", (provider) => {
     });
     expect(kept.mqlAt.toISOString()).toBe("2026-11-24T10:00:00.000Z");
     await database.db.lead.deleteMany({ where: { crmId: { startsWith: "B-" } } });
+  });
+
+  it("fails cleanly on a file that is not valid CSV, and writes nothing", async () => {
+    const before = await stored();
+    const dir = mkdtempSync(path.join(tmpdir(), "cadence-bad-csv-"));
+    const file = path.join(dir, "broken.csv");
+    writeFileSync(file, 'id,mql_at\nB-1,2026-11-24T10:00:00Z\n"B-2,2026-11-24T10:00:00Z\n');
+    await expect(run(file, true)).rejects.toThrow(/quote/i);
+    expect(await stored()).toEqual(before);
   });
 
   it("refuses a file without the required columns", async () => {

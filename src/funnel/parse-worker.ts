@@ -1,0 +1,17 @@
+// The worker thread behind parseInWorker: parses and checks a CSV file, a batch per request.
+import { parentPort, workerData } from "node:worker_threads";
+import { csvFile } from "./csv.js";
+import { parseInPlace } from "./parsed-rows.js";
+
+const { path, timezone } = workerData as { path: string; timezone: string };
+const batches = parseInPlace(csvFile(path), timezone);
+const port = parentPort!;
+
+port.on("message", () => {
+  batches.next().then(
+    (next) => port.postMessage(next.done ? { done: true } : { done: false, batch: next.value }),
+    (error: unknown) => {
+      throw error;
+    },
+  );
+});
