@@ -8,14 +8,8 @@ import { context, fallbackText, section } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { settingsOf } from "../workspaces/settings.js";
-import {
-  CONTENT_VIEW,
-  WIN_LOSS_VIEW,
-  contentModal,
-  parseContent,
-  parseWinLoss,
-  winLossModal,
-} from "./modals.js";
+import { CONTENT_VIEW, WIN_LOSS_VIEW, contentModal, winLossModal } from "./modals.js";
+import { parseContent, parseWinLoss } from "./submissions.js";
 import {
   REFUSALS,
   monthOf,

@@ -6,10 +6,9 @@ import {
   WIN_LOSS_BLOCKS as W,
   WIN_LOSS_VIEW,
   contentModal,
-  parseContent,
-  parseWinLoss,
   winLossModal,
 } from "../../src/feedback/modals.js";
+import { parseContent, parseWinLoss } from "../../src/feedback/submissions.js";
 import {
   DEFAULT_LOSS_REASONS,
   DEFAULT_WIN_REASONS,
