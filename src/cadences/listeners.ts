@@ -13,6 +13,7 @@ import { context, fallbackText } from "../slack/blocks.js";
 import { replyWithinBudget, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
 import { changeSetting } from "../workspaces/admin.js";
+import { isWorkspaceAdmin } from "../workspaces/rules.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { parseCadenceCommand, type CadenceIntent } from "./commands.js";
 import { whyNotOwner, type Actor } from "./rules.js";
@@ -81,7 +82,7 @@ export function register(app: App, deps: AppDeps): void {
 
   const actorOf = async (client: WebClient, teamId: string, userId: string): Promise<Actor> => {
     const person = await lookUpPerson(deps.db, deps.clock, client, teamId, userId);
-    return { slackUserId: userId, isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner) };
+    return { slackUserId: userId, isWorkspaceAdmin: isWorkspaceAdmin(person) };
   };
 
   /** A DRI or backup must be an active person: not a bot, not deactivated, known to Slack. */
@@ -275,7 +276,7 @@ export function register(app: App, deps: AppDeps): void {
         args.body.user.id,
       );
       const view = await buildHome(deps.db, teamId, args.body.user.id, {
-        isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner),
+        isWorkspaceAdmin: isWorkspaceAdmin(person),
         adminUserIds: deps.config.adminUserIds,
       });
       view.blocks.splice(1, 0, context(text));

@@ -9,7 +9,7 @@ import {
   KIND_DEFINITIONS,
   STANDARD_KINDS,
 } from "./kinds.js";
-import { settingsOf } from "../workspaces/settings.js";
+import { updateSettings } from "../workspaces/settings.js";
 import {
   firstDueAt,
   canChangeCadence,
@@ -448,11 +448,7 @@ export async function setAdminChannel(
         "Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can choose the admin channel. Nothing was changed.",
     };
   }
-  const workspace = await deps.db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
-  await deps.db.workspace.update({
-    where: { slackTeamId },
-    data: { settings: { ...settingsOf(workspace), adminChannelId: channelId } },
-  });
+  await updateSettings(deps.db, slackTeamId, { adminChannelId: channelId });
   return {
     outcome: "changed",
     message: `Escalations and cadences without a DRI will be announced in <#${channelId}>.`,

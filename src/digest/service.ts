@@ -15,7 +15,7 @@ import {
   type Digest,
   type WeeklyTrend,
 } from "./digest.js";
-import { digestBlocks, digestThreadBlocks, weekTitle } from "./views.js";
+import { digestBlocks, digestThreadBlocks, pct, weekTitle } from "./views.js";
 import { lastCompleteWeek, weekContaining, type ReportingWeek } from "./week.js";
 
 export interface DigestDeps {
@@ -153,18 +153,16 @@ export async function alertMqlReviewOnce(
   threshold: number,
 ): Promise<void> {
   const months = digest.rejectionTrend.months;
-  const rates = months
-    .map((m) => `${m.month}: ${Math.round((m.rejectionRate ?? 0) * 100)}%`)
-    .join(", ");
+  const rates = months.map((m) => `${m.month}: ${pct(m.rejectionRate)}`).join(", ");
   await deliverOnce(deps, {
     key: `mql-review-alert:${slackTeamId}:${months.map((m) => m.month).join("+")}`,
     target: driSlackUserId,
     message: () =>
       Promise.resolve({
-        text: `MQL rejections have stayed above ${Math.round(threshold * 100)}% for two months (${rates}). As the MQL-definition review's DRI, please bring the review forward: sales is telling marketing the definition has drifted.`,
+        text: `MQL rejections have stayed above ${pct(threshold)} for two months (${rates}). As the MQL-definition review's DRI, please bring the review forward: sales is telling marketing the definition has drifted.`,
         blocks: [
           section(
-            `:rotating_light: MQL rejections have stayed above *${Math.round(threshold * 100)}%* for two months (${rates}).\nAs the MQL-definition review's DRI, please bring the review forward: the definition has drifted from what sales accepts.`,
+            `:rotating_light: MQL rejections have stayed above *${pct(threshold)}* for two months (${rates}).\nAs the MQL-definition review's DRI, please bring the review forward: the definition has drifted from what sales accepts.`,
           ),
         ],
       }),

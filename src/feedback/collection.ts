@@ -24,7 +24,7 @@ import {
   type FeedbackKind,
 } from "./rules.js";
 import { notesOf, submitters } from "./store.js";
-import { summariseThemes, type SummaryConfig, type ThemeSummary } from "./summary.js";
+import { summariseThemes, type ThemeSummary } from "./summary.js";
 
 export const SUMMARY_TIMEOUT_MS = 20_000;
 
@@ -325,5 +325,3 @@ async function postRollUp(
       data: { rollUpPostedAt: deps.clock.now() },
     });
 }
-
-export type { SummaryConfig };

@@ -1,24 +1,16 @@
 // /winloss and /content: an AE opens a modal, fills it in under a minute, and gets a private
 // confirmation with Edit and Delete (for 7 days). The monthly DMs' buttons open the same modals.
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { context, fallbackText, section } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
-import { settingsOf } from "../workspaces/settings.js";
 import { CONTENT_VIEW, WIN_LOSS_VIEW, contentModal, winLossModal } from "./modals.js";
 import { parseContent, parseWinLoss } from "./submissions.js";
-import {
-  REFUSALS,
-  monthOf,
-  noteSummary,
-  picklistsOf,
-  whyNotChangeable,
-  type FeedbackKind,
-} from "./rules.js";
-import { createNote, findNote, toNote } from "./store.js";
+import { noteSummary, type FeedbackKind } from "./rules.js";
+import { changeableNote, deleteNote, editNote, picklistsFor, submitNote } from "./service.js";
 import type { ContentInput, WinLossInput } from "./types.js";
 
 export const OPEN_WINLOSS = "feedback_open_winloss";
@@ -48,10 +40,12 @@ const KIND_LABEL: Record<FeedbackKind, string> = {
 };
 
 export function register(app: App, deps: AppDeps): void {
-  const catalogue = async (teamId: string) => {
-    const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
-    return picklistsOf(workspace ? settingsOf(workspace) : {}).assets;
+  const feedbackDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    defaultTimezone: deps.config.defaultTimezone,
   };
+  const catalogue = async (teamId: string) => (await picklistsFor(deps.db, teamId)).assets;
 
   const openModal = async (
     client: WebClient,
@@ -61,8 +55,7 @@ export function register(app: App, deps: AppDeps): void {
     prefill: Partial<WinLossInput> | Partial<ContentInput>,
     metadata: Metadata,
   ) => {
-    const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
-    const picklists = picklistsOf(workspace ? settingsOf(workspace) : {});
+    const picklists = await picklistsFor(deps.db, teamId);
     const mode = metadata.noteId ? "edit" : "new";
     const view =
       kind === "winloss"
@@ -119,21 +112,15 @@ export function register(app: App, deps: AppDeps): void {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
       const userId = body.user.id;
       const metadata = readMetadata(view.private_metadata);
-      const now = deps.clock.now();
       if (metadata.noteId) {
-        const note = await findNote(deps.db, metadata.noteId);
-        const refusal = whyNotChangeable(note, userId, now);
-        if (refusal) {
+        const edited = await editNote(feedbackDeps, metadata.noteId, userId, parsed.value);
+        if (!edited.ok) {
           await ack({
             response_action: "errors",
-            errors: { [firstBlockId(view)]: REFUSALS[refusal] },
+            errors: { [firstBlockId(view)]: edited.refusal },
           });
           return;
         }
-        await deps.db.feedbackNote.update({
-          where: { id: metadata.noteId },
-          data: { data: { ...parsed.value } },
-        });
         await ack();
         const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
         if (metadata.confirmation)
@@ -144,50 +131,41 @@ export function register(app: App, deps: AppDeps): void {
           });
         return;
       }
-      const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
-      const person = await deps.db.person.findUnique({
-        where: { slackTeamId_slackUserId: { slackTeamId: teamId, slackUserId: userId } },
-      });
-      const saved = await createNote(deps.db, {
+      const saved = await submitNote(feedbackDeps, {
         slackTeamId: teamId,
-        kind,
         authorSlackUserId: userId,
-        authorName: person?.name ?? null,
-        month: monthOf(now, workspace?.timezone ?? deps.config.defaultTimezone),
+        kind,
         sourceViewId: view.id,
         data: parsed.value,
-        submittedAt: now,
       });
       await ack();
       // A retried submission of the same modal was stored the first time: confirm only once.
       if (!saved.created) return;
       const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
       await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
-      if (!person)
+      // Learn the author's name for next time (the roll-up keeps it away from the model).
+      if (!saved.authorKnown)
         void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
     });
   }
+
+  const refuse = (respond: RespondFn, refusal: string) =>
+    respond({ response_type: "ephemeral", replace_original: false, text: refusal });
 
   app.action<BlockAction<ButtonAction>>(
     EDIT_NOTE,
     async ({ ack, body, action, client, respond }) => {
       await ack();
-      const note = await findNote(deps.db, action.value ?? "");
-      const refusal = whyNotChangeable(note, body.user.id, deps.clock.now());
-      const stored = note ? toNote(note) : null;
-      if (refusal || !stored) {
-        await respond({
-          response_type: "ephemeral",
-          replace_original: false,
-          text: REFUSALS[refusal ?? "gone"],
-        });
+      const changeable = await changeableNote(feedbackDeps, action.value ?? "", body.user.id);
+      if (!changeable.ok) {
+        await refuse(respond, changeable.refusal);
         return;
       }
-      const { kind } = stored;
+      const { note } = changeable;
       const channel = body.container?.channel_id as string | undefined;
       const ts = body.container?.message_ts as string | undefined;
-      await openModal(client, stored.slackTeamId, body.trigger_id, kind, stored, {
-        noteId: stored.id,
+      await openModal(client, note.slackTeamId, body.trigger_id, note.kind, note, {
+        noteId: note.id,
         confirmation: channel && ts ? { channel, ts } : undefined,
       });
     },
@@ -195,21 +173,14 @@ export function register(app: App, deps: AppDeps): void {
 
   app.action<BlockAction<ButtonAction>>(DELETE_NOTE, async ({ ack, body, action, respond }) => {
     await ack();
-    const note = await findNote(deps.db, action.value ?? "");
-    const refusal = whyNotChangeable(note, body.user.id, deps.clock.now());
-    if (refusal || !note) {
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        text: REFUSALS[refusal ?? "gone"],
-      });
+    const deleted = await deleteNote(feedbackDeps, action.value ?? "", body.user.id);
+    if (!deleted.ok) {
+      await refuse(respond, deleted.refusal);
       return;
     }
-    await deps.db.feedbackNote.delete({ where: { id: note.id } });
-    const stored = toNote(note);
     await respond({
       replace_original: true,
-      text: `:wastebasket: Deleted your ${KIND_LABEL[note.kind as FeedbackKind]}${stored ? `: ${noteSummary(stored.kind, stored)}` : ""}.`,
+      text: `:wastebasket: Deleted your ${KIND_LABEL[deleted.kind]}: ${deleted.summary}.`,
     });
   });
 }

@@ -14,10 +14,12 @@ import {
   withDownloadedFile,
   type SlackFile,
 } from "../slack/files.js";
+import { isWorkspaceAdmin } from "../workspaces/rules.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { csvFile } from "./csv.js";
 import { importLeads } from "./import.js";
+import { MAX_UPLOAD_BYTES, whyNotImportable } from "./rules.js";
 import { problemsCsv } from "./report.js";
 import {
   IMPORT_FILE_BLOCK,
@@ -31,8 +33,6 @@ import {
   leadImportModal,
 } from "./views.js";
 
-/** Larger exports go through `cadence import leads` or the ingest API. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 /** How often the progress line is edited while an import runs. */
 const PROGRESS_EVERY_MS = 2_000;
 
@@ -138,7 +138,7 @@ async function whyNotImporter(
   const person = await lookUpPerson(deps.db, deps.clock, client, teamId, userId);
   const actor = {
     slackUserId: userId,
-    isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner),
+    isWorkspaceAdmin: isWorkspaceAdmin(person),
   };
   return isCadenceAdmin(actor, deps.config.adminUserIds)
     ? null
@@ -169,16 +169,9 @@ async function importSharedFile(
     return;
   }
   const file = described.data;
-  if (file.filetype !== "csv" && !file.name.toLowerCase().endsWith(".csv")) {
-    await post({
-      text: `*${file.name}* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`,
-    });
-    return;
-  }
-  if (file.size > MAX_UPLOAD_BYTES) {
-    await post({
-      text: `*${file.name}* is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`,
-    });
+  const unusable = whyNotImportable(file);
+  if (unusable) {
+    await post({ text: unusable });
     return;
   }
   const workspace = await findWorkspace(deps.db, request.teamId);

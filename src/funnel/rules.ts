@@ -297,3 +297,19 @@ const LEAD_FIELDS = Object.keys({
   companySize: true,
   country: true,
 } satisfies Record<keyof LeadRecord, true>) as Array<keyof LeadRecord>;
+
+/** Larger exports go through `cadence import leads` or the ingest API. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+/** Why a file shared in Slack cannot be imported (not a CSV, too large), or null. */
+export function whyNotImportable(file: {
+  name: string;
+  filetype: string;
+  size: number;
+}): string | null {
+  if (file.filetype !== "csv" && !file.name.toLowerCase().endsWith(".csv"))
+    return `*${file.name}* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`;
+  if (file.size > MAX_UPLOAD_BYTES)
+    return `*${file.name}* is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`;
+  return null;
+}

@@ -2,6 +2,7 @@
 // button on it changes something, so it never shows stale dates.
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../slack/deps.js";
+import { isWorkspaceAdmin } from "../workspaces/rules.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { buildHome } from "./service.js";
 
@@ -12,7 +13,7 @@ export function register(app: App, deps: AppDeps): void {
       ? await lookUpPerson(deps.db, deps.clock, client, body.team_id, event.user)
       : null;
     const view = await buildHome(deps.db, body.team_id, event.user, {
-      isWorkspaceAdmin: Boolean(person?.isAdmin || person?.isOwner),
+      isWorkspaceAdmin: isWorkspaceAdmin(person),
       adminUserIds: deps.config.adminUserIds,
     });
     await client.views.publish({ user_id: event.user, view });

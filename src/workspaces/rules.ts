@@ -35,6 +35,10 @@ export interface PersonProfile {
   active: boolean;
 }
 
+/** A workspace admin or owner, as Slack says (an unknown person is neither). */
+export const isWorkspaceAdmin = (person: Pick<PersonProfile, "isAdmin" | "isOwner"> | null) =>
+  Boolean(person?.isAdmin || person?.isOwner);
+
 const nonEmpty = (value: string | undefined | null): string | null =>
   value && value.trim() !== "" ? value.trim() : null;
 

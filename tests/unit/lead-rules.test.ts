@@ -5,6 +5,7 @@ import {
   parseLead,
   parseTimestamp,
   unknownColumns,
+  whyNotImportable,
 } from "../../src/funnel/rules.js";
 
 const NY = "America/New_York";
@@ -129,5 +130,19 @@ describe("lead validation", () => {
     if (!a.ok || !b.ok || !c.ok) throw new Error("expected valid rows");
     expect(leadContentHash(a.record)).toBe(leadContentHash(b.record));
     expect(leadContentHash(a.record)).not.toBe(leadContentHash(c.record));
+  });
+});
+
+describe("files shared in Slack for import", () => {
+  it("takes a CSV up to 200 MB, and says why not otherwise", () => {
+    const mb = 1024 * 1024;
+    expect(whyNotImportable({ name: "leads.csv", filetype: "csv", size: 200 * mb })).toBeNull();
+    expect(whyNotImportable({ name: "Leads.CSV", filetype: "", size: 10 })).toBeNull();
+    expect(whyNotImportable({ name: "deck.pdf", filetype: "pdf", size: 10 })).toBe(
+      "*deck.pdf* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.",
+    );
+    expect(whyNotImportable({ name: "big.csv", filetype: "csv", size: 200 * mb + 1 })).toContain(
+      "*big.csv* is larger than 200 MB. Import it with `cadence import leads` on the server",
+    );
   });
 });
