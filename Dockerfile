@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript and the Prisma clients, then drop dev dependencies.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles its native addon when no prebuilt binary matches.
+# better-sqlite3 ships N-API prebuilds; the toolchain is there for platforms it has none for.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json .node-version prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 RUN npm ci
@@ -14,7 +14,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Run: a non-root user, the SQLite file on a volume, migrations applied by `cadence start`.
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATABASE_URL=file:/data/cadence.db \
     PORT=3000

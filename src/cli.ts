@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `cadence` command. Each subcommand calls the same use cases as the Slack app.
+// First, before any module that loads a native addon: refuse an unsupported Node.js.
+import "./runtime/node-version.js";
 import { existsSync } from "node:fs";
 import { webApi } from "@slack/bolt";
 import { Command } from "commander";

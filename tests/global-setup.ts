@@ -16,6 +16,7 @@ export default async function setup(): Promise<void> {
     if (process.env.CADENCE_REQUIRE_POSTGRES === "1") {
       throw new Error(
         `PostgreSQL is required but unreachable at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`,
+        { cause: error },
       );
     }
     process.env.CADENCE_TEST_POSTGRES = "0";

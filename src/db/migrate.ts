@@ -173,7 +173,9 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`);
+        throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     return {

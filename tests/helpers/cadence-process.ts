@@ -1,7 +1,7 @@
 // Runs the real `cadence` command in a child process, as a self-hoster would, and reads its
 // JSON log lines from stdout.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,12 +23,25 @@ export interface CadenceProcess {
 /** A working directory of its own, so no developer .env leaks into the test. */
 export const freshWorkdir = (): string => mkdtempSync(path.join(tmpdir(), "cadence-cwd-"));
 
+/** A Node.js older than the one required on this machine (e.g. the OS's 20), if there is one. */
+export function olderNode(): string | undefined {
+  const required = Number(readFileSync(path.join(PROJECT_ROOT, ".node-version"), "utf8"));
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter).concat("/usr/bin")) {
+    const candidate = path.join(dir, "node");
+    if (!existsSync(candidate)) continue;
+    const version = spawnSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" });
+    if (Number(version.stdout.split(".")[0]) < required) return candidate;
+  }
+  return undefined;
+}
+
 export function runCadence(
   args: string[],
   env: Record<string, string>,
   cwd = freshWorkdir(),
+  node = process.execPath,
 ): CadenceProcess {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI, ...args], {
+  const child = spawn(node, ["--import", TSX_LOADER, CLI, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultMigrationsDir, readMigrations } from "../../src/db/migrate.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { TEST_SIGNING_SECRET, testEnv } from "../helpers/cadence.js";
-import { freshWorkdir, runCadence } from "../helpers/cadence-process.js";
+import { freshWorkdir, olderNode, runCadence } from "../helpers/cadence-process.js";
 import { createTestDatabase, postgresAvailable } from "../helpers/databases.js";
 import { SlackRequests } from "../helpers/signed-requests.js";
 
@@ -36,6 +36,19 @@ describe("the cadence command", () => {
     expect(message).toContain(".env.example");
     expect(message).not.toMatch(/\n\s+at /);
   });
+
+  const oldNode = olderNode();
+  it.skipIf(!oldNode)(
+    "on an older Node.js, stops at once with one line saying Node.js 24 is required and how to get it",
+    async () => {
+      const cli = runCadence(["start"], {}, freshWorkdir(), oldNode);
+      expect(await cli.exited).toBe(1);
+      const lines = cli.stderr.join("").trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^Cadence requires Node\.js 24 or later; this is Node\.js \d+\./);
+      expect(lines[0]).toContain("scripts/with-node.sh");
+    },
+  );
 
   it("reads a .env file in the working directory", async () => {
     const cwd = freshWorkdir();

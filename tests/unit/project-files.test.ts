@@ -7,6 +7,7 @@ import type { App } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { EnvSchema } from "../../src/config.js";
+import { nodeVersionProblem, REQUIRED_NODE_MAJOR } from "../../src/runtime/node-version.js";
 import { SLASH_COMMANDS } from "../../src/help/listeners.js";
 import { CAPABILITIES } from "../../src/slack/app.js";
 import type { AppDeps } from "../../src/slack/deps.js";
@@ -149,13 +150,57 @@ describe("Dockerfile", () => {
       expect(existsSync(path.join(PROJECT_ROOT, source)), `${source} is missing`).toBe(true);
   });
 
-  it("runs the built CLI as a non-root user on Node 22, with a health check and a data volume", () => {
-    expect(dockerfile).toMatch(/^FROM node:22-\S*slim AS build$/m);
+  it("runs the built CLI as a non-root user, with a health check and a data volume", () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli.js"]');
     expect(existsSync(path.join(PROJECT_ROOT, "src", "cli.ts"))).toBe(true);
+  });
+});
+
+describe("Node.js runtime", () => {
+  const required = Number(read(".node-version").trim());
+  const packageJson = JSON.parse(read("package.json")) as {
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+  };
+
+  it("is Node.js 24 LTS in .node-version and in the CLI's own check", () => {
+    expect(required).toBe(24);
+    expect(REQUIRED_NODE_MAJOR).toBe(required);
+  });
+
+  it("is the same major in package.json's engines and @types/node", () => {
+    expect(packageJson.engines.node).toBe(`>=${required}`);
+    expect(packageJson.devDependencies["@types/node"]).toMatch(new RegExp(`^\\^${required}\\.`));
+  });
+
+  it("is the image every Dockerfile stage is built FROM", () => {
+    const stages = [...read("Dockerfile").matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const image of stages) expect(image).toBe(`node:${required}-bookworm-slim`);
+  });
+
+  it("is what CI runs on: .ci/run re-executes itself through scripts/with-node.sh", () => {
+    const ci = read(".ci/run");
+    expect(ci).toMatch(/exec scripts\/with-node\.sh bash "\$0"/);
+    expect(ci).toContain("node --version");
+    expect(read("scripts/with-node.sh")).toContain(".node-version");
+  });
+
+  it("is the version this test process runs on", () => {
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(required);
+  });
+
+  it("refuses an older Node.js with one line that says how to get 24", () => {
+    expect(nodeVersionProblem("24.0.0")).toBeNull();
+    expect(nodeVersionProblem("v26.1.0")).toBeNull();
+    const problem = nodeVersionProblem("20.20.2");
+    expect(problem).toContain("requires Node.js 24");
+    expect(problem).toContain("scripts/with-node.sh");
+    expect(problem).not.toContain("\n");
+    expect(nodeVersionProblem("garbage")).not.toBeNull();
   });
 });
 
