@@ -20,6 +20,7 @@ import {
   type CadenceMatch,
 } from "./rules.js";
 import { changeRole, listCadences, recurrenceOf, type CadenceRow } from "./store.js";
+import { refuse, type Refusal, type Result } from "../refusals.js";
 
 export interface CadenceDeps {
   db: Db;
@@ -64,11 +65,9 @@ export async function ensureStandardCadences(
   return created;
 }
 
-export type CadenceChange<T = CadenceRow> =
-  | { outcome: "changed"; cadence: T; message: string }
-  | { outcome: "refused"; message: string }
-  | { outcome: "not-found"; message: string }
-  | { outcome: "ambiguous"; message: string; candidates: CadenceRow[] };
+/** A change made, or why not; an ambiguous name carries the cadences it could mean. */
+export type CadenceChange =
+  { ok: true; cadence: CadenceRow; message: string } | (Refusal & { candidates?: CadenceRow[] });
 
 export async function findCadence(
   db: Db,
@@ -79,25 +78,16 @@ export async function findCadence(
 }
 
 function unresolved(match: CadenceMatch<CadenceRow>, name: string): CadenceChange | null {
-  if (match.kind === "none")
-    return {
-      outcome: "not-found",
-      message: `No cadence matches "${name}". Try \`/cadence list\`.`,
-    };
+  if (match.kind === "none") return refuse("no-cadence", { name });
   if (match.kind === "ambiguous") {
-    return {
-      outcome: "ambiguous",
-      candidates: match.candidates,
-      message: `"${name}" matches ${match.candidates.length} cadences: ${match.candidates.map((c) => `*${c.title}*`).join(", ")}. Which one?`,
-    };
+    const titles = match.candidates.map((c) => c.title);
+    return { ...refuse("ambiguous", { name, titles }), candidates: match.candidates };
   }
   return null;
 }
 
-const refusal = (cadence: CadenceRow): CadenceChange => ({
-  outcome: "refused",
-  message: `Only the DRI of *${cadence.title}*${cadence.driSlackUserId ? ` (<@${cadence.driSlackUserId}>)` : ""}, a workspace admin or a Cadence admin can change it. Nothing was changed.`,
-});
+const refusal = (cadence: CadenceRow): CadenceChange =>
+  refuse("not-cadence-owner", { title: cadence.title, dri: cadence.driSlackUserId });
 
 /** A cadence as people name it ("funnel"), or by id (from a button). */
 export type CadenceRef = string | { id: string };
@@ -139,7 +129,7 @@ export function assignDri(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.driSlackUserId === to)
-      return { outcome: "changed", cadence, message: `<@${to}> already owns *${cadence.title}*.` };
+      return { ok: true, cadence, message: `<@${to}> already owns *${cadence.title}*.` };
     const updated = await changeRole(
       deps.db,
       {
@@ -154,7 +144,7 @@ export function assignDri(
       { clearBackup: cadence.backupSlackUserId === to },
     );
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `<@${to}> is now the DRI of *${cadence.title}*${cadence.driSlackUserId ? ` (was <@${cadence.driSlackUserId}>)` : ""}.`,
     };
@@ -170,10 +160,7 @@ export function assignBackup(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.driSlackUserId === to)
-      return {
-        outcome: "refused",
-        message: `<@${to}> is already the DRI of *${cadence.title}*; the backup must be someone else.`,
-      };
+      return refuse("backup-is-dri", { person: to, title: cadence.title });
     const updated = await changeRole(deps.db, {
       cadenceId: cadence.id,
       role: "backup",
@@ -184,7 +171,7 @@ export function assignBackup(
       at: deps.clock.now(),
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `<@${to}> is now the backup for *${cadence.title}*.`,
     };
@@ -199,13 +186,13 @@ export function pauseCadence(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (!cadence.active)
-      return { outcome: "changed", cadence, message: `*${cadence.title}* is already paused.` };
+      return { ok: true, cadence, message: `*${cadence.title}* is already paused.` };
     const updated = await deps.db.cadence.update({
       where: { id: cadence.id },
       data: { active: false, nextDueAt: null },
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `*${cadence.title}* is paused: no posts or reminders until someone resumes it.`,
     };
@@ -220,7 +207,7 @@ export function resumeCadence(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.active)
-      return { outcome: "changed", cadence, message: `*${cadence.title}* is already running.` };
+      return { ok: true, cadence, message: `*${cadence.title}* is already running.` };
     const nextDueAt = firstDueAt(
       recurrenceOf(cadence),
       cadence.timezone,
@@ -232,7 +219,7 @@ export function resumeCadence(
       data: { active: true, nextDueAt },
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `*${cadence.title}* is running again.`,
     };
@@ -267,7 +254,7 @@ export function markDone(
       data: { lastCompletedAt: now, nextDueAt },
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `*${cadence.title}* is marked done by <@${actor.slackUserId}>.`,
     };
@@ -281,25 +268,15 @@ export async function handover(
   actor: Actor,
   from: string,
   to: string,
-): Promise<{ outcome: "changed" | "refused"; message: string; moved: string[] }> {
-  if (from === to)
-    return {
-      outcome: "refused",
-      message: "Hand over to someone else than the current owner.",
-      moved: [],
-    };
+): Promise<Result<{ message: string; moved: string[] }>> {
+  if (from === to) return refuse("handover-to-self");
   const held = (await listCadences(deps.db, slackTeamId)).filter(
     (c) => c.driSlackUserId === from || c.backupSlackUserId === from,
   );
-  if (held.length === 0)
-    return { outcome: "refused", message: `<@${from}> owns no cadences.`, moved: [] };
+  if (held.length === 0) return refuse("owns-nothing", { person: from });
   const isSelf = actor.slackUserId === from;
   if (!isSelf && !held.every((c) => canChangeCadence(actor, deps.adminUserIds, c))) {
-    return {
-      outcome: "refused",
-      message: `Only <@${from}> or an admin can hand over <@${from}>'s cadences. Nothing was changed.`,
-      moved: [],
-    };
+    return refuse("not-handover-owner", { from });
   }
   const now = deps.clock.now();
   for (const cadence of held) {
@@ -321,7 +298,7 @@ export async function handover(
   deps.onScheduleChanged();
   const titles = held.map((c) => `*${c.title}*`);
   return {
-    outcome: "changed",
+    ok: true,
     message: `Handed over ${titles.join(", ")} from <@${from}> to <@${to}>.`,
     moved: held.map((c) => c.id),
   };
@@ -400,15 +377,14 @@ export async function snoozeCadence(
   cadenceId: string,
 ): Promise<CadenceChange> {
   const cadence = await deps.db.cadence.findFirst({ where: { id: cadenceId, slackTeamId } });
-  if (!cadence) return { outcome: "not-found", message: "That cadence no longer exists." };
+  if (!cadence) return refuse("cadence-gone");
   if (!canChangeCadence(actor, deps.adminUserIds, cadence)) return refusal(cadence);
-  if (!cadence.nextDueAt)
-    return { outcome: "refused", message: `*${cadence.title}* has no upcoming date to snooze.` };
+  if (!cadence.nextDueAt) return refuse("nothing-to-snooze", { title: cadence.title });
   const nextDueAt = new Date(cadence.nextDueAt.getTime() + 24 * 3_600_000);
   const updated = await deps.db.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
   deps.onScheduleChanged();
   return {
-    outcome: "changed",
+    ok: true,
     cadence: updated,
     message: `<@${actor.slackUserId}> snoozed *${cadence.title}* by a day.`,
   };
@@ -427,7 +403,7 @@ export function setCadenceChannel(
       data: { channelId },
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `*${cadence.title}* now posts in <#${channelId}>. Invite me there if it is private (\`/invite @Cadence\`).`,
     };
@@ -440,17 +416,11 @@ export async function setAdminChannel(
   slackTeamId: string,
   actor: Actor,
   channelId: string,
-): Promise<{ outcome: "changed" | "refused"; message: string }> {
-  if (!isCadenceAdmin(actor, deps.adminUserIds)) {
-    return {
-      outcome: "refused",
-      message:
-        "Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can choose the admin channel. Nothing was changed.",
-    };
-  }
+): Promise<Result<{ message: string }>> {
+  if (!isCadenceAdmin(actor, deps.adminUserIds)) return refuse("not-admin-channel");
   await updateSettings(deps.db, slackTeamId, { adminChannelId: channelId });
   return {
-    outcome: "changed",
+    ok: true,
     message: `Escalations and cadences without a DRI will be announced in <#${channelId}>.`,
   };
 }
@@ -469,7 +439,7 @@ export function setEscalationGrace(
       data: { escalationGraceMinutes: Math.round(hours * 60) },
     });
     return {
-      outcome: "changed",
+      ok: true,
       cadence: updated,
       message: `*${cadence.title}* is escalated ${hours} hour${hours === 1 ? "" : "s"} after it is due if nobody marks it done.`,
     };

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
 import { recurrenceOf } from "../cadences/store.js";
+import { refuse, type Result } from "../refusals.js";
 import { hashFeedToken, newFeedToken, renderFeed } from "./feed.js";
 
 export interface CalendarDeps {
@@ -25,13 +26,9 @@ export async function createFeed(
   slackTeamId: string,
   actor: Actor,
   scope: "mine" | "workspace",
-): Promise<{ url: string } | { refused: string }> {
-  if (scope === "workspace" && !isCadenceAdmin(actor, deps.adminUserIds)) {
-    return {
-      refused:
-        "Only a workspace admin or a Cadence admin can create the workspace's calendar feed. `/cadence calendar` gives you your own.",
-    };
-  }
+): Promise<Result<{ url: string }>> {
+  if (scope === "workspace" && !isCadenceAdmin(actor, deps.adminUserIds))
+    return refuse("not-admin-feed");
   const slackUserId = scope === "mine" ? actor.slackUserId : null;
   const now = deps.clock.now();
   const { token, tokenHash } = newFeedToken();
@@ -44,7 +41,7 @@ export async function createFeed(
       data: { slackTeamId, slackUserId, tokenHash, createdBySlackUserId: actor.slackUserId },
     }),
   ]);
-  return { url: feedUrl(deps.publicUrl, token) };
+  return { ok: true, url: feedUrl(deps.publicUrl, token) };
 }
 
 export async function revokeFeeds(
@@ -52,9 +49,9 @@ export async function revokeFeeds(
   slackTeamId: string,
   actor: Actor,
   scope: "mine" | "workspace",
-): Promise<string> {
+): Promise<Result<{ message: string }>> {
   if (scope === "workspace" && !isCadenceAdmin(actor, deps.adminUserIds))
-    return "Only an admin can revoke the workspace's calendar feed.";
+    return refuse("not-admin-feed-revoke");
   const { count } = await deps.db.calendarFeed.updateMany({
     where: {
       slackTeamId,
@@ -63,9 +60,10 @@ export async function revokeFeeds(
     },
     data: { revokedAt: deps.clock.now() },
   });
-  return count
+  const message = count
     ? `Revoked: the old calendar URL no longer works.`
     : "There was no calendar feed to revoke.";
+  return { ok: true, message };
 }
 
 /** The ICS text for a feed token, or null when the token is unknown or revoked. */

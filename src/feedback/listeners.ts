@@ -1,9 +1,19 @@
 // /winloss and /content: an AE opens a modal, fills it in under a minute, and gets a private
 // confirmation with Edit and Delete (for 7 days). The monthly DMs' buttons open the same modals.
-import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackCommandMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
+import { firstInputBlock, guard } from "../slack/answered.js";
 import { context, fallbackText, section } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { lookUpPerson } from "../workspaces/service.js";
@@ -33,6 +43,9 @@ const readMetadata = (raw: string | undefined): Metadata => {
     return {};
   }
 };
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const KIND_LABEL: Record<FeedbackKind, string> = {
   winloss: "win/loss note",
@@ -64,89 +77,105 @@ export function register(app: App, deps: AppDeps): void {
     await client.views.open({ trigger_id: triggerId, view });
   };
 
-  app.command("/winloss", async ({ command, ack, client }) => {
-    await ack();
-    const dealName = command.text.trim().slice(0, 150);
-    await openModal(
-      client,
-      command.team_id,
-      command.trigger_id,
-      "winloss",
-      dealName ? { dealName } : {},
-      {},
-    );
-  });
+  app.command(
+    "/winloss",
+    guard<CommandArgs>(deps.logger, "openWinLoss", async ({ command, ack, client }) => {
+      await ack();
+      const dealName = command.text.trim().slice(0, 150);
+      await openModal(
+        client,
+        command.team_id,
+        command.trigger_id,
+        "winloss",
+        dealName ? { dealName } : {},
+        {},
+      );
+    }),
+  );
 
-  app.command("/content", async ({ command, ack, client }) => {
-    await ack();
-    await openModal(client, command.team_id, command.trigger_id, "content", {}, {});
-  });
+  app.command(
+    "/content",
+    guard<CommandArgs>(deps.logger, "openContent", async ({ command, ack, client }) => {
+      await ack();
+      await openModal(client, command.team_id, command.trigger_id, "content", {}, {});
+    }),
+  );
 
   for (const [actionId, kind] of [
     [OPEN_WINLOSS, "winloss"],
     [OPEN_CONTENT, "content"],
   ] as const) {
-    app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
-      await ack();
-      const teamId = body.team?.id ?? body.user.team_id ?? "";
-      await openModal(client, teamId, body.trigger_id, kind, {}, {});
-    });
+    app.action<BlockAction>(
+      actionId,
+      guard(deps.logger, actionId, async ({ ack, body, client }) => {
+        await ack();
+        const teamId = body.team?.id ?? body.user.team_id ?? "";
+        await openModal(client, teamId, body.trigger_id, kind, {}, {});
+      }),
+    );
   }
 
   for (const [callbackId, kind] of [
     [WIN_LOSS_VIEW, "winloss"],
     [CONTENT_VIEW, "content"],
   ] as const) {
-    app.view(callbackId, async ({ ack, body, view, client }) => {
-      const parsed =
-        kind === "winloss"
-          ? parseWinLoss(view.state.values)
-          : parseContent(
-              view.state.values,
-              await catalogue(body.team?.id ?? body.user.team_id ?? ""),
-            );
-      if (!parsed.ok) {
-        await ack({ response_action: "errors", errors: parsed.errors });
-        return;
-      }
-      const teamId = body.team?.id ?? body.user.team_id ?? "";
-      const userId = body.user.id;
-      const metadata = readMetadata(view.private_metadata);
-      if (metadata.noteId) {
-        const edited = await editNote(feedbackDeps, metadata.noteId, userId, parsed.value);
-        if (!edited.ok) {
-          await ack({
-            response_action: "errors",
-            errors: { [firstBlockId(view)]: edited.refusal },
-          });
+    app.view(
+      callbackId,
+      guard<ViewArgs>(deps.logger, callbackId, async ({ ack, body, view, client }) => {
+        const parsed =
+          kind === "winloss"
+            ? parseWinLoss(view.state?.values)
+            : parseContent(
+                view.state?.values,
+                await catalogue(body.team?.id ?? body.user.team_id ?? ""),
+              );
+        if (!parsed.ok) {
+          await ack({ response_action: "errors", errors: parsed.errors });
+          return;
+        }
+        const teamId = body.team?.id ?? body.user.team_id ?? "";
+        const userId = body.user.id;
+        const metadata = readMetadata(view.private_metadata);
+        if (metadata.noteId) {
+          const edited = await editNote(feedbackDeps, metadata.noteId, userId, parsed.value);
+          if (!edited.ok) {
+            await ack({
+              response_action: "errors",
+              errors: { [firstBlockId(view)]: edited.message },
+            });
+            return;
+          }
+          await ack();
+          const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
+          if (metadata.confirmation)
+            await client.chat.update({
+              ...metadata.confirmation,
+              text: fallbackText(blocks),
+              blocks,
+            });
+          return;
+        }
+        const saved = await submitNote(feedbackDeps, {
+          slackTeamId: teamId,
+          authorSlackUserId: userId,
+          kind,
+          sourceViewId: view.id,
+          data: parsed.value,
+        });
+        if (!saved.ok) {
+          await ack({ response_action: "errors", errors: { [firstBlockId(view)]: saved.message } });
           return;
         }
         await ack();
-        const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
-        if (metadata.confirmation)
-          await client.chat.update({
-            ...metadata.confirmation,
-            text: fallbackText(blocks),
-            blocks,
-          });
-        return;
-      }
-      const saved = await submitNote(feedbackDeps, {
-        slackTeamId: teamId,
-        authorSlackUserId: userId,
-        kind,
-        sourceViewId: view.id,
-        data: parsed.value,
-      });
-      await ack();
-      // A retried submission of the same modal was stored the first time: confirm only once.
-      if (!saved.created) return;
-      const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
-      await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
-      // Learn the author's name for next time (the roll-up keeps it away from the model).
-      if (!saved.authorKnown)
-        void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
-    });
+        // A retried submission of the same modal was stored the first time: confirm only once.
+        if (!saved.created) return;
+        const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
+        await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
+        // Learn the author's name for next time (the roll-up keeps it away from the model).
+        if (!saved.authorKnown)
+          void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
+      }),
+    );
   }
 
   const refuse = (respond: RespondFn, refusal: string) =>
@@ -154,11 +183,11 @@ export function register(app: App, deps: AppDeps): void {
 
   app.action<BlockAction<ButtonAction>>(
     EDIT_NOTE,
-    async ({ ack, body, action, client, respond }) => {
+    guard(deps.logger, "editNote", async ({ ack, body, action, client, respond }) => {
       await ack();
       const changeable = await changeableNote(feedbackDeps, action.value ?? "", body.user.id);
       if (!changeable.ok) {
-        await refuse(respond, changeable.refusal);
+        await refuse(respond, changeable.message);
         return;
       }
       const { note } = changeable;
@@ -168,25 +197,28 @@ export function register(app: App, deps: AppDeps): void {
         noteId: note.id,
         confirmation: channel && ts ? { channel, ts } : undefined,
       });
-    },
+    }),
   );
 
-  app.action<BlockAction<ButtonAction>>(DELETE_NOTE, async ({ ack, body, action, respond }) => {
-    await ack();
-    const deleted = await deleteNote(feedbackDeps, action.value ?? "", body.user.id);
-    if (!deleted.ok) {
-      await refuse(respond, deleted.refusal);
-      return;
-    }
-    await respond({
-      replace_original: true,
-      text: `:wastebasket: Deleted your ${KIND_LABEL[deleted.kind]}: ${deleted.summary}.`,
-    });
-  });
+  app.action<BlockAction<ButtonAction>>(
+    DELETE_NOTE,
+    guard(deps.logger, "deleteNote", async ({ ack, body, action, respond }) => {
+      await ack();
+      const deleted = await deleteNote(feedbackDeps, action.value ?? "", body.user.id);
+      if (!deleted.ok) {
+        await refuse(respond, deleted.message);
+        return;
+      }
+      await respond({
+        replace_original: true,
+        text: `:wastebasket: Deleted your ${KIND_LABEL[deleted.kind]}: ${deleted.summary}.`,
+      });
+    }),
+  );
 }
 
-function firstBlockId(view: { blocks: Array<{ block_id?: string; type: string }> }): string {
-  return view.blocks.find((block) => block.type === "input" && block.block_id)?.block_id ?? "";
+function firstBlockId(view: { blocks?: Array<{ block_id?: string; type: string }> }): string {
+  return firstInputBlock(view) ?? "";
 }
 
 /** The private confirmation: what was saved, and Edit / Delete for the next 7 days. */

@@ -69,12 +69,6 @@ export function whyNotChangeable(
   return null;
 }
 
-export const REFUSALS: Record<ChangeRefusal, string> = {
-  gone: "That note is no longer there: it was deleted.",
-  "not-author": "Only the person who wrote a note can change it.",
-  "too-late": "Notes can be edited or deleted for 7 days after they are sent; this one is older.",
-};
-
 export function picklistsOf(settings: WorkspaceSettings): FeedbackPicklists {
   return {
     winReasons: settings.winReasons ?? DEFAULT_WIN_REASONS,

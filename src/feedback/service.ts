@@ -2,15 +2,9 @@
 // or delete within the window (rules.ts says who and until when).
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
+import { refuse, type Refusal, type Result } from "../refusals.js";
 import { settingsOf } from "../workspaces/settings.js";
-import {
-  REFUSALS,
-  monthOf,
-  noteSummary,
-  picklistsOf,
-  whyNotChangeable,
-  type FeedbackKind,
-} from "./rules.js";
+import { monthOf, noteSummary, picklistsOf, whyNotChangeable, type FeedbackKind } from "./rules.js";
 import { createNote, findNote, toNote } from "./store.js";
 import type { ContentInput, FeedbackNote, FeedbackPicklists, WinLossInput } from "./types.js";
 
@@ -20,7 +14,11 @@ export interface FeedbackDeps {
   defaultTimezone: string;
 }
 
-type Refused = { ok: false; refusal: string };
+const CHANGE_REFUSALS = {
+  gone: "note-gone",
+  "not-author": "not-note-author",
+  "too-late": "note-too-old",
+} as const;
 
 /**
  * Stores a submitted note, once per modal: a retried submission finds the first (created: false).
@@ -35,11 +33,13 @@ export async function submitNote(
     sourceViewId: string;
     data: WinLossInput | ContentInput;
   },
-): Promise<{ id: string; created: boolean; authorKnown: boolean }> {
+): Promise<Result<{ id: string; created: boolean; authorKnown: boolean }>> {
   const now = deps.clock.now();
   const workspace = await deps.db.workspace.findUnique({
     where: { slackTeamId: input.slackTeamId },
   });
+  // A note belongs to a workspace row (a foreign key): one Cadence has never seen is refused.
+  if (!workspace) return refuse("unknown-workspace");
   const author = await deps.db.person.findUnique({
     where: {
       slackTeamId_slackUserId: {
@@ -51,10 +51,10 @@ export async function submitNote(
   const saved = await createNote(deps.db, {
     ...input,
     authorName: author?.name ?? null,
-    month: monthOf(now, workspace?.timezone ?? deps.defaultTimezone),
+    month: monthOf(now, workspace.timezone),
     submittedAt: now,
   });
-  return { ...saved, authorKnown: author !== null };
+  return { ok: true, ...saved, authorKnown: author !== null };
 }
 
 /** The note `userId` may still change, or why not. */
@@ -62,13 +62,11 @@ export async function changeableNote(
   deps: FeedbackDeps,
   noteId: string,
   userId: string,
-): Promise<{ ok: true; note: FeedbackNote } | Refused> {
+): Promise<{ ok: true; note: FeedbackNote } | Refusal> {
   const row = await findNote(deps.db, noteId);
   const refusal = whyNotChangeable(row, userId, deps.clock.now());
   const note = row ? toNote(row) : null;
-  return refusal || !note
-    ? { ok: false, refusal: REFUSALS[refusal ?? "gone"] }
-    : { ok: true, note };
+  return refusal || !note ? refuse(CHANGE_REFUSALS[refusal ?? "gone"]) : { ok: true, note };
 }
 
 export async function editNote(
@@ -76,7 +74,7 @@ export async function editNote(
   noteId: string,
   userId: string,
   data: WinLossInput | ContentInput,
-): Promise<{ ok: true } | Refused> {
+): Promise<Result> {
   const changeable = await changeableNote(deps, noteId, userId);
   if (!changeable.ok) return changeable;
   await deps.db.feedbackNote.update({ where: { id: noteId }, data: { data: { ...data } } });
@@ -88,7 +86,7 @@ export async function deleteNote(
   deps: FeedbackDeps,
   noteId: string,
   userId: string,
-): Promise<{ ok: true; kind: FeedbackKind; summary: string } | Refused> {
+): Promise<Result<{ kind: FeedbackKind; summary: string }>> {
   const changeable = await changeableNote(deps, noteId, userId);
   if (!changeable.ok) return changeable;
   await deps.db.feedbackNote.delete({ where: { id: noteId } });

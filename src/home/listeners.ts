@@ -1,21 +1,28 @@
 // app_home_opened: publish the Home tab for the person who opened it. Also republished after a
 // button on it changes something, so it never shows stale dates.
-import type { App } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { actorOf } from "../slack/actor.js";
+import { guard } from "../slack/answered.js";
 import type { AppDeps } from "../slack/deps.js";
-import { isWorkspaceAdmin } from "../workspaces/rules.js";
-import { lookUpPerson } from "../workspaces/service.js";
 import { buildHome } from "./service.js";
 
 export function register(app: App, deps: AppDeps): void {
-  app.event("app_home_opened", async ({ event, body, client }) => {
+  app.event("app_home_opened", guard(deps.logger, "publishHome", publishHome(deps)));
+}
+
+export function publishHome(deps: AppDeps) {
+  return async function publishHomeTab({
+    event,
+    body,
+    client,
+    context,
+  }: SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs) {
     if (event.tab !== "home") return;
-    const person = body.team_id
-      ? await lookUpPerson(deps.db, deps.clock, client, body.team_id, event.user)
-      : null;
+    const actor = body.team_id ? await actorOf(context) : null;
     const view = await buildHome(deps.db, body.team_id, event.user, {
-      isWorkspaceAdmin: isWorkspaceAdmin(person),
+      isWorkspaceAdmin: actor?.isWorkspaceAdmin ?? false,
       adminUserIds: deps.config.adminUserIds,
     });
     await client.views.publish({ user_id: event.user, view });
-  });
+  };
 }

@@ -3,11 +3,17 @@
 // "working on it" and answered through response_url when done.
 import type { RespondArguments } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
+import { fallbackText } from "./blocks.js";
 
 export interface EphemeralReply {
   text: string;
   blocks?: KnownBlock[];
 }
+
+export const blocksReply = (blocks: KnownBlock[]): EphemeralReply => ({
+  text: fallbackText(blocks),
+  blocks,
+});
 
 export const ACK_BUDGET_MS = 2_000;
 

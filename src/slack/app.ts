@@ -4,26 +4,15 @@
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import * as cadences from "../cadences/listeners.js";
-import * as feedback from "../feedback/listeners.js";
-import * as funnel from "../funnel/listeners.js";
-import * as help from "../help/listeners.js";
-import * as home from "../home/listeners.js";
-import * as workspaces from "../workspaces/listeners.js";
+import { actorContext } from "./actor.js";
+import { rejectMalformed } from "./answered.js";
 import { boltLogger } from "./bolt-logger.js";
+import { CAPABILITIES } from "./capabilities.js";
 import type { AppDeps } from "./deps.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
-/** Each capability wires its own listeners; a test checks them against the manifest. */
-export const CAPABILITIES: Array<{ register(app: App, deps: AppDeps): void }> = [
-  help,
-  home,
-  workspaces,
-  cadences,
-  funnel,
-  feedback,
-];
+export { CAPABILITIES };
 
 export interface SlackApp {
   app: App;
@@ -119,6 +108,8 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     return Promise.resolve();
   });
 
+  app.use(rejectMalformed(deps.logger));
+  app.use(actorContext(deps));
   for (const capability of CAPABILITIES) capability.register(app, deps);
 
   return {

@@ -2,6 +2,7 @@
 // goes, the speed-to-lead SLA, the MQL rejection threshold and the feedback picklists.
 import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
 import type { Db } from "../db/client.js";
+import { refuse, type Result } from "../refusals.js";
 import { picklistsOf } from "../feedback/rules.js";
 import { settingsOf, updateSettings, type WorkspaceSettings } from "./settings.js";
 
@@ -22,18 +23,29 @@ const KEY: Record<PicklistName, "winReasons" | "lossReasons" | "competitors" | "
   assets: "assets",
 };
 
+/** Changes one setting (admins only), or describes the picklists; says what it did. */
 export async function changeSetting(
   deps: { db: Db; adminUserIds: readonly string[] },
   slackTeamId: string,
   actor: Actor,
   change: SettingChange,
-): Promise<string> {
-  const workspace = await deps.db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
+): Promise<Result<{ message: string }>> {
+  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId } });
+  if (!workspace) return refuse("unknown-workspace");
   const settings = settingsOf(workspace);
-  if (change.setting === "picklist" && !change.action) return describePicklists(settings);
-  if (!isCadenceAdmin(actor, deps.adminUserIds))
-    return "Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can change this. Nothing was changed.";
-  const save = (patch: Partial<WorkspaceSettings>) => updateSettings(deps.db, slackTeamId, patch);
+  if (change.setting === "picklist" && !change.action)
+    return { ok: true, message: describePicklists(settings) };
+  if (!isCadenceAdmin(actor, deps.adminUserIds)) return refuse("not-admin");
+  return { ok: true, message: await applySetting(deps.db, slackTeamId, settings, change) };
+}
+
+async function applySetting(
+  db: Db,
+  slackTeamId: string,
+  settings: WorkspaceSettings,
+  change: SettingChange,
+): Promise<string> {
+  const save = (patch: Partial<WorkspaceSettings>) => updateSettings(db, slackTeamId, patch);
   switch (change.setting) {
     case "sales":
       await save({ salesUserGroupId: change.userGroupId, salesChannelId: change.channelId });

@@ -1,8 +1,11 @@
-// Slack events that keep the people table current: user_change and team_join.
+// Slack events that keep the people table current: user_change and team_join. The settings'
+// `/cadence` subcommands are in ./subcommands.ts.
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../slack/deps.js";
 import { SlackUserSchema, teamOfUser } from "./rules.js";
 import { syncPerson } from "./service.js";
+
+export { subcommands } from "./subcommands.js";
 
 export function register(app: App, deps: AppDeps): void {
   const onUserEvent = async ({

@@ -127,6 +127,20 @@ export class FakeSlack {
     return this.describeFile(file);
   }
 
+  /** How a hosted file's download is served instead (a server that closes early, hangs…). */
+  private readonly fileServers = new Map<string, (res: ServerResponse, file: HostedFile) => void>();
+
+  /** A file whose download misbehaves: `serve` answers the download request as it likes. */
+  hostFaultyFile(
+    name: string,
+    content: string | Buffer,
+    serve: (res: ServerResponse, file: HostedFile) => void,
+  ): Record<string, unknown> {
+    const described = this.hostFile(name, content);
+    this.fileServers.set(String(described.id), serve);
+    return described;
+  }
+
   /** The files the bot uploaded with files.uploadV2 (completed), oldest first. */
   uploads(): HostedFile[] {
     return [...this.files.values()].filter((file) => file.channel);
@@ -292,6 +306,7 @@ export class FakeSlack {
     if (download?.[1] && req.method === "GET") {
       const file = this.files.get(download[1]);
       if (!file) res.writeHead(404).end();
+      else if (this.fileServers.has(file.id)) this.fileServers.get(file.id)!(res, file);
       else if (req.headers.authorization !== `Bearer ${this.botToken}`)
         res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in to Slack</html>");
       else res.writeHead(200, { "content-type": "application/octet-stream" }).end(file.content);

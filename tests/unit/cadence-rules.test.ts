@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCadenceCommand } from "../../src/cadences/commands.js";
+import { SUBCOMMANDS } from "../../src/slack/capabilities.js";
 import {
   whyNotOwner,
   canChangeCadence,
@@ -8,6 +8,17 @@ import {
   planMaterialisation,
 } from "../../src/cadences/rules.js";
 import { STANDARD_RECURRENCES } from "../../src/cadences/recurrence.js";
+
+const SETTINGS = ["sales", "marketing", "sla", "threshold", "picklist"];
+
+/** `/cadence …` read against the table of subcommands, in the shape these cases were written in. */
+function parseCadenceCommand(text: string) {
+  const reading = SUBCOMMANDS.read(text);
+  if (!reading.ok) return { op: "usage" as const, problem: reading.problem };
+  const { name } = reading.entry;
+  if (SETTINGS.includes(name)) return { op: "setting", change: reading.input };
+  return { op: name, ...(reading.input as object | null) };
+}
 
 const cadences = [
   { id: "1", title: "Weekly funnel review", kind: "weekly_funnel_review" },

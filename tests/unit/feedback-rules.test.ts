@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  REFUSALS,
-  monthOf,
-  noteSummary,
-  picklistsOf,
-  whyNotChangeable,
-} from "../../src/feedback/rules.js";
+import { refuse } from "../../src/refusals.js";
+import { monthOf, noteSummary, picklistsOf, whyNotChangeable } from "../../src/feedback/rules.js";
 import { DEFAULT_WIN_REASONS } from "../../src/feedback/types.js";
 import { isWorkspaceAdmin } from "../../src/workspaces/rules.js";
 
@@ -18,7 +13,9 @@ describe("who may change a note, and until when", () => {
   it("refuses anyone else, and a note that is gone", () => {
     expect(whyNotChangeable(note, "U0AE2", new Date("2026-11-21T10:00:00Z"))).toBe("not-author");
     expect(whyNotChangeable(null, "U0AE1", new Date("2026-11-21T10:00:00Z"))).toBe("gone");
-    expect(REFUSALS["not-author"]).toBe("Only the person who wrote a note can change it.");
+    expect(refuse("not-note-author").message).toBe(
+      "Only the person who wrote a note can change it.",
+    );
   });
 });
 

@@ -1,0 +1,58 @@
+// One shape for "no": `{ ok: false, code, message }`, every message built here from its code, so a
+// wording changes in one place and a caller (listener, CLI, test) can branch on the code.
+
+const NOTHING_CHANGED = "Nothing was changed.";
+
+const MESSAGES = {
+  "not-cadence-owner": (d: { title: string; dri: string | null }) =>
+    `Only the DRI of *${d.title}*${d.dri ? ` (<@${d.dri}>)` : ""}, a workspace admin or a Cadence admin can change it. ${NOTHING_CHANGED}`,
+  "not-admin": () =>
+    `Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can change this. ${NOTHING_CHANGED}`,
+  "not-admin-channel": () =>
+    `Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can choose the admin channel. ${NOTHING_CHANGED}`,
+  "not-admin-feed": () =>
+    "Only a workspace admin or a Cadence admin can create the workspace's calendar feed. `/cadence calendar` gives you your own.",
+  "not-admin-feed-revoke": () => "Only an admin can revoke the workspace's calendar feed.",
+  "not-importer": () =>
+    "Only workspace admins and Cadence admins (ADMIN_USER_IDS) can import lead data, because it changes the numbers everyone sees. Ask one of them to import it. Nothing was imported.",
+  "not-handover-owner": (d: { from: string }) =>
+    `Only <@${d.from}> or an admin can hand over <@${d.from}>'s cadences. ${NOTHING_CHANGED}`,
+  "no-cadence": (d: { name: string }) => `No cadence matches "${d.name}". Try \`/cadence list\`.`,
+  "cadence-gone": () => "That cadence no longer exists.",
+  ambiguous: (d: { name: string; titles: string[] }) =>
+    `"${d.name}" matches ${d.titles.length} cadences: ${d.titles.map((t) => `*${t}*`).join(", ")}. Which one?`,
+  "backup-is-dri": (d: { person: string; title: string }) =>
+    `<@${d.person}> is already the DRI of *${d.title}*; the backup must be someone else.`,
+  "handover-to-self": () => "Hand over to someone else than the current owner.",
+  "owns-nothing": (d: { person: string }) => `<@${d.person}> owns no cadences.`,
+  "nothing-to-snooze": (d: { title: string }) => `*${d.title}* has no upcoming date to snooze.`,
+  "unknown-person": (d: { person: string }) =>
+    `Slack does not know <@${d.person}>. Mention a person in this workspace. ${NOTHING_CHANGED}`,
+  "person-is-bot": (d: { person: string }) =>
+    `<@${d.person}> is a bot: a DRI is a named person. ${NOTHING_CHANGED}`,
+  "person-deactivated": (d: { person: string }) =>
+    `<@${d.person}> is deactivated: choose someone who is still here. ${NOTHING_CHANGED}`,
+  "note-gone": () => "That note is no longer there: it was deleted.",
+  "not-note-author": () => "Only the person who wrote a note can change it.",
+  "note-too-old": () =>
+    "Notes can be edited or deleted for 7 days after they are sent; this one is older.",
+  "unknown-workspace": () =>
+    "Cadence does not know this workspace yet. Open Cadence's Home tab once, then try again.",
+} satisfies Record<string, (details: never) => string>;
+
+export type RefusalCode = keyof typeof MESSAGES;
+type Details<C extends RefusalCode> = Parameters<(typeof MESSAGES)[C]>;
+
+export interface Refusal<C extends RefusalCode = RefusalCode> {
+  ok: false;
+  code: C;
+  message: string;
+}
+
+/** A use case's answer: what it did (`ok: true` and its fields), or a refusal. */
+export type Result<T extends object = object> = ({ ok: true } & T) | Refusal;
+
+export function refuse<C extends RefusalCode>(code: C, ...details: Details<C>): Refusal<C> {
+  const message = (MESSAGES[code] as (...args: Details<C>) => string)(...details);
+  return { ok: false, code, message };
+}

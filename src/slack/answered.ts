@@ -1,0 +1,96 @@
+// Every request gets an answer within Slack's 3 seconds, whatever its payload and whatever a
+// listener throws: guard() acknowledges a request its listener left unacknowledged, and
+// rejectMalformed() answers payloads Bolt would otherwise choke on (a view_submission without view).
+import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+import type { Logger } from "../logger.js";
+
+export const newReference = () => Math.random().toString(36).slice(2, 8);
+
+export const apology = (reference: string) =>
+  `Sorry, something went wrong on our side (reference ${reference}). Nothing was changed.`;
+
+type Ack = (response?: never) => Promise<void>;
+
+interface GuardedArgs {
+  ack?: Ack;
+  body: unknown;
+}
+
+/** Bolt's argument types differ per kind of listener; all have a body, most an ack. */
+const guardedArgs = (args: unknown) => args as GuardedArgs;
+
+/**
+ * Wraps a listener: an error is logged with a reference, and if the listener had not acknowledged
+ * yet, the acknowledgement says sorry (ephemeral text for a command, a field error for a view).
+ */
+export function guard<A>(
+  logger: Logger,
+  name: string,
+  listener: (args: A) => Promise<void>,
+): (args: A) => Promise<void> {
+  const guarded = async (original: A) => {
+    const args = guardedArgs(original);
+    let acked = false;
+    const ack = args.ack
+      ? (((response?: never) => {
+          acked = true;
+          return args.ack!(response);
+        }) as Ack)
+      : undefined;
+    try {
+      await listener(ack ? { ...original, ack } : original);
+    } catch (error) {
+      const reference = newReference();
+      logger.error({ err: error, reference, listener: name }, "a Slack listener failed");
+      if (!args.ack || acked) return;
+      await args
+        .ack(apologyAck(args.body, reference) as never)
+        .catch((ackError: unknown) =>
+          logger.error({ err: ackError, reference }, "could not acknowledge after a failure"),
+        );
+    }
+  };
+  Object.defineProperty(guarded, "name", { value: name });
+  return guarded;
+}
+
+/** The acknowledgement that says sorry in the surface used. */
+export function apologyAck(body: unknown, reference: string): object | undefined {
+  const b = body as { type?: unknown; command?: unknown; view?: unknown };
+  if (typeof b.command === "string")
+    return { response_type: "ephemeral", text: apology(reference) };
+  if (b.type === "view_submission") {
+    const blockId = firstInputBlock(b.view);
+    // A field error keeps the modal open with what was typed; without an input block, close it.
+    return blockId
+      ? { response_action: "errors", errors: { [blockId]: apology(reference) } }
+      : undefined;
+  }
+  return undefined;
+}
+
+export function firstInputBlock(view: unknown): string | undefined {
+  const blocks = (view as { blocks?: unknown } | null)?.blocks;
+  if (!Array.isArray(blocks)) return undefined;
+  const input = (blocks as Array<{ type?: unknown; block_id?: unknown }>).find(
+    (block) => block?.type === "input" && typeof block.block_id === "string",
+  );
+  return input?.block_id as string | undefined;
+}
+
+/**
+ * Installed first: a view payload without a view object (Bolt reads view.callback_id to route it
+ * and would fail with a 500) is acknowledged and logged instead of reaching any listener.
+ */
+export function rejectMalformed(logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async function answerMalformed(args) {
+    const body = args.body as { type?: unknown; view?: unknown };
+    const isView = body.type === "view_submission" || body.type === "view_closed";
+    if (isView && (typeof body.view !== "object" || body.view === null)) {
+      logger.warn({ type: body.type }, "ignored a view payload without a view");
+      if ("ack" in args && typeof args.ack === "function") await (args.ack as Ack)();
+      return;
+    }
+    await args.next();
+  };
+}
