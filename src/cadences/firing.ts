@@ -3,20 +3,13 @@
 //    guarded by a compare-and-set on Cadence.nextDueAt so only one replica does it;
 // 2. post: each pending occurrence is delivered once (src/scheduler/deliver-once.ts), so a post
 //    that reached Slack before a replica crashed is never repeated.
-import { deliverOnce, type DeliveryDeps } from "../scheduler/deliver-once.js";
-import type { DatabaseProvider } from "../db/provider.js";
-import type { SummaryConfig } from "../feedback/summary.js";
+import { deliverOnce } from "../scheduler/deliver-once.js";
+import type { FiringDeps } from "./firing-deps.js";
 import { handlerFor, type FiringMessage } from "./handlers.js";
-import { planMaterialisation, type CatchUpPolicy } from "./rules.js";
+import { planMaterialisation } from "./rules.js";
 import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence } from "./store.js";
 
-export interface FiringDeps extends DeliveryDeps {
-  /** Which SQL dialect the database speaks (the digest aggregates in SQL). */
-  provider: DatabaseProvider;
-  /** The language model for the feedback roll-up's summary; without one it is computed. */
-  summary?: SummaryConfig;
-  policy: CatchUpPolicy & DeliveryDeps["policy"];
-}
+export type { FiringDeps } from "./firing-deps.js";
 
 /** Cadences moved per transaction: one commit per batch instead of one per cadence. */
 const MATERIALISE_BATCH = 100;

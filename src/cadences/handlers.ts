@@ -4,7 +4,7 @@
 import type { KnownBlock } from "@slack/types";
 import { weeklyDigestPost } from "../digest/service.js";
 import { openCollection } from "../feedback/collection.js";
-import type { FiringDeps } from "./firing.js";
+import type { FiringDeps } from "./firing-deps.js";
 import type { CadenceKind } from "./kinds.js";
 import { lateNote, occurrenceAnnouncement, type OccurrenceMessageInput } from "./views.js";
 

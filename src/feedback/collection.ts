@@ -7,7 +7,7 @@ import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import type { FiringDeps } from "../cadences/firing.js";
+import type { FiringDeps } from "../cadences/firing-deps.js";
 import { formatInstant } from "../cadences/views.js";
 import type { Db } from "../db/client.js";
 import { deliverOnce } from "../scheduler/deliver-once.js";
