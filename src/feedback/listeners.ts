@@ -217,7 +217,8 @@ export function register(app: App, deps: AppDeps): void {
   );
 }
 
-function firstBlockId(view: { blocks?: Array<{ block_id?: string; type: string }> }): string {
+/** Where a refusal shows in the modal: its first input (the values say which blocks it has). */
+function firstBlockId(view: unknown): string {
   return firstInputBlock(view) ?? "";
 }
 

@@ -1,7 +1,15 @@
 // Every request gets an answer within Slack's 3 seconds, whatever its payload and whatever a
-// listener throws: guard() acknowledges a request its listener left unacknowledged, and
-// rejectMalformed() answers payloads Bolt would otherwise choke on (a view_submission without view).
-import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
+// listener throws: guard() acknowledges a request its listener left unacknowledged, and the
+// receivers' error handlers answer payloads Bolt itself chokes on (a view_submission with
+// `view: null` fails in Bolt's own routing, before any middleware runs).
+import {
+  AuthorizationError,
+  HTTPModuleFunctions,
+  type AnyMiddlewareArgs,
+  type Middleware,
+  type ReceiverProcessEventErrorHandlerArgs,
+  type SocketModeReceiverProcessEventErrorHandlerArgs,
+} from "@slack/bolt";
 import type { Logger } from "../logger.js";
 
 export const newReference = () => Math.random().toString(36).slice(2, 8);
@@ -69,13 +77,17 @@ export function apologyAck(body: unknown, reference: string): object | undefined
   return undefined;
 }
 
+/** The block a field error can be shown under: the first input, or the first with a value. */
 export function firstInputBlock(view: unknown): string | undefined {
-  const blocks = (view as { blocks?: unknown } | null)?.blocks;
-  if (!Array.isArray(blocks)) return undefined;
-  const input = (blocks as Array<{ type?: unknown; block_id?: unknown }>).find(
-    (block) => block?.type === "input" && typeof block.block_id === "string",
-  );
-  return input?.block_id as string | undefined;
+  const { blocks, state } = (view ?? {}) as { blocks?: unknown; state?: { values?: unknown } };
+  const input = Array.isArray(blocks)
+    ? (blocks as Array<{ type?: unknown; block_id?: unknown } | null>).find(
+        (block) => block?.type === "input" && typeof block.block_id === "string",
+      )
+    : undefined;
+  if (input) return input.block_id as string;
+  const values = state?.values;
+  return values && typeof values === "object" ? Object.keys(values)[0] : undefined;
 }
 
 /**
@@ -92,5 +104,45 @@ export function rejectMalformed(logger: Logger): Middleware<AnyMiddlewareArgs> {
       return;
     }
     await args.next();
+  };
+}
+
+/** HTTP mode: an error escaping Bolt is answered 200 with an apology, never a 500 (Slack retries). */
+export function answerHttpFailure(logger: Logger) {
+  return function answerFailedRequest(
+    args: ReceiverProcessEventErrorHandlerArgs,
+  ): Promise<boolean> {
+    const reference = newReference();
+    logger.error({ err: args.error, reference }, "Bolt could not process a Slack request");
+    const { response } = args;
+    if (response.headersSent) return Promise.resolve(false);
+    if (args.error instanceof AuthorizationError) {
+      response.writeHead(401).end();
+      return Promise.resolve(true);
+    }
+    let body: unknown;
+    try {
+      body = HTTPModuleFunctions.parseHTTPRequestBody(args.request as never);
+    } catch {
+      body = {};
+    }
+    const answer = apologyAck(body, reference);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(answer ? JSON.stringify(answer) : "");
+    return Promise.resolve(true);
+  };
+}
+
+/** Socket Mode: the same, acknowledged over the WebSocket. */
+export function answerSocketFailure(logger: Logger) {
+  return async function answerFailedEnvelope(
+    args: SocketModeReceiverProcessEventErrorHandlerArgs,
+  ): Promise<boolean> {
+    const reference = newReference();
+    logger.error({ err: args.error, reference }, "Bolt could not process a Slack request");
+    await args.event
+      .ack(apologyAck(args.event.body, reference))
+      .catch((error: unknown) => logger.warn({ err: error, reference }, "could not acknowledge"));
+    return false;
   };
 }

@@ -5,7 +5,7 @@ import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { actorContext } from "./actor.js";
-import { rejectMalformed } from "./answered.js";
+import { answerHttpFailure, answerSocketFailure, rejectMalformed } from "./answered.js";
 import { boltLogger } from "./bolt-logger.js";
 import { CAPABILITIES } from "./capabilities.js";
 import type { AppDeps } from "./deps.js";
@@ -73,6 +73,7 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
       appToken: slack.appToken,
       logger,
       installerOptions: { clientOptions },
+      processEventErrorHandler: answerSocketFailure(deps.logger),
     });
     socketReceiver.client.on("connected", () => {
       socketConnected = true;
@@ -88,6 +89,7 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
       signingSecret: slack.signingSecret ?? "",
       endpoints: [SLACK_EVENTS_PATH],
       logger,
+      processEventErrorHandler: answerHttpFailure(deps.logger),
     });
     httpListener = httpReceiver.requestListener;
     receiver = httpReceiver;
