@@ -98,12 +98,7 @@ export async function startCadence(
     logger,
     readiness: [
       { name: "database", check: () => database.ping() },
-      {
-        name: "slack",
-        check: () => {
-          if (!slack.isConnected()) throw new Error("not connected to Slack");
-        },
-      },
+      { name: "slack", check: () => slack.checkReachable() },
     ],
     routes: [calendarRoute({ db: database.db, clock }), ingestRoute({ database, clock })],
     slack: slack.httpListener

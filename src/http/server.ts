@@ -10,7 +10,7 @@ import type { Logger } from "../logger.js";
 
 export interface ReadinessCheck {
   name: string;
-  /** Returns or resolves when healthy; throws or rejects with what is wrong. */
+  /** Returns or resolves when healthy; throws or rejects with what is wrong (logged, not shown). */
   check(): Promise<void> | void;
 }
 
@@ -39,7 +39,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function runCheck(check: ReadinessCheck): Promise<string | null> {
+/** What /readyz says of a failing check: its name, never the error (driver text, hosts, paths). */
+const unavailable = (check: ReadinessCheck) => `${check.name} unavailable`;
+
+async function runCheck(check: ReadinessCheck, logger: Logger): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -51,7 +54,8 @@ async function runCheck(check: ReadinessCheck): Promise<string | null> {
     await Promise.race([Promise.resolve().then(() => check.check()), timeout]);
     return null;
   } catch (error) {
-    return (error as Error).message;
+    logger.warn({ err: error, check: check.name }, "readiness check failed");
+    return unavailable(check);
   } finally {
     clearTimeout(timer);
   }
@@ -89,7 +93,7 @@ export function createHttpServer({
     }
     if (path === "/readyz") {
       void Promise.all(
-        readiness.map(async (check) => [check.name, await runCheck(check)] as const),
+        readiness.map(async (check) => [check.name, await runCheck(check, logger)] as const),
       ).then((results) => {
         const failing = Object.fromEntries(results.filter(([, problem]) => problem !== null));
         const ready = Object.keys(failing).length === 0;

@@ -24,6 +24,8 @@ export interface SlackApp {
   disconnect(): Promise<void>;
   /** HTTP mode: always (Slack calls us). Socket Mode: while the WebSocket is up. */
   isConnected(): boolean;
+  /** For /readyz: rejects when Slack cannot be reached (Socket Mode: the WebSocket is down). */
+  checkReachable(): Promise<void>;
 }
 
 /** Who the bot is, from auth.test (see identifyBot). */
@@ -58,6 +60,34 @@ export async function identifyBot(
     botUserId: result.user_id,
     botId: result.bot_id,
     userName: result.user ?? "cadence",
+  };
+}
+
+/** How long a reachability answer is reused: readiness probes every few seconds stay cheap. */
+export const PROBE_EVERY_MS = 30_000;
+
+/**
+ * HTTP mode: Slack calls us, so only asking it says whether it is reachable. auth.test with its own
+ * client (no retries, 2 s) at most every PROBE_EVERY_MS; the last answer is reused meanwhile.
+ */
+export function slackProbe(
+  slack: { botToken: string; apiUrl: string },
+  now: () => number = Date.now,
+): () => Promise<void> {
+  const client = new webApi.WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    timeout: 2_000,
+    rejectRateLimitedCalls: true,
+  });
+  let last: { at: number; answer: Promise<void> } | undefined;
+  return () => {
+    if (!last || now() - last.at >= PROBE_EVERY_MS) {
+      const answer = client.auth.test().then(() => undefined);
+      answer.catch(() => undefined);
+      last = { at: now(), answer };
+    }
+    return last.answer;
   };
 }
 
@@ -122,6 +152,13 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
       if (receiver instanceof SocketModeReceiver) await receiver.start();
     },
     isConnected: () => (receiver instanceof SocketModeReceiver ? socketConnected : true),
+    checkReachable:
+      receiver instanceof SocketModeReceiver
+        ? () =>
+            socketConnected
+              ? Promise.resolve()
+              : Promise.reject(new Error("Socket Mode is not connected"))
+        : slackProbe(deps.config.slack),
     async disconnect() {
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
     },
