@@ -10,7 +10,8 @@ import { isValidTimezone } from "./cadences/recurrence.js";
 import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
-import { postDigestNow, workspaceDigest } from "./digest/service.js";
+import { databaseProblem } from "./db/problems.js";
+import { postDigestNow, UnknownWorkspaceError, workspaceDigest } from "./digest/service.js";
 import { digestText } from "./digest/views.js";
 import { feedbackCsv, feedbackJson } from "./feedback/export.js";
 import { notesOf } from "./feedback/store.js";
@@ -69,6 +70,11 @@ program
       level: config.logLevel,
       pretty: config.nodeEnv === "development",
     });
+    // A stray rejection or exception (a library's, a listener's) is logged; the app keeps serving.
+    process.on("unhandledRejection", (reason) =>
+      logger.error({ err: reason }, "unhandled promise rejection"),
+    );
+    process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
     try {
       const running = await startCadence(config, logger);
       const shutdown = (signal: string) => {
@@ -85,6 +91,8 @@ program
       process.once("SIGTERM", shutdown);
     } catch (error) {
       if (error instanceof SlackAuthError) fail([`Cadence cannot start: ${error.message}`]);
+      const problem = databaseProblem(error, config.databaseUrl);
+      if (problem) fail([`Cadence cannot start: ${problem}`]);
       logger.fatal({ err: error }, "Cadence failed to start");
       process.exit(1);
     }
@@ -281,4 +289,13 @@ if (process.env.CADENCE_REPORT_PEAK_MEMORY === "1") {
   );
 }
 
-await program.parseAsync();
+/** A database that cannot be used, or a digest with nowhere to go: one line, exit code 1. */
+function explainFailure(error: unknown): never {
+  if (error instanceof UnknownWorkspaceError) fail([error.message]);
+  const url = process.env.DATABASE_URL;
+  const problem = url ? databaseProblem(error, url) : null;
+  if (problem) fail([problem]);
+  throw error;
+}
+
+await program.parseAsync().catch(explainFailure);
