@@ -3,7 +3,10 @@
 import { statSync } from "node:fs";
 import { databaseProvider, sqliteFilePath } from "./provider.js";
 
-const codeOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? "");
+const codeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "";
+};
 
 const messageOf = (error: unknown): string => String((error as Error | null)?.message ?? "");
 
