@@ -103,9 +103,12 @@ async function download(
   }
 }
 
+const size = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+
 const tooLarge = (file: SlackFile, maxBytes: number) =>
   new FileDownloadError(
-    `${file.name} is larger than ${Math.round(maxBytes / 1_000_000)} MB. Split it into smaller files and share each one.`,
+    `${file.name} is larger than ${size(maxBytes)}. Split it into smaller files and share each one.`,
   );
 
 const cutShort = (file: SlackFile) =>

@@ -207,6 +207,31 @@ describeEachDatabase("importing leads from Slack", (provider) => {
     expect((await stored()).map((l) => l.crmId)).toEqual(["L-1", "L-2"]);
   });
 
+  it("replaces “Importing…” with what went wrong when the download breaks off, and keeps serving", async () => {
+    const csv = [HEADER, ...GOOD].join("\n");
+    const file = cadence.slack.hostFaultyFile("broken.csv", csv, (res, hosted) => {
+      res.writeHead(200, { "content-length": String(hosted.content.length * 4) });
+      res.write(hosted.content, () => res.socket?.destroy());
+    });
+    const ts = `1795000000.${String(++uploadTs).padStart(6, "0")}`;
+    const response = await cadence.requests.event({
+      type: "message",
+      subtype: "file_share",
+      channel_type: "im",
+      channel: "DU0ADMIN",
+      user: "U0ADMIN",
+      ts,
+      files: [{ id: file.id, name: "broken.csv" }],
+    });
+    expect(response.status).toBe(200);
+    const reply = textOf(await finalReply("DU0ADMIN", ts));
+    expect(reply).toContain(":x: Import of *broken.csv* failed.");
+    expect(reply).toContain("broke off before the whole file arrived. Try sharing it again.");
+    expect(await stored()).toEqual([]);
+    const list = await cadence.requests.slashCommand({ command: "/cadence", text: "list" });
+    expect(list.status).toBe(200);
+  });
+
   it("`/cadence import` from someone who is not an admin is refused privately", async () => {
     const reply = await cadence.requests.slashCommand({
       command: "/cadence",
