@@ -135,7 +135,7 @@ importCommand
     if (!existsSync(file)) fail([`No such file: ${file}`]);
     await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.problem]);
+      if (!choice.ok) fail([choice.message]);
       const source = csvFile(file);
       const progress = progressBar();
       const summary = await importLeads(database, source, {
@@ -185,7 +185,7 @@ program
     const options = parsed.data;
     await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.problem]);
+      if (!choice.ok) fail([choice.message]);
       const built = await workspaceDigest(
         database,
         choice.slackTeamId,
@@ -229,7 +229,7 @@ exportCommand
     const options = parsed.data;
     await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.problem]);
+      if (!choice.ok) fail([choice.message]);
       const notes = await notesOf(database.db, choice.slackTeamId, options.month);
       process.stdout.write(options.format === "csv" ? feedbackCsv(notes) : feedbackJson(notes));
       console.error(`${notes.length} note${notes.length === 1 ? "" : "s"} for ${options.month}.`);
@@ -248,7 +248,7 @@ tokenCommand
   .action(async (options: { workspace?: string; label: string }) => {
     await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.problem]);
+      if (!choice.ok) fail([choice.message]);
       const { id, token } = await createApiToken(database.db, choice.slackTeamId, options.label);
       console.log(
         `Token ${id} for ${choice.slackTeamId} (${options.label}). Store it now: it is not shown again.`,

@@ -3,6 +3,8 @@
 
 const NOTHING_CHANGED = "Nothing was changed.";
 
+type Workspace = { slackTeamId: string; name: string };
+
 const MESSAGES = {
   "not-cadence-owner": (d: { title: string; dri: string | null }) =>
     `Only the DRI of *${d.title}*${d.dri ? ` (<@${d.dri}>)` : ""}, a workspace admin or a Cadence admin can change it. ${NOTHING_CHANGED}`,
@@ -36,6 +38,16 @@ const MESSAGES = {
   "not-note-author": () => "Only the person who wrote a note can change it.",
   "note-too-old": () =>
     "Notes can be edited or deleted for 7 days after they are sent; this one is older.",
+  "not-csv": (d: { name: string }) =>
+    `*${d.name}* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`,
+  "file-too-large": (d: { name: string; megabytes: number }) =>
+    `*${d.name}* is larger than ${d.megabytes} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`,
+  "no-such-workspace": (d: { slackTeamId: string; known: Workspace[] }) =>
+    `No workspace ${d.slackTeamId}. Known: ${d.known.map((w) => `${w.slackTeamId} (${w.name})`).join(", ") || "none yet"}.`,
+  "no-workspace-yet": () =>
+    "No workspace yet: start Cadence once (cadence start) so it records your Slack workspace.",
+  "several-workspaces": (d: { known: Workspace[] }) =>
+    `Several workspaces: choose one with --workspace (${d.known.map((w) => `${w.slackTeamId} = ${w.name}`).join(", ")}).`,
   "unknown-workspace": () =>
     "Cadence does not know this workspace yet. Open Cadence's Home tab once, then try again.",
 } satisfies Record<string, (details: never) => string>;

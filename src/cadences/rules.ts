@@ -1,5 +1,6 @@
 // Pure rules for cadences: finding one by a forgiving name, who may change it, what firing and
 // catching up produce, and where a departed DRI's cadences go. No Slack, no database.
+import { refuse, type Refusal } from "../refusals.js";
 import { nextOccurrence, occurrencesBetween, type Recurrence } from "./recurrence.js";
 
 export interface NamedCadence {
@@ -213,9 +214,9 @@ export function localDay(at: Date, timezone: string): string {
 export function whyNotOwner(
   slackUserId: string,
   person: { isBot: boolean; active: boolean } | null,
-): string | null {
-  if (!person) return `Slack does not know <@${slackUserId}>. Mention a person in this workspace.`;
-  if (person.isBot) return `<@${slackUserId}> is a bot: a DRI is a named person.`;
-  if (!person.active) return `<@${slackUserId}> is deactivated: choose someone who is still here.`;
+): Refusal | null {
+  if (!person) return refuse("unknown-person", { person: slackUserId });
+  if (person.isBot) return refuse("person-is-bot", { person: slackUserId });
+  if (!person.active) return refuse("person-deactivated", { person: slackUserId });
   return null;
 }

@@ -3,13 +3,13 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { refuse, type Refusal } from "../refusals.js";
+import type { Refusal } from "../refusals.js";
 import { blocksReply, type EphemeralReply } from "../slack/ack.js";
 import type { AppDeps } from "../slack/deps.js";
 import { CHANNEL_MENTION, TEAM_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed, type SubcommandRequest } from "../slack/subcommands.js";
 import { lookUpPerson } from "../workspaces/service.js";
-import { mentionedUserIds, withoutMentions } from "./rules.js";
+import { mentionedUserIds, whyNotOwner, withoutMentions } from "./rules.js";
 import {
   assignBackup,
   assignDri,
@@ -40,11 +40,7 @@ export async function ownerRefusal(
   teamId: string,
   person: string,
 ): Promise<Refusal | null> {
-  const profile = await lookUpPerson(deps.db, deps.clock, client, teamId, person);
-  if (!profile) return refuse("unknown-person", { person });
-  if (profile.isBot) return refuse("person-is-bot", { person });
-  if (!profile.active) return refuse("person-deactivated", { person });
-  return null;
+  return whyNotOwner(person, await lookUpPerson(deps.db, deps.clock, client, teamId, person));
 }
 
 /** A change as the person sees it; an ambiguous name offers the candidates as buttons. */

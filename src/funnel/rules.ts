@@ -7,6 +7,7 @@
 import { hash } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { refuse, type Refusal } from "../refusals.js";
 import { wallClockInstant } from "../time/zoned.js";
 
 export const LEAD_COLUMNS = [
@@ -306,10 +307,10 @@ export function whyNotImportable(file: {
   name: string;
   filetype: string;
   size: number;
-}): string | null {
+}): Refusal | null {
   if (file.filetype !== "csv" && !file.name.toLowerCase().endsWith(".csv"))
-    return `*${file.name}* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`;
+    return refuse("not-csv", { name: file.name });
   if (file.size > MAX_UPLOAD_BYTES)
-    return `*${file.name}* is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`;
+    return refuse("file-too-large", { name: file.name, megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 });
   return null;
 }

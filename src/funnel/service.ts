@@ -1,8 +1,8 @@
 // Which workspace an import writes to: the one named, or the only one there is.
 import type { Db } from "../db/client.js";
+import { refuse, type Result } from "../refusals.js";
 
-export type WorkspaceChoice =
-  { ok: true; slackTeamId: string; timezone: string } | { ok: false; problem: string };
+export type WorkspaceChoice = Result<{ slackTeamId: string; timezone: string }>;
 
 export async function chooseWorkspace(
   db: Db,
@@ -15,21 +15,10 @@ export async function chooseWorkspace(
     const named = workspaces.find((w) => w.slackTeamId === slackTeamId);
     return named
       ? { ok: true, slackTeamId: named.slackTeamId, timezone: named.timezone }
-      : {
-          ok: false,
-          problem: `No workspace ${slackTeamId}. Known: ${workspaces.map((w) => `${w.slackTeamId} (${w.name})`).join(", ") || "none yet"}.`,
-        };
+      : refuse("no-such-workspace", { slackTeamId, known: workspaces });
   }
   if (workspaces.length === 1)
     return { ok: true, slackTeamId: workspaces[0]!.slackTeamId, timezone: workspaces[0]!.timezone };
-  if (workspaces.length === 0)
-    return {
-      ok: false,
-      problem:
-        "No workspace yet: start Cadence once (cadence start) so it records your Slack workspace.",
-    };
-  return {
-    ok: false,
-    problem: `Several workspaces: choose one with --workspace (${workspaces.map((w) => `${w.slackTeamId} = ${w.name}`).join(", ")}).`,
-  };
+  if (workspaces.length === 0) return refuse("no-workspace-yet");
+  return refuse("several-workspaces", { known: workspaces });
 }

@@ -93,7 +93,7 @@ export async function importSharedFile(
   const file = described.data;
   const unusable = whyNotImportable(file);
   if (unusable) {
-    await post({ text: unusable });
+    await post({ text: unusable.message });
     return;
   }
   const workspace = await findWorkspace(deps.db, request.teamId);

@@ -138,10 +138,12 @@ describe("files shared in Slack for import", () => {
     const mb = 1024 * 1024;
     expect(whyNotImportable({ name: "leads.csv", filetype: "csv", size: 200 * mb })).toBeNull();
     expect(whyNotImportable({ name: "Leads.CSV", filetype: "", size: 10 })).toBeNull();
-    expect(whyNotImportable({ name: "deck.pdf", filetype: "pdf", size: 10 })).toBe(
+    expect(whyNotImportable({ name: "deck.pdf", filetype: "pdf", size: 10 })?.message).toBe(
       "*deck.pdf* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.",
     );
-    expect(whyNotImportable({ name: "big.csv", filetype: "csv", size: 200 * mb + 1 })).toContain(
+    expect(
+      whyNotImportable({ name: "big.csv", filetype: "csv", size: 200 * mb + 1 })?.message,
+    ).toContain(
       "*big.csv* is larger than 200 MB. Import it with `cadence import leads` on the server",
     );
   });
