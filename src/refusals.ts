@@ -3,6 +3,11 @@
 
 const NOTHING_CHANGED = "Nothing was changed.";
 
+/** What a person typed, shortened before it is echoed back (a command can be 100 KB long). */
+export function echo(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 type Workspace = { slackTeamId: string; name: string };
 
 const MESSAGES = {
@@ -19,10 +24,11 @@ const MESSAGES = {
     "Only workspace admins and Cadence admins (ADMIN_USER_IDS) can import lead data, because it changes the numbers everyone sees. Ask one of them to import it. Nothing was imported.",
   "not-handover-owner": (d: { from: string }) =>
     `Only <@${d.from}> or an admin can hand over <@${d.from}>'s cadences. ${NOTHING_CHANGED}`,
-  "no-cadence": (d: { name: string }) => `No cadence matches "${d.name}". Try \`/cadence list\`.`,
+  "no-cadence": (d: { name: string }) =>
+    `No cadence matches "${echo(d.name)}". Try \`/cadence list\`.`,
   "cadence-gone": () => "That cadence no longer exists.",
   ambiguous: (d: { name: string; titles: string[] }) =>
-    `"${d.name}" matches ${d.titles.length} cadences: ${d.titles.map((t) => `*${t}*`).join(", ")}. Which one?`,
+    `"${echo(d.name)}" matches ${d.titles.length} cadences: ${d.titles.map((t) => `*${t}*`).join(", ")}. Which one?`,
   "backup-is-dri": (d: { person: string; title: string }) =>
     `<@${d.person}> is already the DRI of *${d.title}*; the backup must be someone else.`,
   "handover-to-self": () => "Hand over to someone else than the current owner.",

@@ -1,6 +1,7 @@
 // The `/cadence` subcommands as a table: each capability contributes entries (its `subcommands`
 // export, collected in src/slack/capabilities.ts); the router and the help read only the table.
 import type { WebClient } from "@slack/web-api";
+import { echo } from "../refusals.js";
 import type { EphemeralReply } from "./ack.js";
 import type { Actor } from "./actor.js";
 import type { AppDeps } from "./deps.js";
@@ -61,10 +62,7 @@ export function subcommand<T>(spec: SubcommandSpec<T>): Subcommand {
   };
 }
 
-/** Shortens what a person typed before it is echoed back (a command can be 100 KB long). */
-export function echo(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+export { echo };
 
 export type CommandReading =
   | { ok: true; entry: Subcommand; input: unknown; run: Reading & { ok: true } }

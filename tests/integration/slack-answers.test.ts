@@ -143,6 +143,13 @@ describeEachDatabase("every Slack request is answered", (provider) => {
     expect(first).toContain("I don't know `/cadence frobnicate xxx");
     expect(first).toContain("…");
     expect(first.length).toBeLessThan(400);
+    const pause = await cadence.requests.slashCommand({
+      command: "/cadence",
+      text: `pause ${"y".repeat(100_000)}`,
+    });
+    const answer = pause.json<Reply>().text ?? "";
+    expect(answer).toMatch(/^No cadence matches "y{199}…"/);
+    expect(answer.length).toBeLessThan(400);
   });
 });
 
