@@ -18,7 +18,8 @@ export interface Capability {
   subcommands?: readonly Subcommand[];
 }
 
-const PARTS: Capability[] = [help, home, workspaces, cadences, calendar, digest, funnel, feedback];
+// Also the order of `/cadence help`: the cadences first, then settings, import and digest.
+const PARTS: Capability[] = [help, home, cadences, calendar, workspaces, funnel, digest, feedback];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */
 export const SUBCOMMANDS = new SubcommandTable(PARTS.flatMap((part) => part.subcommands ?? []));

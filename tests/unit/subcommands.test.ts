@@ -1,0 +1,66 @@
+// The `/cadence` table: a capability adds an entry and the router and help know it, untouched.
+import { describe, expect, it } from "vitest";
+import { helpBlocks } from "../../src/help/views.js";
+import { SUBCOMMANDS } from "../../src/slack/capabilities.js";
+import { subcommand, SubcommandTable } from "../../src/slack/subcommands.js";
+
+const away = subcommand<{ days: number }>({
+  name: "away",
+  usage: "/cadence away <days>",
+  description: "Hand your cadences to your backups while you are away.",
+  parse: (args) =>
+    Number(args) > 0
+      ? { ok: true, input: { days: Number(args) } }
+      : { ok: false, problem: "For how many days?" },
+  run: ({ days }) => Promise.resolve({ text: `Away for ${days} days.` }),
+});
+
+describe("the table of /cadence subcommands", () => {
+  it("routes to an entry a capability registers, and lists it in the help", async () => {
+    const table = new SubcommandTable([...SUBCOMMANDS.entries, away]);
+    const reading = table.read("AWAY 3");
+    expect(reading.ok && reading.entry.name).toBe("away");
+    expect(reading.ok && (await reading.run.run({} as never))).toEqual({
+      text: "Away for 3 days.",
+    });
+    expect(JSON.stringify(helpBlocks(table))).toContain("/cadence away <days>");
+  });
+
+  it("answers a problem with the entry's usage", () => {
+    const table = new SubcommandTable([away]);
+    expect(table.read("away soon")).toEqual({
+      ok: false,
+      problem: "For how many days? Usage: `/cadence away <days>`",
+    });
+  });
+
+  it("refuses two capabilities claiming the same name", () => {
+    expect(() => new SubcommandTable([...SUBCOMMANDS.entries, { ...away, name: "list" }])).toThrow(
+      "/cadence list is registered twice",
+    );
+  });
+
+  it("holds every subcommand the capabilities register today", () => {
+    expect(SUBCOMMANDS.entries.map((entry) => entry.name)).toEqual([
+      "help",
+      "list",
+      "assign",
+      "backup",
+      "handover",
+      "pause",
+      "resume",
+      "done",
+      "channel",
+      "admin-channel",
+      "grace",
+      "calendar",
+      "sales",
+      "marketing",
+      "sla",
+      "threshold",
+      "picklist",
+      "import",
+      "digest",
+    ]);
+  });
+});
