@@ -8,6 +8,7 @@ import { actorContext } from "./actor.js";
 import { answerHttpFailure, answerSocketFailure, rejectMalformed } from "./answered.js";
 import { boltLogger } from "./bolt-logger.js";
 import { CAPABILITIES } from "./capabilities.js";
+import { removeStaleDownloads } from "./files.js";
 import type { AppDeps } from "./deps.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -140,6 +141,9 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     return Promise.resolve();
   });
 
+  const stale = removeStaleDownloads();
+  if (stale.length)
+    deps.logger.info({ removed: stale }, "removed downloads left by a killed process");
   app.use(rejectMalformed(deps.logger));
   app.use(actorContext(deps));
   for (const capability of CAPABILITIES) capability.register(app, deps);

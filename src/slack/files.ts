@@ -2,7 +2,7 @@
 // a large export never sits in memory) and the shape files.info describes it with.
 // node:http rather than fetch: undici once threw an uncatchable AssertionError when a server closed
 // the connection right after the body, taking the whole process down mid-import.
-import { createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
@@ -41,6 +41,25 @@ export function removeDownloads(): void {
   inUse.clear();
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+};
+
+/** At start: downloads left by a process that was killed mid-import (its pid is in the name). */
+export function removeStaleDownloads(): string[] {
+  const stale = readdirSync(tmpdir())
+    .map((name) => ({ name, pid: Number(/^cadence-upload-(\d+)-/.exec(name)?.[1]) }))
+    .filter(({ pid }) => pid > 0 && pid !== process.pid && !alive(pid))
+    .map(({ name }) => path.join(tmpdir(), name));
+  for (const dir of stale) rmSync(dir, { recursive: true, force: true });
+  return stale;
+}
+
 let exitHookInstalled = false;
 
 /**
@@ -57,7 +76,7 @@ export async function withDownloadedFile<T>(
     process.once("exit", removeDownloads);
     exitHookInstalled = true;
   }
-  const dir = await mkdtemp(path.join(tmpdir(), "cadence-upload-"));
+  const dir = await mkdtemp(path.join(tmpdir(), `cadence-upload-${process.pid}-`));
   inUse.add(dir);
   try {
     const target = path.join(dir, "upload.csv");

@@ -1,14 +1,16 @@
 // Downloading a file shared in Slack from a server that misbehaves: it closes early, hangs, sends
 // too much or sends a sign-in page. Each fails with a message a person can act on, the process
 // lives on, and no temporary file is left behind.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FileDownloadError,
   removeDownloads,
+  removeStaleDownloads,
   withDownloadedFile,
   type SlackFile,
 } from "../../src/slack/files.js";
@@ -57,8 +59,8 @@ describe("downloading a shared file", () => {
     url_private_download: `${base}/${encodeURIComponent(behaviour)}`,
   });
   const download = (behaviour: string, timeoutMs = 2_000) =>
-    withDownloadedFile(file(behaviour), "xoxb-test", { maxBytes: 1_000, timeoutMs }, (path) =>
-      Promise.resolve(readFileSync(path, "utf8")),
+    withDownloadedFile(file(behaviour), "xoxb-test", { maxBytes: 1_000, timeoutMs }, (filePath) =>
+      Promise.resolve(readFileSync(filePath, "utf8")),
     );
 
   beforeAll(async () => {
@@ -98,8 +100,21 @@ describe("downloading a shared file", () => {
     expect(uploadDirs().filter((dir) => !before.includes(dir))).toEqual([]);
   });
 
+  it("removes at start the downloads of a process that was killed, and only those", () => {
+    const killed = mkdtempSync(path.join(tmpdir(), "cadence-upload-2147483646-"));
+    writeFileSync(path.join(killed, "upload.csv"), CSV);
+    const ours = mkdtempSync(path.join(tmpdir(), `cadence-upload-${process.pid}-`));
+    try {
+      expect(removeStaleDownloads()).toContain(killed);
+      expect(existsSync(killed)).toBe(false);
+      expect(existsSync(ours)).toBe(true);
+    } finally {
+      rmSync(ours, { recursive: true, force: true });
+    }
+  });
+
   it("removes a download still in use when the process shuts down", async () => {
-    const path = await withDownloadedFile(
+    const used = await withDownloadedFile(
       file("whole"),
       "xoxb-test",
       { maxBytes: 1_000 },
@@ -109,6 +124,6 @@ describe("downloading a shared file", () => {
         return Promise.resolve(filePath);
       },
     );
-    expect(existsSync(path)).toBe(false);
+    expect(existsSync(used)).toBe(false);
   });
 });
