@@ -52,13 +52,14 @@ const KIND_LABEL: Record<FeedbackKind, string> = {
   content: "content note",
 };
 
+const feedbackDepsOf = (deps: AppDeps) => ({
+  db: deps.db,
+  clock: deps.clock,
+  defaultTimezone: deps.config.defaultTimezone,
+});
+
 export function register(app: App, deps: AppDeps): void {
-  const feedbackDeps = {
-    db: deps.db,
-    clock: deps.clock,
-    defaultTimezone: deps.config.defaultTimezone,
-  };
-  const catalogue = async (teamId: string) => (await picklistsFor(deps.db, teamId)).assets;
+  const feedbackDeps = feedbackDepsOf(deps);
 
   const openModal = async (
     client: WebClient,
@@ -119,63 +120,7 @@ export function register(app: App, deps: AppDeps): void {
     [WIN_LOSS_VIEW, "winloss"],
     [CONTENT_VIEW, "content"],
   ] as const) {
-    app.view(
-      callbackId,
-      guard<ViewArgs>(deps.logger, callbackId, async ({ ack, body, view, client }) => {
-        const parsed =
-          kind === "winloss"
-            ? parseWinLoss(view.state?.values)
-            : parseContent(
-                view.state?.values,
-                await catalogue(body.team?.id ?? body.user.team_id ?? ""),
-              );
-        if (!parsed.ok) {
-          await ack({ response_action: "errors", errors: parsed.errors });
-          return;
-        }
-        const teamId = body.team?.id ?? body.user.team_id ?? "";
-        const userId = body.user.id;
-        const metadata = readMetadata(view.private_metadata);
-        if (metadata.noteId) {
-          const edited = await editNote(feedbackDeps, metadata.noteId, userId, parsed.value);
-          if (!edited.ok) {
-            await ack({
-              response_action: "errors",
-              errors: { [firstBlockId(view)]: edited.message },
-            });
-            return;
-          }
-          await ack();
-          const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
-          if (metadata.confirmation)
-            await client.chat.update({
-              ...metadata.confirmation,
-              text: fallbackText(blocks),
-              blocks,
-            });
-          return;
-        }
-        const saved = await submitNote(feedbackDeps, {
-          slackTeamId: teamId,
-          authorSlackUserId: userId,
-          kind,
-          sourceViewId: view.id,
-          data: parsed.value,
-        });
-        if (!saved.ok) {
-          await ack({ response_action: "errors", errors: { [firstBlockId(view)]: saved.message } });
-          return;
-        }
-        await ack();
-        // A retried submission of the same modal was stored the first time: confirm only once.
-        if (!saved.created) return;
-        const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
-        await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
-        // Learn the author's name for next time (the roll-up keeps it away from the model).
-        if (!saved.authorKnown)
-          void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
-      }),
-    );
+    app.view(callbackId, guard<ViewArgs>(deps.logger, callbackId, submitFeedback(deps, kind)));
   }
 
   const refuse = (respond: RespondFn, refusal: string) =>
@@ -215,6 +160,65 @@ export function register(app: App, deps: AppDeps): void {
       });
     }),
   );
+}
+
+/** A /winloss or /content modal submitted: stored (or edited), confirmed privately. */
+export function submitFeedback(deps: AppDeps, kind: FeedbackKind) {
+  const feedbackDeps = feedbackDepsOf(deps);
+  return async function submitFeedbackModal({ ack, body, view, client }: ViewArgs) {
+    const parsed =
+      kind === "winloss"
+        ? parseWinLoss(view.state?.values)
+        : parseContent(
+            view.state?.values,
+            (await picklistsFor(deps.db, body.team?.id ?? body.user.team_id ?? "")).assets,
+          );
+    if (!parsed.ok) {
+      await ack({ response_action: "errors", errors: parsed.errors });
+      return;
+    }
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const userId = body.user.id;
+    const metadata = readMetadata(view.private_metadata);
+    if (metadata.noteId) {
+      const edited = await editNote(feedbackDeps, metadata.noteId, userId, parsed.value);
+      if (!edited.ok) {
+        await ack({
+          response_action: "errors",
+          errors: { [firstBlockId(view)]: edited.message },
+        });
+        return;
+      }
+      await ack();
+      const blocks = confirmationBlocks(kind, parsed.value, metadata.noteId, "Updated");
+      if (metadata.confirmation)
+        await client.chat.update({
+          ...metadata.confirmation,
+          text: fallbackText(blocks),
+          blocks,
+        });
+      return;
+    }
+    const saved = await submitNote(feedbackDeps, {
+      slackTeamId: teamId,
+      authorSlackUserId: userId,
+      kind,
+      sourceViewId: view.id,
+      data: parsed.value,
+    });
+    if (!saved.ok) {
+      await ack({ response_action: "errors", errors: { [firstBlockId(view)]: saved.message } });
+      return;
+    }
+    await ack();
+    // A retried submission of the same modal was stored the first time: confirm only once.
+    if (!saved.created) return;
+    const blocks = confirmationBlocks(kind, parsed.value, saved.id, "Saved");
+    await client.chat.postMessage({ channel: userId, text: fallbackText(blocks), blocks });
+    // Learn the author's name for next time (the roll-up keeps it away from the model).
+    if (!saved.authorKnown)
+      void lookUpPerson(deps.db, deps.clock, client, teamId, userId).catch(() => undefined);
+  };
 }
 
 /** Where a refusal shows in the modal: its first input (the values say which blocks it has). */
