@@ -146,3 +146,57 @@ export function answerSocketFailure(logger: Logger) {
     return false;
   };
 }
+
+/** The action ids and view callback ids some listener answers, recorded as they register. */
+export interface Routes {
+  actions: Array<string | RegExp | object>;
+  views: Array<string | RegExp | object>;
+}
+
+const routed = (patterns: Routes["actions"], id: unknown) =>
+  typeof id === "string" &&
+  patterns.some((p) =>
+    typeof p === "string" ? p === id : p instanceof RegExp ? p.test(id) : true,
+  );
+
+/**
+ * A button or modal no listener knows (a message from an older version, a forged payload) is
+ * acknowledged at once, where Bolt would answer 404 after 3 seconds.
+ */
+export function answerUnrouted(routes: Routes, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async function acknowledgeUnrouted(args) {
+    const body = args.body as {
+      type?: unknown;
+      actions?: Array<{ action_id?: unknown }>;
+      view?: { callback_id?: unknown } | null;
+    };
+    const ack = "ack" in args && typeof args.ack === "function" ? (args.ack as Ack) : null;
+    const unrouted =
+      (body.type === "block_actions" &&
+        !(body.actions ?? []).some((a) => routed(routes.actions, a?.action_id))) ||
+      ((body.type === "view_submission" || body.type === "view_closed") &&
+        !routed(routes.views, body.view?.callback_id));
+    if (ack && unrouted) {
+      logger.warn({ type: body.type }, "acknowledged a payload no listener handles");
+      await ack();
+      return;
+    }
+    await args.next();
+  };
+}
+
+/** Bolt's App with action() and view() recording what they route, for answerUnrouted. */
+export function recordingRoutes<T extends object>(app: T, routes: Routes): T {
+  return new Proxy(app, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      const list =
+        property === "action" ? routes.actions : property === "view" ? routes.views : null;
+      return (...args: unknown[]) => {
+        if (list) list.push(args[0] as string | RegExp | object);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}

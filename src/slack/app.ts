@@ -5,7 +5,14 @@ import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { actorContext } from "./actor.js";
-import { answerHttpFailure, answerSocketFailure, rejectMalformed } from "./answered.js";
+import {
+  answerHttpFailure,
+  answerSocketFailure,
+  answerUnrouted,
+  recordingRoutes,
+  rejectMalformed,
+  type Routes,
+} from "./answered.js";
 import { boltLogger } from "./bolt-logger.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { removeStaleDownloads } from "./files.js";
@@ -144,9 +151,12 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
   const stale = removeStaleDownloads();
   if (stale.length)
     deps.logger.info({ removed: stale }, "removed downloads left by a killed process");
+  const routes: Routes = { actions: [], views: [] };
   app.use(rejectMalformed(deps.logger));
+  app.use(answerUnrouted(routes, deps.logger));
   app.use(actorContext(deps));
-  for (const capability of CAPABILITIES) capability.register(app, deps);
+  const recording = recordingRoutes(app, routes);
+  for (const capability of CAPABILITIES) capability.register(recording, deps);
 
   return {
     app,

@@ -134,6 +134,21 @@ describeEachDatabase("every Slack request is answered", (provider) => {
     }
   });
 
+  it("acknowledges at once a button or a modal no listener knows", async () => {
+    const started = Date.now();
+    const button = await cadence.requests.blockActions({
+      user: "U0ALICE",
+      actions: [{ action_id: "retired_feature_button", type: "button", value: "x" }],
+    });
+    expect(button.status).toBe(200);
+    const modal = await cadence.requests.viewSubmission({
+      user: "U0ALICE",
+      view: { id: "VOLD", callback_id: "retired_feature_modal", state: { values: {} } },
+    });
+    expect(modal.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("echoes at most 200 characters of a 100 KB command", async () => {
     const text = `frobnicate ${"x".repeat(100_000)}`;
     const response = await cadence.requests.slashCommand({ command: "/cadence", text });
