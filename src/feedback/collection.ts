@@ -1,8 +1,8 @@
 // The monthly collection, fired by the win/loss and content cadences: every AE in the sales group
 // (or channel) who has not sent a note this month gets a DM with a button that opens the modal;
 // two days before the deadline those still missing get one reminder; on the deadline the DRI gets
-// who has and who has not, and the roll-up goes to marketing and the DRI. Each step happens once
-// across replicas: it is claimed by a compare-and-set on its timestamp column.
+// who has and who has not, and the roll-up goes to marketing and the DRI. Each message is
+// delivered once across replicas by its claim key; a step's timestamp is set only after delivery.
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { DateTime } from "luxon";
@@ -10,7 +10,8 @@ import { z } from "zod";
 import type { FiringDeps } from "../cadences/firing.js";
 import { formatInstant } from "../cadences/views.js";
 import type { Db } from "../db/client.js";
-import { deliverOnce } from "../scheduler/deliver-once.js";
+import { workFinished } from "../scheduler/claims.js";
+import { deliverOnce, type DeliveryFailure } from "../scheduler/deliver-once.js";
 import { context, fallbackText, section } from "../slack/blocks.js";
 import { settingsOf } from "../workspaces/settings.js";
 import { OPEN_CONTENT, OPEN_WINLOSS } from "./listeners.js";
@@ -159,24 +160,34 @@ export async function openCollection(
   return { text: fallbackText(blocks), blocks };
 }
 
-/** Claims a step of a collection: true for exactly one caller. */
-async function claimStep(
-  db: Db,
-  id: string,
-  step: "reminderSentAt" | "participationSentAt",
-  now: Date,
-): Promise<boolean> {
-  const claimed = await db.feedbackCollection.updateMany({
-    where: { id, [step]: null },
-    data: { [step]: now },
-  });
-  return claimed.count === 1;
-}
-
 const askedOf = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 
-/** The scheduler's feedback duty: reminders two days before, and the deadline's reports. */
+/** Marks a step done once all its deliveries finished (delivered, or given up and logged). */
+async function markStepWhenDelivered(
+  deps: FiringDeps,
+  id: string,
+  step: "reminderSentAt" | "participationSentAt",
+  keys: string[],
+): Promise<void> {
+  if (!(await workFinished(deps.db, keys))) return;
+  await deps.db.feedbackCollection.updateMany({
+    where: { id, [step]: null },
+    data: { [step]: deps.clock.now() },
+  });
+}
+
+const logGaveUp =
+  (deps: FiringDeps, collectionId: string) =>
+  (failure: DeliveryFailure): Promise<void> => {
+    deps.logger.warn({ collectionId, ...failure }, "a feedback message could not be delivered");
+    return Promise.resolve();
+  };
+
+/**
+ * The scheduler's feedback duty: reminders two days before, and the deadline's reports. Each
+ * message is delivered once by key; a step is marked done only after its messages went out.
+ */
 export async function runFeedbackDuties(deps: FiringDeps): Promise<void> {
   const now = deps.clock.now();
   const open = await deps.db.feedbackCollection.findMany({
@@ -190,41 +201,61 @@ export async function runFeedbackDuties(deps: FiringDeps): Promise<void> {
       ],
     },
   });
-  for (const collection of open) {
-    try {
-      const kind = collection.kind as FeedbackKind;
-      const cadence = await deps.db.cadence.findUnique({ where: { id: collection.cadenceId } });
-      const timezone = cadence?.timezone ?? "UTC";
-      const done = await submitters(deps.db, collection.slackTeamId, collection.month, kind);
-      const asked = askedOf(collection.askedUserIds);
-      if (collection.deadline > now) {
-        if (!(await claimStep(deps.db, collection.id, "reminderSentAt", now))) continue;
-        for (const userId of asked.filter((id) => !done.has(id))) {
-          const blocks = askBlocks(kind, collection.month, collection.deadline, timezone, true);
-          await deps.slack.chat.postMessage({
-            channel: userId,
-            text: fallbackText(blocks),
-            blocks,
-          });
-        }
-        continue;
-      }
-      const dri = cadence?.driSlackUserId ?? null;
-      if (await claimStep(deps.db, collection.id, "participationSentAt", now)) {
-        if (dri)
-          await deps.slack.chat.postMessage({
-            channel: dri,
-            ...participation(collection.month, kind, asked, done),
-          });
-      }
-      await postRollUp(deps, { ...collection, kind, timezone, dri });
-    } catch (error) {
-      deps.logger.error(
-        { err: error, collectionId: collection.id },
-        "a feedback collection step failed",
-      );
-    }
+  await Promise.all(
+    open.map((collection) =>
+      runCollectionSteps(deps, collection, now).catch((error: unknown) =>
+        deps.logger.error(
+          { err: error, collectionId: collection.id },
+          "a feedback collection step failed",
+        ),
+      ),
+    ),
+  );
+}
+
+async function runCollectionSteps(
+  deps: FiringDeps,
+  collection: Awaited<ReturnType<Db["feedbackCollection"]["findMany"]>>[number],
+  now: Date,
+): Promise<void> {
+  const kind = collection.kind as FeedbackKind;
+  const cadence = await deps.db.cadence.findUnique({ where: { id: collection.cadenceId } });
+  const timezone = cadence?.timezone ?? "UTC";
+  const done = await submitters(deps.db, collection.slackTeamId, collection.month, kind);
+  const asked = askedOf(collection.askedUserIds);
+  const onGaveUp = logGaveUp(deps, collection.id);
+  if (collection.deadline > now) {
+    const missing = asked.filter((id) => !done.has(id));
+    const keys = missing.map((userId) => `feedback-remind:${collection.id}:${userId}`);
+    const blocks = askBlocks(kind, collection.month, collection.deadline, timezone, true);
+    await Promise.all(
+      missing.map((userId, i) =>
+        deliverOnce(deps, {
+          key: keys[i]!,
+          target: userId,
+          message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
+          onDelivered: () => Promise.resolve(),
+          onGaveUp,
+        }),
+      ),
+    );
+    await markStepWhenDelivered(deps, collection.id, "reminderSentAt", keys);
+    return;
   }
+  const dri = cadence?.driSlackUserId ?? null;
+  if (collection.participationSentAt === null) {
+    const keys = dri ? [`feedback-participation:${collection.id}`] : [];
+    if (dri)
+      await deliverOnce(deps, {
+        key: keys[0]!,
+        target: dri,
+        message: () => Promise.resolve(participation(collection.month, kind, asked, done)),
+        onDelivered: () => Promise.resolve(),
+        onGaveUp,
+      });
+    await markStepWhenDelivered(deps, collection.id, "participationSentAt", keys);
+  }
+  await postRollUp(deps, { ...collection, kind, timezone, dri });
 }
 
 function participation(month: string, kind: FeedbackKind, asked: string[], done: Set<string>) {
@@ -308,18 +339,24 @@ async function postRollUp(
     target,
     key: `feedback-rollup:${collection.id}:${target}`,
   }));
-  for (const { target, key } of keys)
-    await deliverOnce(deps, {
-      key,
-      target,
-      message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
-      onDelivered: () => Promise.resolve(),
-    });
-  // Done when every post is (here or by another replica); otherwise the next sweep retries.
-  const delivered = await deps.db.claim.count({
-    where: { key: { in: keys.map((k) => k.key) }, status: "done" },
-  });
-  if (delivered === keys.length)
+  await Promise.all(
+    keys.map(({ target, key }) =>
+      deliverOnce(deps, {
+        key,
+        target,
+        message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
+        onDelivered: () => Promise.resolve(),
+        onGaveUp: logGaveUp(deps, collection.id),
+      }),
+    ),
+  );
+  // Done when every post finished (here or by another replica); otherwise the next sweep retries.
+  if (
+    await workFinished(
+      deps.db,
+      keys.map((k) => k.key),
+    )
+  )
     await deps.db.feedbackCollection.update({
       where: { id: collection.id },
       data: { rollUpPostedAt: deps.clock.now() },
