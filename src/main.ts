@@ -19,7 +19,7 @@ import {
   sendDueReminders,
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
-import { runFeedbackDuties } from "./feedback/collection.js";
+import { runFeedbackDuties } from "./feedback/collection-steps.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
