@@ -69,7 +69,8 @@ export function classifySlackError(error: unknown): SlackFailure {
   }
   if (shape?.code === "slack_webapi_http_error")
     return { code: `http_${shape.statusCode ?? "error"}`, detail: message };
-  if (shape?.code === "slack_webapi_rate_limited_error")
+  // The client's own retries of a 429 end with a plain Error saying so (@slack/web-api 7+).
+  if (shape?.code === "slack_webapi_rate_limited_error" || /rate limit was exceeded/i.test(message))
     return { code: "ratelimited", detail: message };
   return { code: "error", detail: message };
 }

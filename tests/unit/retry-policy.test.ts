@@ -101,7 +101,11 @@ describe("Slack errors", () => {
     expect(classifySlackError(timeout)).toMatchObject({ code: "timeout" });
     expect(classifySlackError(network)).toMatchObject({ code: "network" });
     expect(classifySlackError(http)).toMatchObject({ code: "http_503" });
-    for (const error of [timeout, network, http])
+    const rateLimited = new Error(
+      "A rate limit was exceeded (url: chat.postMessage, retry-after: 30)",
+    );
+    expect(classifySlackError(rateLimited)).toMatchObject({ code: "ratelimited" });
+    for (const error of [timeout, network, http, rateLimited])
       expect(classifySlackError(error).permanent).toBeUndefined();
     expect(classifySlackError(new Error("database is locked"))).toMatchObject({
       code: "error",
