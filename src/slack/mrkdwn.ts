@@ -17,16 +17,19 @@ const LOOKALIKE_BACKTICK = "\u02cb";
  * - Text that is already escaped is escaped again (`&lt;` shows as `&lt;`): people see what was typed.
  * - A bare `@channel`, `@here` or `@everyone` gets a word joiner after the `@`, so no parse mode
  *   (`link_names`, `parse: full`) can turn it into a mention; it reads the same.
- * - `*`, `_`, `~` and single backticks are left as typed: at worst they restyle the text (cosmetic,
- *   not a ping or a disguised link), and they occur in real names and ids (`acme_west`, `O*Brien`).
- *   Inside code use `inlineCode` or `codeBlockSafe`, where a backtick could end the code early.
+ * - A run of three or more backticks becomes lookalike graves (ˋˋˋ): an unclosed ``` would turn the
+ *   rest of the message, our own mentions included, into code.
+ * - `*`, `_`, `~` and one or two backticks are left as typed: at worst they restyle a few words
+ *   (cosmetic, not a ping or a disguised link), and they occur in real names and ids (`acme_west`).
+ *   Inside code use `inlineCode` or `codeBlockSafe`, where any backtick could end the code early.
  */
 export function escapeMrkdwn(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/(?<![\w.])@(channel|here|everyone)\b/gi, `@${WORD_JOINER}$1`);
+    .replace(/(?<![\w.])@(channel|here|everyone)\b/gi, `@${WORD_JOINER}$1`)
+    .replace(/`{3,}/g, (run) => LOOKALIKE_BACKTICK.repeat(run.length));
 }
 
 /** Line breaks and tabs as single spaces, for values shown inside one line (a name, a cell). */
