@@ -8,7 +8,7 @@ import type {
 } from "@slack/types";
 import { escapeMrkdwn, truncate } from "./mrkdwn.js";
 
-/** Slack's limits (api.slack.com/reference/block-kit): see ../shared/DOMAIN.md. */
+/** Slack's limits (api.slack.com/reference/block-kit): see docs/domain.md. */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
   blocksPerView: 100,

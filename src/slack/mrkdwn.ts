@@ -1,7 +1,7 @@
 // Text that did not come from us (CRM rows, feedback notes, titles and picklists an admin typed,
-// people's names, file names, command text) goes through here before it is put into mrkdwn.
-// Slack's rules: api.slack.com/reference/surfaces/formatting#escaping. plain_text fields (headers,
-// buttons, options, modal inputs) are shown as typed and never parsed, so they are not escaped.
+// people's names, file names, command text) is escaped here before it goes into mrkdwn: the rule
+// in docs/domain.md, after api.slack.com/reference/surfaces/formatting#escaping. plain_text
+// (headers, buttons, options, modal inputs) is shown as typed and never parsed: not escaped.
 
 /** U+2060 WORD JOINER: invisible, and keeps "@" and "here" from being read as one word. */
 const WORD_JOINER = "\u2060";
