@@ -1,6 +1,7 @@
 // What Cadence can do, as the ephemeral reply to `/cadence help` and in the Home tab.
 import type { KnownBlock } from "@slack/types";
 import { context, header, section } from "../slack/blocks.js";
+import { escapeMrkdwn, inlineCode } from "../slack/mrkdwn.js";
 
 export interface CommandHelp {
   usage: string;
@@ -86,12 +87,20 @@ export function helpBlocks(): KnownBlock[] {
       "Cadence keeps the weekly funnel review, monthly win/loss and content feedback, and the " +
         "six-month ICP and MQL-definition reviews on the calendar, each with a named owner (DRI).",
     ),
-    section(COMMANDS.map((command) => `• \`${command.usage}\`: ${command.description}`).join("\n")),
+    // Usages hold placeholders such as <cadence>, which Slack would read as a link unless escaped.
+    section(
+      COMMANDS.map((command) => `• ${inlineCode(command.usage)}: ${command.description}`).join(
+        "\n",
+      ),
+    ),
     context("Open the Cadence app's *Home* tab to see what you own."),
   ];
 }
 
-/** What went wrong with a command, then everything Cadence can do. */
+/**
+ * What went wrong with a command, then everything Cadence can do. `problem` echoes what was typed
+ * (src/cadences/commands.ts), so it is escaped: its own backticks still show as code.
+ */
 export function usageBlocks(problem: string): KnownBlock[] {
-  return [section(`${problem} Here is what I can do:`), ...helpBlocks().slice(1)];
+  return [section(`${escapeMrkdwn(problem)} Here is what I can do:`), ...helpBlocks().slice(1)];
 }
