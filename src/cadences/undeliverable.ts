@@ -3,7 +3,9 @@
 // that failed is never told of its own failure.
 import { deliverOnce, type DeliveryDeps, type DeliveryFailure } from "../scheduler/deliver-once.js";
 import { fallbackText, section } from "../slack/blocks.js";
+import { inlineCode } from "../slack/mrkdwn.js";
 import { settingsOf } from "../workspaces/settings.js";
+import { titleText } from "./views.js";
 
 export interface UndeliverableCadence {
   title: string;
@@ -13,19 +15,24 @@ export interface UndeliverableCadence {
 
 const mention = (target: string) => (/^[UW]/.test(target) ? `<@${target}>` : `<#${target}>`);
 
-/** What a person can do about a failure; the codes are in src/scheduler/slack-errors.ts. */
+/**
+ * What a person can do about a failure; the codes are in src/scheduler/slack-errors.ts. Titles
+ * are typed by admins, so they only appear escaped (src/slack/mrkdwn.ts).
+ */
 export function adviceFor(failure: DeliveryFailure, title: string): string {
+  const name = title.toLowerCase();
+  const chooseChannel = inlineCode(`/cadence channel ${name} #channel`);
   switch (failure.cause) {
     case "channel":
-      return `Invite @cadence to ${mention(failure.target)} (\`/invite @cadence\` there), or choose another channel with \`/cadence channel ${title} #channel\`.`;
+      return `Invite @cadence to ${mention(failure.target)} (${inlineCode("/invite @cadence")} there), or choose another channel with ${chooseChannel}.`;
     case "person":
-      return `${mention(failure.target)} cannot receive messages (deactivated, or not a person). Choose another with \`/cadence assign ${title} @person\` or \`/cadence backup ${title} @person\`.`;
+      return `${mention(failure.target)} cannot receive messages (deactivated, or not a person). Choose another with ${inlineCode(`/cadence assign ${name} @person`)} or ${inlineCode(`/cadence backup ${name} @person`)}.`;
     case "permission":
-      return `Slack does not let Cadence post in ${mention(failure.target)}. Allow apps to post there, or choose another channel with \`/cadence channel ${title} #channel\`.`;
+      return `Slack does not let Cadence post in ${mention(failure.target)}. Allow apps to post there, or choose another channel with ${chooseChannel}.`;
     case "message":
-      return `Slack refused the message itself (${failure.code}). This is a fault in Cadence: quote \`${failure.key}\` to whoever runs it.`;
+      return `Slack refused the message itself (${inlineCode(failure.code)}). This is a fault in Cadence: quote ${inlineCode(failure.key)} to whoever runs it.`;
     default:
-      return `Slack kept failing (${failure.code}) for ${failure.attempts} attempts; nothing more will be tried. Check Slack's status and Cadence's logs (quote \`${failure.key}\`).`;
+      return `Slack kept failing (${inlineCode(failure.code)}) for ${failure.attempts} attempts; nothing more will be tried. Check Slack's status and Cadence's logs (quote ${inlineCode(failure.key)}).`;
   }
 }
 
@@ -36,7 +43,7 @@ export function undeliverableNotice(
 ) {
   const blocks = [
     section(
-      `:warning: Cadence could not deliver ${what} of *${cadence.title}* to ${mention(failure.target)}: \`${failure.code}\`.`,
+      `:warning: Cadence could not deliver ${what} of ${titleText(cadence.title)} to ${mention(failure.target)}: ${inlineCode(failure.code)}.`,
     ),
     section(adviceFor(failure, cadence.title)),
   ];

@@ -68,7 +68,7 @@ describeEachDatabase("delivery failures", (provider) => {
     for (const notice of [toDri[0]!, toAdmins[0]!]) {
       expect(json(notice)).toContain("is_archived");
       expect(json(notice)).toContain("Invite @cadence to <#C0ARCHIVED>");
-      expect(json(notice)).toContain(`/cadence channel ${icp.title} #channel`);
+      expect(json(notice)).toContain(`/cadence channel ${icp.title.toLowerCase()} #channel`);
     }
     const occurrence = await db().occurrence.findFirstOrThrow({ where: { cadenceId: icp.id } });
     expect(occurrence.status).toBe("failed");

@@ -16,7 +16,7 @@ const failure = (overrides: Partial<DeliveryFailure>): DeliveryFailure => ({
 describe("advice on a failed delivery", () => {
   it("a channel: invite @cadence or choose another channel", () => {
     expect(adviceFor(failure({}), "ICP review")).toBe(
-      "Invite @cadence to <#C0REVENUE> (`/invite @cadence` there), or choose another channel with `/cadence channel ICP review #channel`.",
+      "Invite @cadence to <#C0REVENUE> (`/invite @cadence` there), or choose another channel with `/cadence channel icp review #channel`.",
     );
   });
 
@@ -26,7 +26,13 @@ describe("advice on a failed delivery", () => {
       "ICP review",
     );
     expect(advice).toContain("<@U0BOB> cannot receive messages");
-    expect(advice).toContain("`/cadence assign ICP review @person`");
+    expect(advice).toContain("`/cadence assign icp review @person`");
+  });
+
+  it("escapes a hostile title inside the command it suggests", () => {
+    const advice = adviceFor(failure({}), "Pipeline ``` <!channel>");
+    expect(advice).not.toContain("<!channel>");
+    expect(advice).not.toContain("```");
   });
 
   it("permissions: allow apps to post or choose another channel", () => {
@@ -43,7 +49,7 @@ describe("advice on a failed delivery", () => {
 
   it("the attempt cap: says how many attempts and that nothing more is tried", () => {
     expect(adviceFor(failure({ code: "timeout", cause: undefined, attempts: 8 }), "X")).toContain(
-      "Slack kept failing (timeout) for 8 attempts; nothing more will be tried.",
+      "Slack kept failing (`timeout`) for 8 attempts; nothing more will be tried.",
     );
   });
 });
