@@ -59,6 +59,9 @@ const program = new Command()
   .description("Cadence: the operating rhythm of a B2B revenue team, inside Slack.")
   .showHelpAfterError();
 
+/** `cadence start` exits within this after SIGTERM, even while Slack hangs. */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+
 program
   .command("start")
   .description(
@@ -79,6 +82,11 @@ program
       const running = await startCadence(config, logger);
       const shutdown = (signal: string) => {
         logger.info({ signal }, "shutting down");
+        // Orchestrators kill after a grace period (Kubernetes: 30 s, Docker: 10 s); leave first.
+        setTimeout(() => {
+          logger.error("shutdown took too long; exiting anyway");
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS).unref();
         running.stop().then(
           () => process.exit(0),
           (error: unknown) => {

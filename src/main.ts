@@ -11,14 +11,44 @@ import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
 import { calendarRoute } from "./calendar/route.js";
 import { SUMMARY_TIMEOUT_MS } from "./feedback/collection.js";
 import { ingestRoute } from "./funnel/route.js";
-import { replicaName, startScheduler, type Scheduler } from "./scheduler/scheduler.js";
+import { fireDueCadences, type FiringDeps } from "./cadences/firing.js";
+import { FIRING_HANDLERS } from "./cadences/handlers.js";
+import {
+  escalateOverdueOccurrences,
+  noticeUnassignedCadences,
+  sendDueReminders,
+} from "./cadences/notices.js";
+import { earliestNextDueAt } from "./cadences/store.js";
+import { runFeedbackDuties } from "./feedback/collection-steps.js";
+import { createWorkPool } from "./scheduler/pool.js";
+import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
+import {
+  replicaName,
+  startScheduler,
+  type DutyList,
+  type Scheduler,
+} from "./scheduler/scheduler.js";
 import { recordWorkspace } from "./workspaces/service.js";
 import { findWorkspace } from "./workspaces/store.js";
 
 /** An occurrence posted more than this after its due time says it is late. */
 const LATE_AFTER_MS = 2 * 60_000;
-/** After a failed post, how long before another attempt. */
-const RETRY_AFTER_MS = 30_000;
+/** Deliveries in flight at once per replica (posts, reminders, escalations, notices). */
+export const DELIVERY_CONCURRENCY = 16;
+
+/**
+ * The scheduler's duties, by name (the scheduler imports none of them). Later capabilities (CRM
+ * sync, SLA checks) register here the same way.
+ */
+export function registerDuties(deps: FiringDeps): DutyList {
+  return {
+    "cadences.fire": () => fireDueCadences(deps, FIRING_HANDLERS),
+    "cadences.remind": () => sendDueReminders(deps),
+    "cadences.escalate": () => escalateOverdueOccurrences(deps),
+    "cadences.unassigned": () => noticeUnassignedCadences(deps),
+    "feedback.steps": () => runFeedbackDuties(deps),
+  };
+}
 
 export interface RunningCadence {
   /** The port the HTTP server listens on (useful with PORT=0). */
@@ -111,30 +141,32 @@ export async function startCadence(
   });
   const port = (server.address() as AddressInfo).port;
 
+  const firing: FiringDeps = {
+    db: database.db,
+    provider: database.provider,
+    summary: {
+      apiKey: config.openai.apiKey,
+      baseUrl: config.openai.baseUrl,
+      model: config.openai.model,
+      timeoutMs: SUMMARY_TIMEOUT_MS,
+    },
+    slack: slack.client,
+    clock,
+    logger: logger.child({ component: "scheduler" }),
+    owner: replicaName(),
+    pool: createWorkPool(DELIVERY_CONCURRENCY),
+    policy: {
+      leaseMs: config.scheduler.leaseMs,
+      catchUpWindowMs: config.scheduler.catchUpWindowMs,
+      lateAfterMs: LATE_AFTER_MS,
+      retry: DEFAULT_RETRY_POLICY,
+    },
+  };
   const scheduler = config.scheduler.enabled
-    ? startScheduler(
-        {
-          db: database.db,
-          provider: database.provider,
-          summary: {
-            apiKey: config.openai.apiKey,
-            baseUrl: config.openai.baseUrl,
-            model: config.openai.model,
-            timeoutMs: SUMMARY_TIMEOUT_MS,
-          },
-          slack: slack.client,
-          clock,
-          logger: logger.child({ component: "scheduler" }),
-          owner: replicaName(),
-          policy: {
-            leaseMs: config.scheduler.leaseMs,
-            catchUpWindowMs: config.scheduler.catchUpWindowMs,
-            lateAfterMs: LATE_AFTER_MS,
-            retryAfterMs: RETRY_AFTER_MS,
-          },
-        },
-        { sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds },
-      )
+    ? startScheduler(firing, registerDuties(firing), {
+        sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds,
+        nextWakeUp: () => earliestNextDueAt(database.db),
+      })
     : null;
   scheduleChanged.notify = () => void scheduler?.reload();
 

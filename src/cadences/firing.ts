@@ -2,10 +2,17 @@
 // 1. materialise: a due cadence's occurrences become rows (unique per cadence and due time),
 //    guarded by a compare-and-set on Cadence.nextDueAt so only one replica does it;
 // 2. post: each pending occurrence is delivered once (src/scheduler/deliver-once.ts), so a post
-//    that reached Slack before a replica crashed is never repeated.
+//    that reached Slack before a replica crashed is never repeated; one given up is "failed" and
+//    its DRI and the admin channel are told (src/cadences/undeliverable.ts).
 import { deliverOnce } from "../scheduler/deliver-once.js";
 import type { FiringDeps } from "./firing-deps.js";
-import { handlerFor, type FiringMessage } from "./handlers.js";
+import {
+  FIRING_HANDLERS,
+  handlerFor,
+  type FiringHandlers,
+  type FiringMessage,
+} from "./handlers.js";
+import { tellUndeliverable } from "./undeliverable.js";
 import { planMaterialisation } from "./rules.js";
 import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence } from "./store.js";
 
@@ -107,23 +114,31 @@ function groupByMove(batch: Planned[]): Planned[][] {
   return [...groups.values()];
 }
 
-export async function postPendingOccurrences(
+/** Materialises due occurrences, then posts every pending one: the scheduler's firing duty. */
+export async function fireDueCadences(
   deps: FiringDeps,
-  limit = 1_000,
-  concurrency = 16,
-): Promise<number> {
-  const pending = shuffle(await pendingOccurrences(deps.db, deps.clock.now(), limit));
-  let posted = 0;
-  const workers = Array.from({ length: concurrency }, async () => {
-    for (let next = pending.shift(); next; next = pending.shift()) {
-      if (await postOccurrence(deps, next)) posted += 1;
-    }
-  });
-  await Promise.all(workers);
-  return posted;
+  handlers: FiringHandlers = FIRING_HANDLERS,
+): Promise<void> {
+  await materialiseDueOccurrences(deps);
+  await postPendingOccurrences(deps, handlers);
 }
 
-async function postOccurrence(deps: FiringDeps, occurrence: PendingOccurrence): Promise<boolean> {
+/** Posts pending occurrences side by side; the replica's pool bounds how many at once. */
+export async function postPendingOccurrences(
+  deps: FiringDeps,
+  handlers: FiringHandlers = FIRING_HANDLERS,
+  limit = 1_000,
+): Promise<number> {
+  const pending = shuffle(await pendingOccurrences(deps.db, deps.clock.now(), limit));
+  const posted = await Promise.all(pending.map((next) => postOccurrence(deps, handlers, next)));
+  return posted.filter(Boolean).length;
+}
+
+async function postOccurrence(
+  deps: FiringDeps,
+  handlers: FiringHandlers,
+  occurrence: PendingOccurrence,
+): Promise<boolean> {
   const { cadence } = occurrence;
   // Its channel, else the DRI's DM; with neither there is nobody to tell.
   const target = cadence.channelId ?? cadence.driSlackUserId;
@@ -141,7 +156,7 @@ async function postOccurrence(deps: FiringDeps, occurrence: PendingOccurrence): 
     key: `post:${occurrence.id}`,
     target,
     message: async () =>
-      (prepared = await handlerFor(cadence.kind)(
+      (prepared = await handlerFor(handlers, cadence.kind)(
         {
           title: cadence.title,
           kind: cadence.kind,
@@ -159,6 +174,13 @@ async function postOccurrence(deps: FiringDeps, occurrence: PendingOccurrence): 
         where: { id: occurrence.id },
         data: { status: "posted", channelId: channel, messageTs: ts, postedAt: deps.clock.now() },
       });
+    },
+    onGaveUp: async (failure) => {
+      await deps.db.occurrence.updateMany({
+        where: { id: occurrence.id, status: "pending" },
+        data: { status: "failed" },
+      });
+      await tellUndeliverable(deps, cadence, failure, "the post");
     },
   });
   // Detail in the thread (the digest's chart and tables): best effort, after the post is recorded.

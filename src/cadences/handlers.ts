@@ -47,7 +47,10 @@ const collect =
       driSlackUserId: input.driSlackUserId,
     });
 
-export const FIRING_HANDLERS: Record<CadenceKind, FiringHandler> = {
+/** What firing does, by kind; src/main.ts registers this table with the firing duty. */
+export type FiringHandlers = Readonly<Record<CadenceKind, FiringHandler>>;
+
+export const FIRING_HANDLERS: FiringHandlers = {
   weekly_funnel_review: postDigest,
   monthly_win_loss: collect("winloss"),
   monthly_content_in_the_wild: collect("content"),
@@ -57,6 +60,6 @@ export const FIRING_HANDLERS: Record<CadenceKind, FiringHandler> = {
   custom: announce,
 };
 
-export function handlerFor(kind: string): FiringHandler {
-  return FIRING_HANDLERS[kind as CadenceKind] ?? announce;
+export function handlerFor(handlers: FiringHandlers, kind: string): FiringHandler {
+  return handlers[kind as CadenceKind] ?? announce;
 }

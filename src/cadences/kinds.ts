@@ -1,4 +1,4 @@
-// The standard cadences every workspace gets, from ../shared/DOMAIN.md: what each is for, and
+// The standard cadences every workspace gets, from docs/domain.md: what each is for, and
 // its default rhythm. A "custom" cadence has a title and rhythm of the admin's choosing.
 import { STANDARD_RECURRENCES, type Recurrence } from "./recurrence.js";
 

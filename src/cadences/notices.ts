@@ -1,12 +1,15 @@
 // The scheduler's other duties: reminding DRIs before an occurrence, escalating one left undone,
-// and telling the admin channel every day which cadences have no DRI. Each is delivered once.
+// and telling the admin channel every day which cadences have no DRI. Each is delivered once,
+// side by side through the replica's pool, so one slow Slack call does not hold up the others.
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { workFinished } from "../scheduler/claims.js";
 import { deliverOnce, type DeliveryDeps } from "../scheduler/deliver-once.js";
 import type { DepartureReport } from "./service.js";
 import { settingsOf } from "../workspaces/settings.js";
 import { dueReminderOffset, escalationDueAt, localDay } from "./rules.js";
 import { reminderOffsetsOf } from "./store.js";
+import { tellUndeliverable } from "./undeliverable.js";
 import { escalationMessage, reminderMessage, unassignedNotice } from "./views.js";
 
 /** The furthest ahead a reminder can be (a week), bounding the query. */
@@ -20,66 +23,89 @@ export async function sendDueReminders(deps: DeliveryDeps): Promise<number> {
       driSlackUserId: { not: null },
       nextDueAt: { gt: now, lte: new Date(now.getTime() + MAX_REMINDER_HORIZON_MS) },
     },
+    include: { workspace: true },
   });
-  let sent = 0;
-  for (const cadence of upcoming) {
-    const dueAt = cadence.nextDueAt!;
-    const offset = dueReminderOffset(reminderOffsetsOf(cadence), dueAt, now);
-    if (offset === null) continue;
-    const outcome = await deliverOnce(deps, {
-      key: `remind:${cadence.id}:${dueAt.toISOString()}:${offset}`,
-      target: cadence.driSlackUserId!,
-      message: () =>
-        Promise.resolve(
-          reminderMessage({
-            cadenceId: cadence.id,
-            title: cadence.title,
-            dueAt,
-            timezone: cadence.timezone,
-            offsetMinutes: offset,
-          }),
-        ),
-      onDelivered: () => Promise.resolve(),
-    });
-    if (outcome === "delivered") sent += 1;
-  }
-  return sent;
+  const outcomes = await Promise.all(
+    upcoming.map(async (cadence) => {
+      const dueAt = cadence.nextDueAt!;
+      const offset = dueReminderOffset(reminderOffsetsOf(cadence), dueAt, now);
+      if (offset === null) return null;
+      return deliverOnce(deps, {
+        key: `remind:${cadence.id}:${dueAt.toISOString()}:${offset}`,
+        target: cadence.driSlackUserId!,
+        message: () =>
+          Promise.resolve(
+            reminderMessage({
+              cadenceId: cadence.id,
+              title: cadence.title,
+              dueAt,
+              timezone: cadence.timezone,
+              offsetMinutes: offset,
+            }),
+          ),
+        onDelivered: () => Promise.resolve(),
+        onGaveUp: (failure) => tellUndeliverable(deps, cadence, failure, "a reminder"),
+      });
+    }),
+  );
+  return outcomes.filter((outcome) => outcome === "delivered").length;
 }
 
+/**
+ * Escalates each occurrence left undone past its grace period to the backup and the admin
+ * channel; it is marked escalated only once every escalation was delivered (or given up and
+ * people told), so a failed one is retried on a later sweep.
+ */
 export async function escalateOverdueOccurrences(deps: DeliveryDeps): Promise<number> {
   const now = deps.clock.now();
-  const candidates = await deps.db.occurrence.findMany({
+  const candidates = await overdueOccurrences(deps, now);
+  const escalated = await Promise.all(
+    candidates
+      .filter((o) => escalationDueAt(o.dueAt, o.cadence.escalationGraceMinutes) <= now)
+      .map((occurrence) => escalate(deps, occurrence)),
+  );
+  return escalated.filter(Boolean).length;
+}
+
+type OverdueOccurrence = Awaited<ReturnType<typeof overdueOccurrences>>[number];
+
+function overdueOccurrences(deps: DeliveryDeps, now: Date) {
+  return deps.db.occurrence.findMany({
     where: { status: "posted", escalatedAt: null, dueAt: { lte: now } },
     include: { cadence: { include: { workspace: true } } },
     take: 500,
   });
-  let escalated = 0;
-  for (const occurrence of candidates) {
-    const { cadence } = occurrence;
-    if (escalationDueAt(occurrence.dueAt, cadence.escalationGraceMinutes) > now) continue;
-    const message = () =>
-      Promise.resolve(escalationMessage({ ...cadence, dueAt: occurrence.dueAt }));
-    const targets = [
-      cadence.backupSlackUserId,
-      settingsOf(cadence.workspace).adminChannelId,
-    ].filter((t): t is string => Boolean(t));
-    for (const target of targets) {
-      await deliverOnce(deps, {
-        key: `escalate:${occurrence.id}:${target}`,
+}
+
+async function escalate(deps: DeliveryDeps, occurrence: OverdueOccurrence): Promise<boolean> {
+  const { cadence } = occurrence;
+  const message = () => Promise.resolve(escalationMessage({ ...cadence, dueAt: occurrence.dueAt }));
+  const targets = [
+    ...new Set([cadence.backupSlackUserId, settingsOf(cadence.workspace).adminChannelId]),
+  ].filter((t): t is string => Boolean(t));
+  if (targets.length === 0)
+    deps.logger.warn(
+      { cadenceId: cadence.id },
+      "an overdue occurrence has no backup and no admin channel to escalate to",
+    );
+  const keys = targets.map((target) => `escalate:${occurrence.id}:${target}`);
+  await Promise.all(
+    targets.map((target, i) =>
+      deliverOnce(deps, {
+        key: keys[i]!,
         target,
         message,
         onDelivered: () => Promise.resolve(),
-      });
-    }
-    if (targets.length === 0)
-      deps.logger.warn(
-        { cadenceId: cadence.id },
-        "an overdue occurrence has no backup and no admin channel to escalate to",
-      );
-    await deps.db.occurrence.update({ where: { id: occurrence.id }, data: { escalatedAt: now } });
-    escalated += 1;
-  }
-  return escalated;
+        onGaveUp: (failure) => tellUndeliverable(deps, cadence, failure, "an escalation"),
+      }),
+    ),
+  );
+  if (!(await workFinished(deps.db, keys))) return false;
+  const marked = await deps.db.occurrence.updateMany({
+    where: { id: occurrence.id, escalatedAt: null },
+    data: { escalatedAt: deps.clock.now() },
+  });
+  return marked.count === 1;
 }
 
 /** Once a day (in the workspace's timezone), the admin channel hears which cadences have no DRI. */
@@ -88,25 +114,25 @@ export async function noticeUnassignedCadences(deps: DeliveryDeps): Promise<numb
   const workspaces = await deps.db.workspace.findMany({
     include: { cadences: { where: { driSlackUserId: null, active: true } } },
   });
-  let notices = 0;
-  for (const workspace of workspaces) {
-    const adminChannelId = settingsOf(workspace).adminChannelId;
-    if (!adminChannelId || workspace.cadences.length === 0) continue;
-    const outcome = await deliverOnce(deps, {
-      key: `unassigned:${workspace.slackTeamId}:${localDay(now, workspace.timezone)}`,
-      target: adminChannelId,
-      message: () =>
-        Promise.resolve(
-          unassignedNotice(
-            workspace.cadences.map((c) => c.title),
-            "yet",
+  const outcomes = await Promise.all(
+    workspaces.map(async (workspace) => {
+      const adminChannelId = settingsOf(workspace).adminChannelId;
+      if (!adminChannelId || workspace.cadences.length === 0) return null;
+      return deliverOnce(deps, {
+        key: `unassigned:${workspace.slackTeamId}:${localDay(now, workspace.timezone)}`,
+        target: adminChannelId,
+        message: () =>
+          Promise.resolve(
+            unassignedNotice(
+              workspace.cadences.map((c) => c.title),
+              "yet",
+            ),
           ),
-        ),
-      onDelivered: () => Promise.resolve(),
-    });
-    if (outcome === "delivered") notices += 1;
-  }
-  return notices;
+        onDelivered: () => Promise.resolve(),
+      });
+    }),
+  );
+  return outcomes.filter((outcome) => outcome === "delivered").length;
 }
 
 /** Tells the people who need to know where a departed person's cadences went, at once. */

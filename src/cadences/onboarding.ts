@@ -5,6 +5,7 @@ import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { section, context } from "../slack/blocks.js";
+import { escapeInline } from "../slack/mrkdwn.js";
 import { describeRecurrence } from "./recurrence.js";
 import { ensureStandardCadences } from "./service.js";
 import { recurrenceOf } from "./store.js";
@@ -21,14 +22,14 @@ export async function setUpWorkspaceCadences(
     "created the standard cadences; none has a DRI yet",
   );
   const list = created
-    .map((c) => `• *${c.title}*: ${describeRecurrence(recurrenceOf(c), c.timezone)}`)
+    .map((c) => `• *${escapeInline(c.title)}*: ${describeRecurrence(recurrenceOf(c), c.timezone)}`)
     .join("\n");
   const blocks = [
     section(
       `:wave: Cadence set up ${created.length} standard cadences for this workspace. *None has a DRI yet*, so nobody will be reminded until each has a named owner:\n${list}`,
     ),
     context(
-      "Assign one with `/cadence assign <cadence> @person`, and a backup with `/cadence backup <cadence> @person`. `/cadence list` shows them all.",
+      "Assign one with `/cadence assign &lt;cadence&gt; @person`, and a backup with `/cadence backup &lt;cadence&gt; @person`. `/cadence list` shows them all.",
     ),
   ];
   for (const admin of deps.adminUserIds) {

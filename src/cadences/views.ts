@@ -1,6 +1,7 @@
 // Block Kit for cadences: the message an occurrence posts, and replies to /cadence commands.
 import type { KnownBlock, ModalView } from "@slack/types";
 import { context, header, section } from "../slack/blocks.js";
+import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
 import { purposeOf } from "./kinds.js";
 import { describeRecurrence, type Recurrence } from "./recurrence.js";
 
@@ -33,6 +34,13 @@ export const formatInstant = (at: Date, timezone: string): string =>
 export const owner = (slackUserId: string | null): string =>
   slackUserId ? `<@${slackUserId}>` : "*nobody yet*";
 
+/** A cadence's title in bold: titles are typed by admins, so they are escaped (src/slack/mrkdwn.ts). */
+export const titleText = (title: string): string => `*${escapeInline(title)}*`;
+
+/** The command that gives a cadence its DRI, as inline code a person can copy. */
+const assignCommand = (title?: string): string =>
+  inlineCode(`/cadence assign ${title ? title.toLowerCase() : "<cadence>"} @person`);
+
 /** The short post every kind makes when it fires; later features replace some kinds' handlers. */
 export function occurrenceAnnouncement(input: OccurrenceMessageInput): {
   text: string;
@@ -40,19 +48,20 @@ export function occurrenceAnnouncement(input: OccurrenceMessageInput): {
 } {
   const purpose = purposeOf(input.kind);
   const blocks: KnownBlock[] = [
+    // A header is plain_text, which Slack shows as typed: no escaping.
     header(`${input.title} is due`),
     section(
       `*DRI:* ${owner(input.driSlackUserId)}` +
         (input.driSlackUserId
           ? ""
-          : `\nThis cadence has no owner. An admin can give it one: \`/cadence assign ${input.title.toLowerCase()} @person\``),
+          : `\nThis cadence has no owner. An admin can give it one: ${assignCommand(input.title)}`),
     ),
   ];
   if (purpose) blocks.push(section(`*What it is for:* ${purpose}`));
   const notes = [describeRecurrence(input.recurrence, input.timezone)];
   if (input.late) notes.push(lateNote(input.dueAt, input.timezone));
   blocks.push(context(...notes));
-  const text = `${input.title} is due. DRI: ${input.driSlackUserId ? `<@${input.driSlackUserId}>` : "nobody yet"}${input.late ? " (posted late)" : ""}`;
+  const text = `${escapeInline(input.title)} is due. DRI: ${input.driSlackUserId ? `<@${input.driSlackUserId}>` : "nobody yet"}${input.late ? " (posted late)" : ""}`;
   return { text, blocks };
 }
 
@@ -82,7 +91,7 @@ export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
       : c.nextDueAt
         ? `next ${formatInstant(c.nextDueAt, c.timezone)}`
         : "waiting for completion";
-    return `${warning}*${c.title}*: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${next}\n      _${describeRecurrence(c.recurrence, c.timezone)}_`;
+    return `${warning}${titleText(c.title)}: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${next}\n      _${describeRecurrence(c.recurrence, c.timezone)}_`;
   });
   const blocks: KnownBlock[] = [header("Cadences")];
   // A section holds at most 3,000 characters: group lines so long lists still fit.
@@ -98,15 +107,16 @@ export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
   const unassigned = cadences.filter((c) => !c.driSlackUserId).length;
   blocks.push(
     context(
-      unassigned
-        ? `${unassigned} without a DRI: \`/cadence assign <cadence> @person\``
-        : "Every cadence has a DRI.",
+      unassigned ? `${unassigned} without a DRI: ${assignCommand()}` : "Every cadence has a DRI.",
     ),
   );
   return blocks;
 }
 
-/** Buttons to pick among cadences a name matched, carrying the rest of the command. */
+/**
+ * Buttons to pick among cadences a name matched, carrying the rest of the command. `message` is
+ * mrkdwn from src/cadences/service.ts, which must escape the titles it quotes; labels are plain_text.
+ */
 export function chooseCadenceBlocks(
   message: string,
   titles: string[],
@@ -176,7 +186,7 @@ export function reminderMessage(input: {
       : input.offsetMinutes >= 60
         ? `in ${Math.round(input.offsetMinutes / 60)} hour${input.offsetMinutes >= 120 ? "s" : ""}`
         : `in ${input.offsetMinutes} minutes`;
-  const text = `Reminder: *${input.title}* is due ${when} (${formatInstant(input.dueAt, input.timezone)}). You are its DRI.`;
+  const text = `Reminder: ${titleText(input.title)} is due ${when} (${formatInstant(input.dueAt, input.timezone)}). You are its DRI.`;
   return { text, blocks: [section(text), driButtons(input.cadenceId)] };
 }
 
@@ -187,28 +197,27 @@ export function escalationMessage(input: {
   driSlackUserId: string | null;
   backupSlackUserId: string | null;
 }): { text: string; blocks: KnownBlock[] } {
-  const text = `:rotating_light: *${input.title}* was due ${formatInstant(input.dueAt, input.timezone)} and is not marked done. DRI: ${owner(input.driSlackUserId)}, backup: ${owner(input.backupSlackUserId)}.`;
+  const text = `:rotating_light: ${titleText(input.title)} was due ${formatInstant(input.dueAt, input.timezone)} and is not marked done. DRI: ${owner(input.driSlackUserId)}, backup: ${owner(input.backupSlackUserId)}.`;
   return {
     text,
     blocks: [
       section(text),
       context(
-        "The DRI or an admin can mark it done with `/cadence done " +
-          input.title.toLowerCase() +
-          "`.",
+        `The DRI or an admin can mark it done with ${inlineCode(`/cadence done ${input.title.toLowerCase()}`)}.`,
       ),
     ],
   };
 }
 
+/** `reason` is our own mrkdwn (it may mention the person who left); the titles are escaped. */
 export function unassignedNotice(
   titles: string[],
   reason: string,
 ): { text: string; blocks: KnownBlock[] } {
-  const text = `:warning: ${titles.length === 1 ? "A cadence has" : `${titles.length} cadences have`} no DRI ${reason}: ${titles.map((t) => `*${t}*`).join(", ")}. Nobody is reminded until someone owns ${titles.length === 1 ? "it" : "them"}.`;
+  const text = `:warning: ${titles.length === 1 ? "A cadence has" : `${titles.length} cadences have`} no DRI ${reason}: ${titles.map(titleText).join(", ")}. Nobody is reminded until someone owns ${titles.length === 1 ? "it" : "them"}.`;
   return {
     text,
-    blocks: [section(text), context("Assign a DRI with `/cadence assign <cadence> @person`.")],
+    blocks: [section(text), context(`Assign a DRI with ${assignCommand()}.`)],
   };
 }
 
@@ -228,7 +237,7 @@ export function handOverModal(
     submit: { type: "plain_text", text: "Hand over" },
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
-      section(`Who takes over *${title}*? They become its DRI and are told so.`),
+      section(`Who takes over ${titleText(title)}? They become its DRI and are told so.`),
       {
         type: "input",
         block_id: "new_dri",

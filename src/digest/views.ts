@@ -5,6 +5,7 @@
 import type { KnownBlock } from "@slack/types";
 import { DateTime } from "luxon";
 import { SLACK_LIMITS, context, header, section } from "../slack/blocks.js";
+import { codeBlockSafe, escapeInline, singleLine, truncate } from "../slack/mrkdwn.js";
 import type { Digest, Volumes } from "./digest.js";
 import type { KeyedSpeedToLead } from "./metrics.js";
 
@@ -26,6 +27,9 @@ export function change(now: number, before: number): string {
   if (now === before) return "= 0";
   return now > before ? `▲ ${count(now - before)}` : `▼ ${count(before - now)}`;
 }
+
+/** A rejection reason is typed into the CRM: long ones are cut so three fit on a line. */
+const REASON_CHARS = 80;
 
 export function weekTitle(digest: Digest): string {
   const start = DateTime.fromISO(digest.week.start);
@@ -83,7 +87,7 @@ export function digestBlocks(digest: Digest, how: DigestPresentation): KnownBloc
   if (digest.rejectionReasons.length) {
     const top = digest.rejectionReasons
       .slice(0, 3)
-      .map((r) => `${r.reason} ${count(r.count)} (${pct(r.share)})`)
+      .map((r) => `${escapeInline(r.reason, REASON_CHARS)} ${count(r.count)} (${pct(r.share)})`)
       .join(" · ");
     blocks.push(section(`*Top rejection reasons*: ${top}`));
   }
@@ -152,35 +156,42 @@ export function digestThreadBlocks(digest: Digest): KnownBlock[] {
   return blocks;
 }
 
+/**
+ * A table as monospaced chunks that each fit a section. `cell` makes a padded cell safe where the
+ * table goes: `codeBlockSafe` inside Slack's ``` fences (a rep named "```" cannot close them).
+ */
 function tableChunks(
   label: string,
   rows: KeyedSpeedToLead[],
+  cell: (text: string) => string = codeBlockSafe,
 ): Array<{ text: string; rows: number }> {
-  const width = Math.min(28, Math.max(label.length, ...rows.map((r) => r.key.length)));
+  // Keys come from CRM rows: one line each, measured and padded as people will read them.
+  const keys = rows.map((r) => singleLine(r.key));
+  const width = Math.min(28, Math.max(label.length, ...keys.map((key) => key.length)));
   const line = (cells: string[]) =>
-    `${cells[0]!.slice(0, width).padEnd(width)}  ${cells
+    `${cell(truncate(cells[0]!, width).padEnd(width))}  ${cells
       .slice(1)
-      .map((cell, i) => cell.padStart([5, 9, 9, 6, 9][i]!))
+      .map((text, i) => text.padStart([5, 9, 9, 6, 9][i]!))
       .join("  ")}`;
   const head = line([label, "MQLs", "median", "p90", "SLA", "untouched"]);
   const chunks: Array<{ text: string; rows: number }> = [];
   let current: string[] = [];
   const fence = (lines: string[]) => "```" + [head, ...lines].join("\n") + "```";
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     const next = line([
-      row.key,
+      keys[i]!,
       count(row.mqls),
       mins(row.medianMinutes),
       mins(row.p90Minutes),
       pct(row.slaCompliance),
       count(row.untouched),
     ]);
-    if (fence([...current, next]).length > SLACK_LIMITS.sectionText) {
+    if (current.length && fence([...current, next]).length > SLACK_LIMITS.sectionText) {
       chunks.push({ text: fence(current), rows: current.length });
       current = [];
     }
     current.push(next);
-  }
+  });
   if (current.length) chunks.push({ text: fence(current), rows: current.length });
   return chunks;
 }
@@ -215,7 +226,7 @@ export function digestText(digest: Digest, rejectionThreshold: number): string {
     lines.push("", `Speed to lead by ${label}:`);
     const rows = s[key];
     if (!rows.length) lines.push("  (no MQLs)");
-    for (const chunk of tableChunks(label, rows))
+    for (const chunk of tableChunks(label, rows, (text) => text))
       lines.push(
         ...chunk.text
           .replace(/```/g, "")

@@ -1,30 +1,19 @@
 // The monthly collection, fired by the win/loss and content cadences: every AE in the sales group
 // (or channel) who has not sent a note this month gets a DM with a button that opens the modal;
 // two days before the deadline those still missing get one reminder; on the deadline the DRI gets
-// who has and who has not, and the roll-up goes to marketing and the DRI. Each step happens once
-// across replicas: it is claimed by a compare-and-set on its timestamp column.
+// who has and who has not, and the roll-up goes to marketing and the DRI (the reminder and the
+// deadline's steps are the scheduler's feedback duty, src/feedback/collection-steps.ts).
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { DateTime } from "luxon";
-import { z } from "zod";
 import type { FiringDeps } from "../cadences/firing-deps.js";
 import { formatInstant } from "../cadences/views.js";
 import type { Db } from "../db/client.js";
-import { deliverOnce } from "../scheduler/deliver-once.js";
 import { context, fallbackText, section } from "../slack/blocks.js";
 import { settingsOf } from "../workspaces/settings.js";
 import { OPEN_CONTENT, OPEN_WINLOSS } from "./listeners.js";
-import { buildRollUp, type RollUp } from "./rollup.js";
-import { rollUpBlocks } from "./rollup-views.js";
-import {
-  DEFAULT_FEEDBACK_DAYS,
-  REMINDER_BEFORE_MS,
-  monthLabel,
-  monthOf,
-  type FeedbackKind,
-} from "./rules.js";
-import { notesOf, submitters } from "./store.js";
-import { summariseThemes, type ThemeSummary } from "./summary.js";
+import { DEFAULT_FEEDBACK_DAYS, monthLabel, monthOf, type FeedbackKind } from "./rules.js";
+import { submitters } from "./store.js";
 
 export const SUMMARY_TIMEOUT_MS = 20_000;
 
@@ -69,7 +58,7 @@ export async function salesTeam(slack: WebClient, db: Db, slackTeamId: string): 
   return [...new Set(members)].filter((id) => !skip.has(id));
 }
 
-function askBlocks(
+export function askBlocks(
   kind: FeedbackKind,
   month: string,
   deadline: Date,
@@ -137,14 +126,17 @@ export async function openCollection(
         askedUserIds: asked,
       },
     });
-    for (const userId of asked) {
-      const blocks = askBlocks(input.kind, month, deadline, input.timezone, false);
-      await deps.slack.chat
-        .postMessage({ channel: userId, text: fallbackText(blocks), blocks })
-        .catch((error: unknown) =>
-          deps.logger.warn({ err: error, userId }, "could not ask an AE for feedback"),
-        );
-    }
+    // Side by side, each bounded by the client's timeout: one slow DM does not hold up the rest.
+    const blocks = askBlocks(input.kind, month, deadline, input.timezone, false);
+    await Promise.all(
+      asked.map((userId) =>
+        deps.slack.chat
+          .postMessage({ channel: userId, text: fallbackText(blocks), blocks })
+          .catch((error: unknown) =>
+            deps.logger.warn({ err: error, userId }, "could not ask an AE for feedback"),
+          ),
+      ),
+    );
   }
   const noTeam = team.length === 0;
   const blocks: KnownBlock[] = [
@@ -157,171 +149,4 @@ export async function openCollection(
     context(input.driSlackUserId ? `DRI: <@${input.driSlackUserId}>` : "No DRI yet"),
   ];
   return { text: fallbackText(blocks), blocks };
-}
-
-/** Claims a step of a collection: true for exactly one caller. */
-async function claimStep(
-  db: Db,
-  id: string,
-  step: "reminderSentAt" | "participationSentAt",
-  now: Date,
-): Promise<boolean> {
-  const claimed = await db.feedbackCollection.updateMany({
-    where: { id, [step]: null },
-    data: { [step]: now },
-  });
-  return claimed.count === 1;
-}
-
-const askedOf = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-
-/** The scheduler's feedback duty: reminders two days before, and the deadline's reports. */
-export async function runFeedbackDuties(deps: FiringDeps): Promise<void> {
-  const now = deps.clock.now();
-  const open = await deps.db.feedbackCollection.findMany({
-    where: {
-      OR: [
-        {
-          reminderSentAt: null,
-          deadline: { lte: new Date(now.getTime() + REMINDER_BEFORE_MS), gt: now },
-        },
-        { rollUpPostedAt: null, deadline: { lte: now } },
-      ],
-    },
-  });
-  for (const collection of open) {
-    try {
-      const kind = collection.kind as FeedbackKind;
-      const cadence = await deps.db.cadence.findUnique({ where: { id: collection.cadenceId } });
-      const timezone = cadence?.timezone ?? "UTC";
-      const done = await submitters(deps.db, collection.slackTeamId, collection.month, kind);
-      const asked = askedOf(collection.askedUserIds);
-      if (collection.deadline > now) {
-        if (!(await claimStep(deps.db, collection.id, "reminderSentAt", now))) continue;
-        for (const userId of asked.filter((id) => !done.has(id))) {
-          const blocks = askBlocks(kind, collection.month, collection.deadline, timezone, true);
-          await deps.slack.chat.postMessage({
-            channel: userId,
-            text: fallbackText(blocks),
-            blocks,
-          });
-        }
-        continue;
-      }
-      const dri = cadence?.driSlackUserId ?? null;
-      if (await claimStep(deps.db, collection.id, "participationSentAt", now)) {
-        if (dri)
-          await deps.slack.chat.postMessage({
-            channel: dri,
-            ...participation(collection.month, kind, asked, done),
-          });
-      }
-      await postRollUp(deps, { ...collection, kind, timezone, dri });
-    } catch (error) {
-      deps.logger.error(
-        { err: error, collectionId: collection.id },
-        "a feedback collection step failed",
-      );
-    }
-  }
-}
-
-function participation(month: string, kind: FeedbackKind, asked: string[], done: Set<string>) {
-  const sent = [...done];
-  const missing = asked.filter((id) => !done.has(id));
-  const people = (ids: string[]) =>
-    ids.length ? ids.map((id) => `<@${id}>`).join(", ") : "nobody";
-  const blocks: KnownBlock[] = [
-    section(
-      `:clipboard: *${kind === "winloss" ? "Win/loss" : "Content in the wild"} for ${monthLabel(month)}* closed: ${sent.length} of ${new Set([...asked, ...sent]).size} AEs sent a note.`,
-    ),
-    section(`*Sent:* ${people(sent)}\n*Not yet:* ${people(missing)}`),
-  ];
-  return { text: fallbackText(blocks), blocks };
-}
-
-/** What was stored: the roll-up and its summary, computed once. */
-const StoredRollUpSchema = z.object({
-  rollUp: z.custom<RollUp>(),
-  summary: z.custom<ThemeSummary>(),
-});
-
-/**
- * Builds the month's roll-up and its summary (a language model when configured, else computed)
- * once and stores them; then posts them to the marketing channel and the DRI, each exactly once
- * (a failed post is retried on the next sweep from what was stored, never recomputed).
- */
-async function postRollUp(
-  deps: FiringDeps,
-  collection: {
-    id: string;
-    slackTeamId: string;
-    month: string;
-    kind: FeedbackKind;
-    timezone: string;
-    dri: string | null;
-    summarySource: string | null;
-  },
-): Promise<void> {
-  if (collection.summarySource === null) {
-    const notes = await notesOf(deps.db, collection.slackTeamId, collection.month, collection.kind);
-    const rollUp = buildRollUp(collection.month, notes);
-    const people = (
-      await deps.db.person.findMany({
-        where: { slackTeamId: collection.slackTeamId },
-        select: { name: true, displayName: true },
-      })
-    )
-      .flatMap((p) => [p.name, p.displayName ?? ""])
-      .filter(Boolean);
-    const summary = await summariseThemes(
-      rollUp,
-      notes,
-      deps.summary ?? { model: "none", timeoutMs: SUMMARY_TIMEOUT_MS },
-      people,
-    );
-    // Stored by whoever gets here first; a replica that computed one too keeps the first.
-    await deps.db.feedbackCollection.updateMany({
-      where: { id: collection.id, summarySource: null },
-      data: {
-        rollUp: JSON.parse(JSON.stringify({ rollUp, summary })) as object,
-        summarySource: summary.source,
-      },
-    });
-  }
-  const stored = await deps.db.feedbackCollection.findUniqueOrThrow({
-    where: { id: collection.id },
-  });
-  const { rollUp, summary } = StoredRollUpSchema.parse(stored.rollUp);
-  const blocks = rollUpBlocks(rollUp, summary, {
-    monthLabel: monthLabel(collection.month),
-    driSlackUserId: collection.dri,
-  });
-  const workspace = await deps.db.workspace.findUniqueOrThrow({
-    where: { slackTeamId: collection.slackTeamId },
-  });
-  const targets = [settingsOf(workspace).marketingChannelId, collection.dri].filter(
-    (t): t is string => Boolean(t),
-  );
-  const keys = [...new Set(targets)].map((target) => ({
-    target,
-    key: `feedback-rollup:${collection.id}:${target}`,
-  }));
-  for (const { target, key } of keys)
-    await deliverOnce(deps, {
-      key,
-      target,
-      message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
-      onDelivered: () => Promise.resolve(),
-    });
-  // Done when every post is (here or by another replica); otherwise the next sweep retries.
-  const delivered = await deps.db.claim.count({
-    where: { key: { in: keys.map((k) => k.key) }, status: "done" },
-  });
-  if (delivered === keys.length)
-    await deps.db.feedbackCollection.update({
-      where: { id: collection.id },
-      data: { rollUpPostedAt: deps.clock.now() },
-    });
 }

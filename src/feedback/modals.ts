@@ -7,7 +7,7 @@ import type {
   ModalView,
   PlainTextOption,
 } from "@slack/types";
-import { truncate } from "../slack/blocks.js";
+import { truncate } from "../slack/mrkdwn.js";
 import {
   DEAL_STAGES,
   HELPED,
@@ -77,6 +77,8 @@ const HELPED_LABELS: Record<Helped, { text: string; description: string }> = {
   hurt: { text: "Hurt", description: "It raised doubts or new objections" },
 };
 
+// Every text here is plain_text, which Slack shows as typed and never parses: prefills and picklist
+// names are not escaped, or "&amp;" would show and be saved back into the note (src/slack/mrkdwn.ts).
 const plain = (text: string) => ({ type: "plain_text" as const, text });
 
 const option = (text: string, value: string, description?: string): PlainTextOption => ({

@@ -2,7 +2,8 @@
 // objections no content covers, assets by use, quotes, and the summary of themes (saying which
 // summary it is). Pure, and inside Block Kit's limits however many notes the month has.
 import type { KnownBlock, SectionBlock } from "@slack/types";
-import { SLACK_LIMITS, context, divider, header, section, truncate } from "../slack/blocks.js";
+import { SLACK_LIMITS, context, divider, header, section } from "../slack/blocks.js";
+import { escapeInline, escapeMrkdwn, quoteUntrusted, truncate } from "../slack/mrkdwn.js";
 import type { RollUp } from "./rollup.js";
 import { percent, type ThemeSummary } from "./summary.js";
 
@@ -17,10 +18,7 @@ const QUOTE_CHARS = 500;
 const TEXT_LIST_ITEMS = 10;
 
 /** Feedback is typed by people: "<!channel>" in a note must not ping anyone. */
-export const escapeMrkdwn = (text: string): string =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-const name = (text: string) => escapeMrkdwn(truncate(text, NAME_CHARS));
+const name = (text: string) => escapeInline(text, NAME_CHARS);
 const count = (value: number) => value.toLocaleString("en-US");
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
@@ -142,9 +140,7 @@ export function rollUpBlocks(
     blocks.push(
       listSection(
         "*Worth reading*",
-        rollUp.quotes.map(
-          (q) => `> ${escapeMrkdwn(truncate(q.text, QUOTE_CHARS))}\n— _${name(q.context)}_`,
-        ),
+        rollUp.quotes.map((q) => `${quoteUntrusted(q.text, QUOTE_CHARS)}\n— _${name(q.context)}_`),
       ),
     );
   }

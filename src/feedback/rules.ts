@@ -2,6 +2,7 @@
 // like, who may change it and until when, which month it counts for, and the picklists in force.
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { escapeInline } from "../slack/mrkdwn.js";
 import type { WorkspaceSettings } from "../workspaces/settings.js";
 import {
   DEAL_STAGES,
@@ -78,14 +79,16 @@ export function picklistsOf(settings: WorkspaceSettings): FeedbackPicklists {
   };
 }
 
-/** One line a person reads back: what they sent. */
+/** One line a person reads back (mrkdwn): what they sent, escaped. */
 export function noteSummary(kind: FeedbackKind, data: WinLossInput | ContentInput): string {
   if (kind === "winloss") {
     const note = data as WinLossInput;
     const outcome = { won: "Won", lost: "Lost", no_decision: "No decision" }[note.outcome];
-    const competitors = note.competitors.length ? ` · vs ${note.competitors.join(", ")}` : "";
-    return `*${note.dealName}*: ${outcome}, ${note.primaryReason}${competitors}`;
+    const competitors = note.competitors.length
+      ? ` · vs ${escapeInline(note.competitors.join(", "))}`
+      : "";
+    return `*${escapeInline(note.dealName)}*: ${outcome}, ${escapeInline(note.primaryReason)}${competitors}`;
   }
   const note = data as ContentInput;
-  return `*${note.asset}* in ${note.stage}: ${note.helped}`;
+  return `*${escapeInline(note.asset)}* in ${escapeInline(note.stage)}: ${escapeInline(note.helped)}`;
 }

@@ -2,6 +2,7 @@
 // the summary posted in the thread. Pure: summaries in, Block Kit out.
 import type { KnownBlock, View } from "@slack/types";
 import { context, section } from "../slack/blocks.js";
+import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
 import type { ImportSummary } from "./import.js";
 import { LEAD_COLUMNS } from "./rules.js";
 
@@ -56,10 +57,14 @@ export function leadImportModal(): View {
   };
 }
 
-export const importStartedText = (fileName: string) => `Importing *${fileName}*…`;
+/** Values from the file (its name, header, cells) are escaped: a CSV is not ours. */
+const VALUE_CHARS = 120;
+const fileText = (fileName: string) => `*${escapeInline(fileName, VALUE_CHARS)}*`;
+
+export const importStartedText = (fileName: string) => `Importing ${fileText(fileName)}…`;
 
 export function importProgressText(fileName: string, rows: number, share: number): string {
-  return `Importing *${fileName}*… ${Math.round(share * 100)}% (${rows.toLocaleString("en-US")} rows checked)`;
+  return `Importing ${fileText(fileName)}… ${Math.round(share * 100)}% (${rows.toLocaleString("en-US")} rows checked)`;
 }
 
 export function importSummaryBlocks(
@@ -72,8 +77,8 @@ export function importSummaryBlocks(
   const blocks: KnownBlock[] = [
     section(
       summary.written
-        ? `:white_check_mark: Imported *${fileName}*.\n${counts}`
-        : `:x: Nothing was written from *${fileName}*: ${n(summary.invalid)} invalid row${summary.invalid === 1 ? "" : "s"}.\n${counts}`,
+        ? `:white_check_mark: Imported ${fileText(fileName)}.\n${counts}`
+        : `:x: Nothing was written from ${fileText(fileName)}: ${n(summary.invalid)} invalid row${summary.invalid === 1 ? "" : "s"}.\n${counts}`,
     ),
   ];
   if (summary.problems.length) {
@@ -81,7 +86,7 @@ export function importSummaryBlocks(
       .slice(0, SHOWN_PROBLEMS)
       .map(
         (p) =>
-          `• line ${p.line}, \`${p.column}\` ${p.value ? `"${p.value}"` : "(empty)"}: ${p.problem}`,
+          `• line ${p.line}, ${inlineCode(p.column)} ${p.value ? `"${escapeInline(p.value, VALUE_CHARS)}"` : "(empty)"}: ${escapeInline(p.problem)}`,
       );
     if (summary.problems.length > SHOWN_PROBLEMS)
       lines.push(
@@ -92,7 +97,7 @@ export function importSummaryBlocks(
   const notes: string[] = [];
   if (summary.unknownColumns.length)
     notes.push(
-      `Ignored unknown columns: ${summary.unknownColumns.map((c) => `\`${c}\``).join(", ")}.`,
+      `Ignored unknown columns: ${summary.unknownColumns.map((c) => inlineCode(c)).join(", ")}.`,
     );
   if (!summary.written && summary.rowsRead > summary.invalid)
     notes.push(`Fix the rows and import again, or ${how.retryHint} to write the valid rows.`);

@@ -2,6 +2,7 @@
 import type { KnownBlock } from "@slack/types";
 import { context, header, section } from "../slack/blocks.js";
 import type { SubcommandHelp } from "../slack/subcommands.js";
+import { escapeMrkdwn, inlineCode } from "../slack/mrkdwn.js";
 
 /** The other slash commands; `/cadence`'s own come from its table of subcommands. */
 const OTHER_COMMANDS: SubcommandHelp[] = [
@@ -23,15 +24,26 @@ export function helpBlocks(subcommands: { entries: readonly SubcommandHelp[] }):
       "Cadence keeps the weekly funnel review, monthly win/loss and content feedback, and the " +
         "six-month ICP and MQL-definition reviews on the calendar, each with a named owner (DRI).",
     ),
-    section(commands.map((command) => `• \`${command.usage}\`: ${command.description}`).join("\n")),
+    // Usages hold placeholders such as <cadence>, which Slack would read as a link unless escaped.
+    section(
+      commands
+        .map((command) => `• ${inlineCode(command.usage)}: ${command.description}`)
+        .join("\n"),
+    ),
     context("Open the Cadence app's *Home* tab to see what you own."),
   ];
 }
 
-/** What went wrong with a command, then everything Cadence can do. */
+/**
+ * What went wrong with a command, then everything Cadence can do. `problem` echoes what was typed
+ * (src/slack/subcommands.ts), so it is escaped: its own backticks still show as code.
+ */
 export function usageBlocks(
   problem: string,
   subcommands: { entries: readonly SubcommandHelp[] },
 ): KnownBlock[] {
-  return [section(`${problem} Here is what I can do:`), ...helpBlocks(subcommands).slice(1)];
+  return [
+    section(`${escapeMrkdwn(problem)} Here is what I can do:`),
+    ...helpBlocks(subcommands).slice(1),
+  ];
 }

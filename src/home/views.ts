@@ -2,8 +2,15 @@
 // unassigned ones first. Stays within Slack's 100 blocks per view.
 import type { HomeView, KnownBlock } from "@slack/types";
 import { describeRecurrence } from "../cadences/recurrence.js";
-import { driButtons, formatInstant, owner, type ListedCadence } from "../cadences/views.js";
+import {
+  driButtons,
+  formatInstant,
+  owner,
+  titleText,
+  type ListedCadence,
+} from "../cadences/views.js";
 import { context, divider, fitBlocks, header, section, SLACK_LIMITS } from "../slack/blocks.js";
+import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
 
 export interface HomeCadence extends ListedCadence {
   id: string;
@@ -24,7 +31,7 @@ const nextText = (c: HomeCadence) =>
       : "waiting for the last one to be marked done";
 
 function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] {
-  const line = `*${c.title}* (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
+  const line = `${titleText(c.title)} (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
   return role === "DRI" ? [section(line), driButtons(c.id)] : [section(line)];
 }
 
@@ -34,7 +41,7 @@ export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: Home
   const blocks: KnownBlock[] = [
     header("Cadence"),
     section(
-      `Hi <@${slackUserId}>! Cadence runs ${workspaceName ? `*${workspaceName}*'s` : "your team's"} revenue rhythm: ` +
+      `Hi <@${slackUserId}>! Cadence runs ${workspaceName ? `*${escapeInline(workspaceName)}*'s` : "your team's"} revenue rhythm: ` +
         "every review has a named owner, fires on time, and moves to someone else instead of fading when people change roles.",
     ),
     divider(),
@@ -56,14 +63,14 @@ export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: Home
     blocks.push(
       context(
         unassigned
-          ? `:warning: ${unassigned} without a DRI: \`/cadence assign <cadence> @person\``
+          ? `:warning: ${unassigned} without a DRI: ${inlineCode("/cadence assign <cadence> @person")}`
           : "Every cadence has a DRI.",
       ),
     );
     for (const c of ordered) {
       blocks.push(
         section(
-          `${c.driSlackUserId ? "" : ":warning: "}*${c.title}*: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${nextText(c)}`,
+          `${c.driSlackUserId ? "" : ":warning: "}${titleText(c.title)}: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${nextText(c)}`,
         ),
       );
     }

@@ -1,12 +1,17 @@
 // Posting a Slack message exactly once across replicas: claim the work by key, and when taking
-// over from a replica that died mid-way, first look for a post already tagged with that key in
-// its message metadata (https://api.slack.com/metadata), so nothing is posted twice.
+// over (from a replica that died mid-way, or after a failed attempt), first look for a post
+// already tagged with that key in its message metadata (https://api.slack.com/metadata), so
+// nothing is posted twice. A failure is retried with back-off up to the attempt cap, or given up
+// at once when Slack's error is permanent (src/scheduler/slack-errors.ts).
 import type { KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { claimWork, completeWork, releaseWork } from "./claims.js";
+import { claimWork, completeWork, failWork, retryWorkLater } from "./claims.js";
+import { STOPPED, type WorkPool } from "./pool.js";
+import { afterFailure, type RetryPolicy } from "./retry-policy.js";
+import { classifySlackError, type PermanentCause } from "./slack-errors.js";
 
 export const DELIVERY_EVENT_TYPE = "cadence_delivery";
 
@@ -16,7 +21,21 @@ export interface DeliveryDeps {
   clock: Clock;
   logger: Logger;
   owner: string;
-  policy: { leaseMs: number; retryAfterMs: number };
+  /** Shared by every delivery of this replica (src/scheduler/pool.ts). */
+  pool: WorkPool;
+  policy: { leaseMs: number; retry: RetryPolicy };
+}
+
+/** Why a delivery was given up: told once to whoever the duty names (Delivery.onGaveUp). */
+export interface DeliveryFailure {
+  key: string;
+  target: string;
+  /** Slack's error code, or "timeout", "network", "http_503", ... */
+  code: string;
+  /** Set for a permanent Slack error; unset when the attempt cap was reached. */
+  cause?: PermanentCause;
+  attempts: number;
+  lastError: string;
 }
 
 export interface Delivery {
@@ -27,9 +46,21 @@ export interface Delivery {
   message(): Promise<{ text: string; blocks: KnownBlock[] }>;
   /** Records the outcome; runs before the claim is marked done. */
   onDelivered(channel: string, ts: string): Promise<void>;
+  /** Runs once, by the replica that gave up, outside the pool (it may deliver notices). */
+  onGaveUp?(failure: DeliveryFailure): Promise<void>;
 }
 
-export type DeliveryOutcome = "delivered" | "already-delivered" | "claimed-elsewhere" | "failed";
+export type DeliveryOutcome =
+  | "delivered"
+  | "already-delivered"
+  /** Held by another replica, waiting for its retry time, or finished earlier. */
+  | "claimed-elsewhere"
+  /** Failed for now; retried after its back-off. */
+  | "retrying"
+  /** Failed for good (permanent error or attempt cap); people were told. */
+  | "gave-up"
+  /** The scheduler is stopping: not attempted. */
+  | "stopped";
 
 async function dmChannel(slack: WebClient, target: string): Promise<string> {
   if (!/^[UW]/.test(target)) return target;
@@ -58,10 +89,29 @@ async function findEarlierPost(
   return earlier?.ts ?? null;
 }
 
+/** Delivers through the replica's pool; a give-up's notices run after its slot is freed. */
 export async function deliverOnce(
   deps: DeliveryDeps,
   delivery: Delivery,
 ): Promise<DeliveryOutcome> {
+  const result = await deps.pool.run(() => attemptDelivery(deps, delivery));
+  if (result === STOPPED) return "stopped";
+  if (typeof result === "string") return result;
+  await delivery
+    .onGaveUp?.(result)
+    .catch((error: unknown) =>
+      deps.logger.error(
+        { err: error, key: delivery.key },
+        "telling people of a failed delivery failed",
+      ),
+    );
+  return "gave-up";
+}
+
+async function attemptDelivery(
+  deps: DeliveryDeps,
+  delivery: Delivery,
+): Promise<Exclude<DeliveryOutcome, "gave-up" | "stopped"> | DeliveryFailure> {
   const claimedAt = deps.clock.now();
   const claim = await claimWork(deps.db, delivery.key, deps.owner, claimedAt, deps.policy.leaseMs);
   if (!claim.owned) return "claimed-elsewhere";
@@ -86,13 +136,40 @@ export async function deliverOnce(
     await completeWork(deps.db, delivery.key, deps.owner, deps.clock.now());
     return "delivered";
   } catch (error) {
-    deps.logger.error({ err: error, key: delivery.key }, "a Slack post failed; it will be retried");
-    await releaseWork(
-      deps.db,
-      delivery.key,
-      deps.owner,
-      new Date(deps.clock.now().getTime() + deps.policy.retryAfterMs),
-    );
-    return "failed";
+    return recordFailure(deps, delivery, claim.attempt, error);
   }
+}
+
+async function recordFailure(
+  deps: DeliveryDeps,
+  delivery: Delivery,
+  attempt: number,
+  error: unknown,
+): Promise<"retrying" | "claimed-elsewhere" | DeliveryFailure> {
+  const failure = classifySlackError(error);
+  const now = deps.clock.now();
+  const decision = afterFailure(attempt, Boolean(failure.permanent), now, deps.policy.retry);
+  const context = { err: error, key: delivery.key, attempt, code: failure.code };
+  if (decision.action === "retry") {
+    deps.logger.warn(
+      { ...context, retryAt: decision.at },
+      "a Slack post failed; it will be retried",
+    );
+    await retryWorkLater(deps.db, delivery.key, deps.owner, decision.at, failure.detail);
+    return "retrying";
+  }
+  deps.logger.error(
+    { ...context, reason: decision.reason },
+    "a Slack post failed for good; the people responsible are told",
+  );
+  const mine = await failWork(deps.db, delivery.key, deps.owner, now, failure.detail);
+  if (!mine) return "claimed-elsewhere";
+  return {
+    key: delivery.key,
+    target: delivery.target,
+    code: failure.code,
+    cause: failure.permanent,
+    attempts: attempt,
+    lastError: failure.detail,
+  };
 }

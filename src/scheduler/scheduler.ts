@@ -1,58 +1,91 @@
-// node-schedule drives firing: one job wakes the replica at the earliest upcoming due time, and a
-// periodic sweep (every few seconds) picks up what other replicas changed, expired claims and
-// anything missed. Each sweep materialises due occurrences and posts pending ones, exactly once
-// across replicas (src/cadences/firing.ts).
+// A runner that knows no tasks (after graphile-worker's runner): src/main.ts registers the duties
+// by name; this module knows keys, claims, leases, attempts and outcomes, never a capability.
+// node-schedule drives it: one job wakes the replica at the earliest time a duty names, and a
+// periodic sweep (every few seconds) picks up what other replicas changed, retries whose time
+// came, expired claims and anything missed.
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import schedule, { type Job } from "node-schedule";
-import {
-  materialiseDueOccurrences,
-  postPendingOccurrences,
-  type FiringDeps,
-} from "../cadences/firing.js";
-import {
-  escalateOverdueOccurrences,
-  noticeUnassignedCadences,
-  sendDueReminders,
-} from "../cadences/notices.js";
-import { earliestNextDueAt } from "../cadences/store.js";
-import { runFeedbackDuties } from "../feedback/collection.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import type { Logger } from "../logger.js";
+import { purgeFinishedClaims, releaseHeldClaims } from "./claims.js";
+import type { WorkPool } from "./pool.js";
+import { CLAIM_RETENTION_MS } from "./retry-policy.js";
+
+/** One scheduled duty; it delivers through deliverOnce, so its work shares the replica's pool. */
+export type Duty = () => Promise<unknown>;
+
+/** Duties by name (the name is only for logs). */
+export type DutyList = Readonly<Record<string, Duty>>;
+
+export interface SchedulerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  pool: WorkPool;
+}
+
+export interface SchedulerOptions {
+  sweepIntervalSeconds: number;
+  /** The earliest instant some duty has work (a cadence's next due time), to wake up then. */
+  nextWakeUp?: () => Promise<Date | null>;
+  /** On stop, how long in-flight work may finish before its claims are given back. */
+  shutdownGraceMs?: number;
+}
 
 export interface Scheduler {
   /** Runs one sweep now (a test's handle on time; also what the jobs call). */
   sweep(): Promise<void>;
-  /** Re-reads the next due time, after a cadence changed. */
+  /** Re-reads the next wake-up time, after a cadence changed. */
   reload(): Promise<void>;
+  /** Stops claiming, lets in-flight work finish for the grace period, gives back the rest. */
   stop(): Promise<void>;
 }
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 4_000;
+/** Finished claims are purged at most this often. */
+const PURGE_EVERY_MS = 3_600_000;
 
 export const replicaName = (): string =>
   `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
 /**
- * One pass of every scheduled duty, in order: fire, remind, escalate, chase unassigned cadences,
- * then the feedback collections' reminders and deadlines.
+ * One pass of every duty, side by side: each is ordered within itself (e.g. materialise, then
+ * post), and one duty's slow Slack call never holds up another's.
  */
-export async function runDuties(deps: FiringDeps): Promise<void> {
-  await materialiseDueOccurrences(deps);
-  await postPendingOccurrences(deps);
-  await sendDueReminders(deps);
-  await escalateOverdueOccurrences(deps);
-  await noticeUnassignedCadences(deps);
-  await runFeedbackDuties(deps);
+export async function runDuties(duties: DutyList, logger: Logger): Promise<void> {
+  await Promise.all(
+    Object.entries(duties).map(([name, duty]) =>
+      duty().catch((error: unknown) =>
+        logger.error({ err: error, duty: name }, "a scheduled duty failed; the next sweep retries"),
+      ),
+    ),
+  );
 }
 
 export function startScheduler(
-  deps: FiringDeps,
-  options: { sweepIntervalSeconds: number },
+  deps: SchedulerDeps,
+  duties: DutyList,
+  options: SchedulerOptions,
 ): Scheduler {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   let wakeUp: Job | null = null;
+  let lastPurge = 0;
+
+  const purge = async () => {
+    const now = deps.clock.now();
+    if (now.getTime() - lastPurge < PURGE_EVERY_MS) return;
+    lastPurge = now.getTime();
+    const purged = await purgeFinishedClaims(deps.db, new Date(now.getTime() - CLAIM_RETENTION_MS));
+    if (purged) deps.logger.info({ purged }, "purged finished claims past their retention");
+  };
 
   const sweepOnce = async () => {
-    await runDuties(deps);
+    await runDuties({ ...duties, "scheduler.purge": purge }, deps.logger);
     await scheduleWakeUp();
   };
 
@@ -78,7 +111,7 @@ export function startScheduler(
   };
 
   const scheduleWakeUp = async () => {
-    const next = await earliestNextDueAt(deps.db);
+    const next = options.nextWakeUp ? await options.nextWakeUp() : null;
     wakeUp?.cancel();
     wakeUp = null;
     if (!next || stopped) return;
@@ -102,7 +135,22 @@ export function startScheduler(
       stopped = true;
       periodic.cancel();
       wakeUp?.cancel();
-      await running;
+      deps.pool.close();
+      const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all([deps.pool.idle(), running]).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+      ]);
+      clearTimeout(timer);
+      if (finished) return;
+      // Slack is hanging: another replica (or the next start) takes the work over at once and
+      // checks the channel's history first, so a post that got through is not repeated.
+      const released = await releaseHeldClaims(deps.db, deps.owner, deps.clock.now());
+      deps.logger.warn(
+        { released },
+        "stopped with Slack calls in flight; their claims were given back",
+      );
     },
   };
 }

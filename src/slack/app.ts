@@ -22,6 +22,16 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 
 export { CAPABILITIES };
 
+/**
+ * Every Web API call gives up after 10 s, and the client retries a failed or rate-limited call
+ * at most twice (about 35 s in all, under the scheduler's 60 s lease); the scheduler's own
+ * back-off takes over from there (src/scheduler/retry-policy.ts).
+ */
+export const SLACK_CALL_LIMITS = {
+  timeout: 10_000,
+  retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000, randomize: true },
+};
+
 export interface SlackApp {
   app: App;
   client: WebClient;
@@ -102,7 +112,7 @@ export function slackProbe(
 export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
   const { slack } = deps.config;
   const logger = boltLogger(deps.logger);
-  const clientOptions = { slackApiUrl: slack.apiUrl };
+  const clientOptions = { slackApiUrl: slack.apiUrl, ...SLACK_CALL_LIMITS };
   let receiver: Receiver;
   let httpListener: RequestListener | undefined;
   let socketConnected = false;

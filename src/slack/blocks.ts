@@ -6,8 +6,9 @@ import type {
   KnownBlock,
   SectionBlock,
 } from "@slack/types";
+import { escapeMrkdwn, truncate } from "./mrkdwn.js";
 
-/** Slack's limits (api.slack.com/reference/block-kit): see ../shared/DOMAIN.md. */
+/** Slack's limits (api.slack.com/reference/block-kit): see docs/domain.md. */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
   blocksPerView: 100,
@@ -15,10 +16,6 @@ export const SLACK_LIMITS = {
   headerText: 150,
   contextElements: 10,
 } as const;
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 export const header = (text: string): HeaderBlock => ({
   type: "header",
@@ -49,14 +46,18 @@ export function fitBlocks(
   return [...kept, context(`…and ${blocks.length - kept.length} more blocks not shown.`)];
 }
 
-/** Plain-text fallback for notifications and screen readers, built from the blocks' text. */
+/**
+ * The fallback `text` for notifications and screen readers, built from the blocks' text. Slack
+ * parses it as mrkdwn, so a plain_text block's words (a header's title) are escaped on the way.
+ */
 export function fallbackText(blocks: KnownBlock[]): string {
-  return blocks
+  const joined = blocks
     .map((block) => {
       const text = "text" in block ? block.text : undefined;
-      return typeof text === "object" && text !== null && "text" in text ? text.text : "";
+      if (typeof text !== "object" || text === null || !("text" in text)) return "";
+      return text.type === "plain_text" ? escapeMrkdwn(text.text) : text.text;
     })
     .filter(Boolean)
-    .join("\n")
-    .slice(0, SLACK_LIMITS.sectionText);
+    .join("\n");
+  return truncate(joined, SLACK_LIMITS.sectionText);
 }

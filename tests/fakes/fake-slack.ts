@@ -83,6 +83,18 @@ export class FakeSlack {
   latencyMs: (method: string) => number = () => 0;
   /** Slack's clock for message timestamps; tests with a fixed clock set it to match. */
   clock: () => number = () => Date.now();
+  /** Calls that get a given reply for as long as the rule stands (see replyWhen). */
+  private readonly rules: Array<{
+    method: string;
+    matches(call: SlackCall): boolean;
+    reply: SlackReply;
+  }> = [];
+  /** Calls held unanswered (see hang) until released; their connections close on stop(). */
+  private readonly hangs: Array<{
+    method: string;
+    matches(call: SlackCall): boolean;
+    held: Array<() => void>;
+  }> = [];
 
   constructor(options: FakeSlackOptions = {}) {
     this.botToken = options.botToken ?? "xoxb-test-bot-token";
@@ -168,6 +180,29 @@ export class FakeSlack {
   /** The next call(s) to `method` get this reply, in order; after that, the default again. */
   queue(method: string, ...replies: SlackReply[]): void {
     this.queued.set(method, [...(this.queued.get(method) ?? []), ...replies]);
+  }
+
+  /**
+   * Every call to `method` that matches gets `reply` (e.g. is_archived for one channel), until
+   * the returned function is called.
+   */
+  replyWhen(method: string, matches: (call: SlackCall) => boolean, reply: SlackReply): () => void {
+    const rule = { method, matches, reply };
+    this.rules.push(rule);
+    return () => void this.rules.splice(this.rules.indexOf(rule), 1);
+  }
+
+  /**
+   * Every call to `method` that matches is not answered, as when Slack hangs, until the returned
+   * function is called: then the held calls are answered as usual.
+   */
+  hang(method: string, matches: (call: SlackCall) => boolean = () => true): () => void {
+    const rule = { method, matches, held: [] as Array<() => void> };
+    this.hangs.push(rule);
+    return () => {
+      this.hangs.splice(this.hangs.indexOf(rule), 1);
+      for (const answer of rule.held.splice(0)) answer();
+    };
   }
 
   /** Replaces the default answer for `method`. */
@@ -342,9 +377,22 @@ export class FakeSlack {
     const call: SlackCall = { method, args, token };
     this.record(call);
 
+    const hang = this.hangs.find((h) => h.method === method && h.matches(call));
+    if (hang) {
+      hang.held.push(() => void this.answer(call, res));
+      return;
+    }
+    await this.answer(call, res);
+  }
+
+  private async answer(call: SlackCall, res: ServerResponse): Promise<void> {
+    const { method } = call;
     const delay = this.latencyMs(method);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const reply = this.queued.get(method)?.shift() ?? this.defaultReply(call);
+    const reply =
+      this.queued.get(method)?.shift() ??
+      this.rules.find((r) => r.method === method && r.matches(call))?.reply ??
+      this.defaultReply(call);
     if (reply.kind === "rate_limited") {
       res.writeHead(429, {
         "retry-after": String(reply.retryAfterSeconds),

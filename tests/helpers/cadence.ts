@@ -6,7 +6,13 @@ import { fixedClock } from "../../src/clock.js";
 import { runDuties } from "../../src/scheduler/scheduler.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logger.js";
-import { startCadence, type RunningCadence } from "../../src/main.js";
+import type { FiringDeps } from "../../src/cadences/firing.js";
+import type { Clock } from "../../src/clock.js";
+import type { Database } from "../../src/db/client.js";
+import { registerDuties, startCadence, type RunningCadence } from "../../src/main.js";
+import { createWorkPool } from "../../src/scheduler/pool.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/scheduler/retry-policy.js";
+import { SLACK_CALL_LIMITS } from "../../src/slack/app.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
 import { SlackRequests } from "./signed-requests.js";
@@ -66,6 +72,39 @@ export function testEnv(
   };
 }
 
+/** What the scheduler's duties get in production (src/main.ts), with the test's clock. */
+export function testSchedulerDeps(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  logger: Logger,
+): FiringDeps {
+  return {
+    db: database.db,
+    provider: database.provider,
+    summary: {
+      apiKey: config.openai.apiKey,
+      baseUrl: config.openai.baseUrl,
+      model: config.openai.model,
+      timeoutMs: 2_000,
+    },
+    slack: new webApi.WebClient(config.slack.botToken, {
+      slackApiUrl: config.slack.apiUrl,
+      ...SLACK_CALL_LIMITS,
+    }),
+    clock,
+    logger,
+    owner: "test-replica",
+    pool: createWorkPool(16),
+    policy: {
+      leaseMs: config.scheduler.leaseMs,
+      retry: DEFAULT_RETRY_POLICY,
+      catchUpWindowMs: config.scheduler.catchUpWindowMs,
+      lateAfterMs: 2 * 60_000,
+    },
+  };
+}
+
 export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
   const slack = await new FakeSlack().start();
   const database = await createTestDatabase(options.provider ?? "sqlite");
@@ -75,6 +114,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
   const running = await startCadence(config, logger, clock);
   if (options.mode === "socket") await slack.waitForSocketConnection();
   const baseUrl = `http://127.0.0.1:${running.port}`;
+  const schedulerDeps = testSchedulerDeps(config, running.database, clock, logger);
   return {
     slack,
     database,
@@ -84,27 +124,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
     requests: new SlackRequests(`${baseUrl}/slack/events`, TEST_SIGNING_SECRET, slack.teamId),
     clock,
     logLines: lines,
-    sweep: () =>
-      runDuties({
-        db: running.database.db,
-        provider: running.database.provider,
-        summary: {
-          apiKey: config.openai.apiKey,
-          baseUrl: config.openai.baseUrl,
-          model: config.openai.model,
-          timeoutMs: 2_000,
-        },
-        slack: new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }),
-        clock,
-        logger,
-        owner: "test-replica",
-        policy: {
-          leaseMs: config.scheduler.leaseMs,
-          retryAfterMs: 1_000,
-          catchUpWindowMs: config.scheduler.catchUpWindowMs,
-          lateAfterMs: 2 * 60_000,
-        },
-      }),
+    sweep: () => runDuties(registerDuties(schedulerDeps), logger),
     async stop() {
       await running.stop();
       await slack.stop();

@@ -185,7 +185,8 @@ describeEachDatabase("/cadence commands", (provider) => {
 
   it("answers unknown input and missing arguments with the usage", async () => {
     expect(textOf(await command("U0DAVE", "assign"))).toContain(
-      "Which cadence? Usage: `/cadence assign <cadence> @person`",
+      // Escaped for mrkdwn (src/help/views.ts usageBlocks); Slack shows `<cadence>`.
+      "Which cadence? Usage: `/cadence assign &lt;cadence&gt; @person`",
     );
     expect(textOf(await command("U0DAVE", "reschedule everything"))).toContain(
       "I don't know `/cadence reschedule everything`.",

@@ -47,8 +47,11 @@ describeEachDatabase("AE feedback in Slack", (provider) => {
     });
   const submit = (user: string, view: Record<string, unknown>) =>
     cadence.requests.viewSubmission({ user, view });
+  /** Posted to the user id, or to the DM channel conversations.open gave (the fake's D<user>). */
   const dmsTo = (user: string) =>
-    cadence.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === user);
+    cadence.slack
+      .callsTo("chat.postMessage")
+      .filter((c) => c.args.channel === user || c.args.channel === `D${user}`);
   const json = (call: SlackCall) => JSON.stringify(call.args);
 
   beforeAll(async () => {

@@ -4,6 +4,11 @@ import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
+import type { FiringDeps } from "../../src/cadences/firing.js";
+import { earliestNextDueAt } from "../../src/cadences/store.js";
+import { registerDuties } from "../../src/main.js";
+import { createWorkPool } from "../../src/scheduler/pool.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/scheduler/retry-policy.js";
 import { startScheduler, type Scheduler } from "../../src/scheduler/scheduler.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { memoryLogger } from "../helpers/cadence.js";
@@ -26,23 +31,25 @@ describeEachDatabase("scheduler wake-up", (provider) => {
     // Nothing due for a day: the first sweep finds no work and the next periodic sweep is 59 s away.
     await seedDueCadences(testDb.url, slack.teamId, new Date(Date.now() + 86_400_000), 1);
     database = openDatabase(testDb.url);
-    scheduler = startScheduler(
-      {
-        db: database.db,
-        provider: database.provider,
-        slack: new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }),
-        clock: systemClock,
-        logger: memoryLogger("info").logger,
-        owner: "wake-up-test",
-        policy: {
-          leaseMs: 60_000,
-          retryAfterMs: 1_000,
-          catchUpWindowMs: 3_600_000,
-          lateAfterMs: 120_000,
-        },
+    const deps: FiringDeps = {
+      db: database.db,
+      provider: database.provider,
+      slack: new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }),
+      clock: systemClock,
+      logger: memoryLogger("info").logger,
+      owner: "wake-up-test",
+      pool: createWorkPool(16),
+      policy: {
+        leaseMs: 60_000,
+        retry: DEFAULT_RETRY_POLICY,
+        catchUpWindowMs: 3_600_000,
+        lateAfterMs: 120_000,
       },
-      { sweepIntervalSeconds: 59 },
-    );
+    };
+    scheduler = startScheduler(deps, registerDuties(deps), {
+      sweepIntervalSeconds: 59,
+      nextWakeUp: () => earliestNextDueAt(database.db),
+    });
     await scheduler.sweep();
   });
   afterAll(async () => {

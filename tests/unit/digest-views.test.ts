@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Digest } from "../../src/digest/digest.js";
-import { change, digestBlocks, digestThreadBlocks, pct } from "../../src/digest/views.js";
+import {
+  change,
+  digestBlocks,
+  digestText,
+  digestThreadBlocks,
+  pct,
+} from "../../src/digest/views.js";
+import { fallbackText } from "../../src/slack/blocks.js";
+import { mrkdwnProblems, ownMentions } from "../helpers/mrkdwn.js";
 
 const row = (key: string) => ({
   key,
@@ -94,5 +102,39 @@ describe("digest Block Kit", () => {
     const fine = digestWith(1);
     fine.rejectionTrend.mqlReviewTriggered = false;
     expect(JSON.stringify(digestBlocks(fine, how))).not.toContain("rotating_light");
+  });
+
+  it("escapes CRM text in the post, its fallback and the tables, and keeps the tables' fences closed", () => {
+    const hostile = digestWith(1);
+    hostile.rejectionReasons = [
+      { reason: "<!channel> budget frozen", count: 2, share: 0.5 },
+      { reason: "<https://evil.example|click> & win", count: 1, share: 0.25 },
+      { reason: "bad\nfit ```", count: 1, share: 0.25 },
+    ];
+    const row = hostile.speedToLead.byTeam[0]!;
+    hostile.speedToLead.byRep = [{ ...row, key: "```<@U123>```" }];
+    hostile.speedToLead.byTeam = [{ ...row, key: "<!here> & East" }];
+    hostile.speedToLead.bySource = [{ ...row, key: "line\nbreak `<#C0GENERAL>`" }];
+    const how = {
+      rejectionThreshold: 0.3,
+      driSlackUserId: "U0BOB",
+      mqlReviewDriSlackUserId: "U0MIA",
+    };
+    const post = digestBlocks(hostile, how);
+    const thread = digestThreadBlocks(hostile);
+    const payloads = [
+      { text: fallbackText(post), blocks: post },
+      { text: fallbackText(thread), blocks: thread },
+    ];
+    expect(mrkdwnProblems(payloads, ownMentions(["U0BOB", "U0MIA"]))).toEqual([]);
+    const shown = JSON.stringify(payloads);
+    expect(shown).toContain("&lt;!channel&gt; budget frozen 2 (50%)");
+    expect(shown).toContain("&lt;https://evil.example|click&gt; &amp; win");
+    expect(shown).toContain("bad fit ˋˋˋ 1 (25%)");
+    expect(shown).toContain("ˋˋˋ&lt;@U123&gt;ˋˋˋ");
+    expect(shown).toContain("&lt;!here&gt; &amp; East");
+    expect(shown).toContain("line break ˋ&lt;#C0GENERAL&gt;ˋ");
+    // The CLI prints to a terminal, not Slack: the names as they are in the CRM.
+    expect(digestText(hostile, 0.3)).toContain("<!here> & East");
   });
 });

@@ -206,6 +206,27 @@ describe("the /winloss modal", () => {
     expect(parseWinLoss(valuesFrom(view))).toEqual({ ok: true, value: note });
   });
 
+  it("pre-fills hostile text as typed, in plain_text only, so an edit saves it back unchanged", () => {
+    const hostile = "<!channel> & <https://evil.example|click> ```";
+    const note = winLossNote({
+      dealName: `Deal ${hostile}`,
+      primaryReason: `Reason ${hostile}`,
+      competitors: [`<@U123> ${hostile}`],
+      nearlyLost: `${hostile}\n&lt;already escaped&gt;`,
+      notes: hostile,
+    });
+    const lists = picklists({ competitors: [`<!here> Globex &`, "Initech"] });
+    const view = editWinLoss(note, lists);
+    expect(inputBlock(view, W.dealName).element).toMatchObject({ initial_value: note.dealName });
+    expect(inputBlock(view, W.nearlyLost).element).toMatchObject({
+      initial_value: note.nearlyLost,
+    });
+    expect(JSON.stringify(view)).toContain('"text":"<!here> Globex &"');
+    // Nothing typed by people reaches a mrkdwn text object in the modal.
+    expect(JSON.stringify(view)).not.toContain('"type":"mrkdwn"');
+    expect(parseWinLoss(valuesFrom(view))).toEqual({ ok: true, value: note });
+  });
+
   it("round-trips a note with no optional fields", () => {
     const note = winLossNote({ crmId: null, amount: null, competitors: [], notes: null });
     expect(parseWinLoss(valuesFrom(editWinLoss(note)))).toEqual({ ok: true, value: note });

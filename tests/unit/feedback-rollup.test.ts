@@ -4,6 +4,8 @@ import { buildRollUp, objectionTerms } from "../../src/feedback/rollup.js";
 import { rollUpBlocks, rollUpText } from "../../src/feedback/rollup-views.js";
 import { deterministicSummary, type ThemeSummary } from "../../src/feedback/summary.js";
 import type { ContentNote, WinLossNote } from "../../src/feedback/types.js";
+import { fallbackText } from "../../src/slack/blocks.js";
+import { mrkdwnProblems, ownMentions } from "../helpers/mrkdwn.js";
 
 const MONTH = "2026-05";
 let sequence = 0;
@@ -327,5 +329,36 @@ describe("rollUpBlocks", () => {
     expect(text).toMatch(/…and [\d,]+ more/);
     expect(text).not.toContain("<!channel>");
     expect(rollUpText(rollUp, summary).length).toBeLessThan(20_000);
+  });
+
+  it("escapes hostile notes, names and the model's summary", () => {
+    const evil = "<!channel> <@U123> <https://evil.example|click> ``` &";
+    const rollUp = buildRollUp(MONTH, [
+      winLoss({
+        dealName: `Deal ${evil}`,
+        outcome: "lost",
+        primaryReason: `reason ${evil}`,
+        competitors: [`<!here> Globex`, "Initech ```"],
+        nearlyLost: `Line one ${evil}\n<!everyone> line two, long enough to be worth reading`,
+      }),
+      content({
+        asset: `Deck ${evil}`,
+        buyerSaid: `They said ${evil}`,
+        uncoveredObjections: `objection ${evil}`,
+      }),
+    ]);
+    const summary: ThemeSummary = { source: "model", model: "m", text: `- **Theme** ${evil}` };
+    const blocks = rollUpBlocks(rollUp, summary, {
+      monthLabel: "May 2026",
+      driSlackUserId: "U0DRI",
+    });
+    const message = { text: fallbackText(blocks), blocks };
+    expect(mrkdwnProblems(message, ownMentions(["U0DRI"]))).toEqual([]);
+    const text = sectionTexts(blocks).join("\n");
+    expect(text).toContain("reason &lt;!channel&gt; &lt;@U123&gt;");
+    expect(text).toContain("*&lt;!here&gt; Globex*");
+    expect(text).toContain("> Line one &lt;!channel&gt;");
+    expect(text).toContain("&lt;!everyone&gt; line two");
+    expect(text).toContain("DRI: <@U0DRI>");
   });
 });

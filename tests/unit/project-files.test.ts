@@ -204,6 +204,32 @@ describe("Node.js runtime", () => {
   });
 });
 
+describe("references in comments and docs", () => {
+  /** Every file a reader of the repository can open: sources, tests, scripts, docs. */
+  function ownFiles(dir: string): string[] {
+    return readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) return relative === "src/db/generated" ? [] : ownFiles(relative);
+      return /\.(ts|mjs|js|sh|md|yaml)$/.test(entry.name) ? [relative] : [];
+    });
+  }
+
+  it("point only at files inside the repository (the domain rules are in docs/domain.md)", () => {
+    const files = [
+      ...["src", "tests", "bench", "scripts", "docs", "manifests"].flatMap(ownFiles),
+      "README.md",
+      ".ci/run",
+      "Dockerfile",
+    ];
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files)
+      expect(read(file), `${file} points outside the repository`).not.toMatch(
+        /\.\.\/shared\/|\bshared\/(DOMAIN|STYLE|reference)/,
+      );
+    expect(read("docs/domain.md")).toContain("5 minutes");
+  });
+});
+
 describe("configuration documentation", () => {
   const variables = Object.keys(EnvSchema.shape);
 
