@@ -23,7 +23,7 @@ describe("the table of /cadence subcommands", () => {
     expect(reading.ok && (await reading.run.run({} as never))).toEqual({
       text: "Away for 3 days.",
     });
-    expect(JSON.stringify(helpBlocks(table))).toContain("/cadence away <days>");
+    expect(JSON.stringify(helpBlocks(table))).toContain("/cadence away &lt;days&gt;");
   });
 
   it("answers a problem with the entry's usage", () => {
