@@ -1,7 +1,11 @@
 // One shape for "no": `{ ok: false, code, message }`, every message built here from its code, so a
 // wording changes in one place and a caller (listener, CLI, test) can branch on the code.
+import { escapeInline } from "./slack/mrkdwn.js";
 
 const NOTHING_CHANGED = "Nothing was changed.";
+
+/** A title or file name someone typed, in bold and escaped for mrkdwn. */
+const bold = (text: string): string => `*${escapeInline(text)}*`;
 
 /** What a person typed, shortened before it is echoed back (a command can be 100 KB long). */
 export function echo(text: string, max = 200): string {
@@ -12,7 +16,7 @@ type Workspace = { slackTeamId: string; name: string };
 
 const MESSAGES = {
   "not-cadence-owner": (d: { title: string; dri: string | null }) =>
-    `Only the DRI of *${d.title}*${d.dri ? ` (<@${d.dri}>)` : ""}, a workspace admin or a Cadence admin can change it. ${NOTHING_CHANGED}`,
+    `Only the DRI of ${bold(d.title)}${d.dri ? ` (<@${d.dri}>)` : ""}, a workspace admin or a Cadence admin can change it. ${NOTHING_CHANGED}`,
   "not-admin": () =>
     `Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can change this. ${NOTHING_CHANGED}`,
   "not-admin-channel": () =>
@@ -25,15 +29,15 @@ const MESSAGES = {
   "not-handover-owner": (d: { from: string }) =>
     `Only <@${d.from}> or an admin can hand over <@${d.from}>'s cadences. ${NOTHING_CHANGED}`,
   "no-cadence": (d: { name: string }) =>
-    `No cadence matches "${echo(d.name)}". Try \`/cadence list\`.`,
+    `No cadence matches "${escapeInline(echo(d.name))}". Try \`/cadence list\`.`,
   "cadence-gone": () => "That cadence no longer exists.",
   ambiguous: (d: { name: string; titles: string[] }) =>
-    `"${echo(d.name)}" matches ${d.titles.length} cadences: ${d.titles.map((t) => `*${t}*`).join(", ")}. Which one?`,
+    `"${escapeInline(echo(d.name))}" matches ${d.titles.length} cadences: ${d.titles.map(bold).join(", ")}. Which one?`,
   "backup-is-dri": (d: { person: string; title: string }) =>
-    `<@${d.person}> is already the DRI of *${d.title}*; the backup must be someone else.`,
+    `<@${d.person}> is already the DRI of ${bold(d.title)}; the backup must be someone else.`,
   "handover-to-self": () => "Hand over to someone else than the current owner.",
   "owns-nothing": (d: { person: string }) => `<@${d.person}> owns no cadences.`,
-  "nothing-to-snooze": (d: { title: string }) => `*${d.title}* has no upcoming date to snooze.`,
+  "nothing-to-snooze": (d: { title: string }) => `${bold(d.title)} has no upcoming date to snooze.`,
   "unknown-person": (d: { person: string }) =>
     `Slack does not know <@${d.person}>. Mention a person in this workspace. ${NOTHING_CHANGED}`,
   "person-is-bot": (d: { person: string }) =>
@@ -45,9 +49,9 @@ const MESSAGES = {
   "note-too-old": () =>
     "Notes can be edited or deleted for 7 days after they are sent; this one is older.",
   "not-csv": (d: { name: string }) =>
-    `*${d.name}* is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`,
+    `${bold(d.name)} is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`,
   "file-too-large": (d: { name: string; megabytes: number }) =>
-    `*${d.name}* is larger than ${d.megabytes} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`,
+    `${bold(d.name)} is larger than ${d.megabytes} MB. Import it with \`cadence import leads\` on the server, or send it through the ingest API. Nothing was imported.`,
   "no-such-workspace": (d: { slackTeamId: string; known: Workspace[] }) =>
     `No workspace ${d.slackTeamId}. Known: ${d.known.map((w) => `${w.slackTeamId} (${w.name})`).join(", ") || "none yet"}.`,
   "no-workspace-yet": () =>

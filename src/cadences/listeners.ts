@@ -25,7 +25,8 @@ import {
 } from "./service.js";
 import { findCadenceById } from "./store.js";
 import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./subcommands.js";
-import { ACTIONS, HAND_OVER_CALLBACK, handOverModal } from "./views.js";
+import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
+import { plainTextOf } from "../slack/mrkdwn.js";
 
 export { subcommands } from "./subcommands.js";
 
@@ -199,7 +200,7 @@ export function openHandOver(deps: AppDeps) {
 
 /** The field error Slack shows under the person picker; mentions read badly in a modal. */
 const fieldError = (message: string) =>
-  message.replace(/<@\w+>/g, "this person").replace(/\*/g, "");
+  plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
 
 export function submitHandOver(deps: AppDeps) {
   return async function answerHandOver({ ack, body, view, client, context }: ViewArgs) {
@@ -240,7 +241,7 @@ export function submitHandOver(deps: AppDeps) {
     else await client.chat.postMessage({ channel: body.user.id, text: confirmation });
     await client.chat.postMessage({
       channel: to.data,
-      text: `<@${body.user.id}> handed *${change.cadence.title}* over to you: you are now its DRI.`,
+      text: `<@${body.user.id}> handed ${titleText(change.cadence.title)} over to you: you are now its DRI.`,
     });
   };
 }

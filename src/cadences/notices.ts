@@ -10,7 +10,7 @@ import { settingsOf } from "../workspaces/settings.js";
 import { dueReminderOffset, escalationDueAt, localDay } from "./rules.js";
 import { reminderOffsetsOf } from "./store.js";
 import { tellUndeliverable } from "./undeliverable.js";
-import { escalationMessage, reminderMessage, unassignedNotice } from "./views.js";
+import { escalationMessage, reminderMessage, titleText, unassignedNotice } from "./views.js";
 
 /** The furthest ahead a reminder can be (a week), bounding the query. */
 const MAX_REMINDER_HORIZON_MS = 7 * 24 * 3_600_000;
@@ -145,7 +145,7 @@ export async function announceDeparture(
   for (const { title, to } of report.promoted) {
     await deps.slack.chat.postMessage({
       channel: to,
-      text: `<@${departed}> has left the workspace, so you, their backup, are now the DRI of *${title}*.`,
+      text: `<@${departed}> has left the workspace, so you, their backup, are now the DRI of ${titleText(title)}.`,
     });
   }
   if (report.unassigned.length === 0) return;

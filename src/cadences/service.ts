@@ -21,6 +21,7 @@ import {
 } from "./rules.js";
 import { changeRole, listCadences, recurrenceOf, type CadenceRow } from "./store.js";
 import { refuse, type Refusal, type Result } from "../refusals.js";
+import { titleText } from "./views.js";
 
 export interface CadenceDeps {
   db: Db;
@@ -129,7 +130,7 @@ export function assignDri(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.driSlackUserId === to)
-      return { ok: true, cadence, message: `<@${to}> already owns *${cadence.title}*.` };
+      return { ok: true, cadence, message: `<@${to}> already owns ${titleText(cadence.title)}.` };
     const updated = await changeRole(
       deps.db,
       {
@@ -146,7 +147,7 @@ export function assignDri(
     return {
       ok: true,
       cadence: updated,
-      message: `<@${to}> is now the DRI of *${cadence.title}*${cadence.driSlackUserId ? ` (was <@${cadence.driSlackUserId}>)` : ""}.`,
+      message: `<@${to}> is now the DRI of ${titleText(cadence.title)}${cadence.driSlackUserId ? ` (was <@${cadence.driSlackUserId}>)` : ""}.`,
     };
   });
 }
@@ -173,7 +174,7 @@ export function assignBackup(
     return {
       ok: true,
       cadence: updated,
-      message: `<@${to}> is now the backup for *${cadence.title}*.`,
+      message: `<@${to}> is now the backup for ${titleText(cadence.title)}.`,
     };
   });
 }
@@ -186,7 +187,7 @@ export function pauseCadence(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (!cadence.active)
-      return { ok: true, cadence, message: `*${cadence.title}* is already paused.` };
+      return { ok: true, cadence, message: `${titleText(cadence.title)} is already paused.` };
     const updated = await deps.db.cadence.update({
       where: { id: cadence.id },
       data: { active: false, nextDueAt: null },
@@ -194,7 +195,7 @@ export function pauseCadence(
     return {
       ok: true,
       cadence: updated,
-      message: `*${cadence.title}* is paused: no posts or reminders until someone resumes it.`,
+      message: `${titleText(cadence.title)} is paused: no posts or reminders until someone resumes it.`,
     };
   });
 }
@@ -207,7 +208,7 @@ export function resumeCadence(
 ): Promise<CadenceChange> {
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.active)
-      return { ok: true, cadence, message: `*${cadence.title}* is already running.` };
+      return { ok: true, cadence, message: `${titleText(cadence.title)} is already running.` };
     const nextDueAt = firstDueAt(
       recurrenceOf(cadence),
       cadence.timezone,
@@ -221,7 +222,7 @@ export function resumeCadence(
     return {
       ok: true,
       cadence: updated,
-      message: `*${cadence.title}* is running again.`,
+      message: `${titleText(cadence.title)} is running again.`,
     };
   });
 }
@@ -256,7 +257,7 @@ export function markDone(
     return {
       ok: true,
       cadence: updated,
-      message: `*${cadence.title}* is marked done by <@${actor.slackUserId}>.`,
+      message: `${titleText(cadence.title)} is marked done by <@${actor.slackUserId}>.`,
     };
   });
 }
@@ -296,7 +297,7 @@ export async function handover(
     );
   }
   deps.onScheduleChanged();
-  const titles = held.map((c) => `*${c.title}*`);
+  const titles = held.map((c) => titleText(c.title));
   return {
     ok: true,
     message: `Handed over ${titles.join(", ")} from <@${from}> to <@${to}>.`,
@@ -386,7 +387,7 @@ export async function snoozeCadence(
   return {
     ok: true,
     cadence: updated,
-    message: `<@${actor.slackUserId}> snoozed *${cadence.title}* by a day.`,
+    message: `<@${actor.slackUserId}> snoozed ${titleText(cadence.title)} by a day.`,
   };
 }
 
@@ -405,7 +406,7 @@ export function setCadenceChannel(
     return {
       ok: true,
       cadence: updated,
-      message: `*${cadence.title}* now posts in <#${channelId}>. Invite me there if it is private (\`/invite @Cadence\`).`,
+      message: `${titleText(cadence.title)} now posts in <#${channelId}>. Invite me there if it is private (\`/invite @Cadence\`).`,
     };
   });
 }
@@ -441,7 +442,7 @@ export function setEscalationGrace(
     return {
       ok: true,
       cadence: updated,
-      message: `*${cadence.title}* is escalated ${hours} hour${hours === 1 ? "" : "s"} after it is due if nobody marks it done.`,
+      message: `${titleText(cadence.title)} is escalated ${hours} hour${hours === 1 ? "" : "s"} after it is due if nobody marks it done.`,
     };
   });
 }

@@ -26,6 +26,7 @@ import {
   importStartedText,
   importSummaryBlocks,
 } from "./views.js";
+import { escapeInline, escapeMrkdwn } from "../slack/mrkdwn.js";
 
 /** How often the progress line is edited while an import runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -165,6 +166,8 @@ async function importFile(
       error instanceof FileDownloadError
         ? error.message
         : `Something went wrong on our side (reference ${reference}).`;
-    await edit({ text: `:x: Import of *${file.name}* failed. ${reason} Nothing was written.` });
+    await edit({
+      text: `:x: Import of *${escapeInline(file.name)}* failed. ${escapeMrkdwn(reason)} Nothing was written.`,
+    });
   }
 }

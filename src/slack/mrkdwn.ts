@@ -73,3 +73,8 @@ export function quoteUntrusted(text: string, maxChars = Number.POSITIVE_INFINITY
     .map((line) => `> ${line}`)
     .join("\n");
 }
+
+/** Text written for mrkdwn, shown where Slack does not parse it (a plain_text modal field error). */
+export function plainTextOf(mrkdwn: string): string {
+  return mrkdwn.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}

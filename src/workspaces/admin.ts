@@ -5,6 +5,7 @@ import type { Db } from "../db/client.js";
 import { refuse, type Result } from "../refusals.js";
 import { picklistsOf } from "../feedback/rules.js";
 import { settingsOf, updateSettings, type WorkspaceSettings } from "./settings.js";
+import { escapeInline } from "../slack/mrkdwn.js";
 
 export const PICKLISTS = ["win-reasons", "loss-reasons", "competitors", "assets"] as const;
 export type PicklistName = (typeof PICKLISTS)[number];
@@ -71,25 +72,26 @@ async function applySetting(
         const assets =
           change.action === "add" ? [...others, url ? { name, url } : { name }] : others;
         await save({ assets });
-        return `${change.action === "add" ? "Added" : "Removed"} *${name}* ${change.action === "add" ? "to" : "from"} the asset catalogue (${assets.length} assets).`;
+        return `${change.action === "add" ? "Added" : "Removed"} *${escapeInline(name)}* ${change.action === "add" ? "to" : "from"} the asset catalogue (${assets.length} assets).`;
       }
       const key = KEY[list] as "winReasons" | "lossReasons" | "competitors";
       const others = lists[key].filter((item) => item.toLowerCase() !== value.toLowerCase());
       const next = change.action === "add" ? [...others, value] : others;
       await save({ [key]: next });
-      return `${change.action === "add" ? "Added" : "Removed"} *${value}* ${change.action === "add" ? "to" : "from"} ${list} (${next.length} in the list).`;
+      return `${change.action === "add" ? "Added" : "Removed"} *${escapeInline(value)}* ${change.action === "add" ? "to" : "from"} ${list} (${next.length} in the list).`;
     }
   }
 }
 
 function describePicklists(settings: WorkspaceSettings): string {
   const lists = picklistsOf(settings);
-  const show = (items: string[]) => (items.length ? items.join(", ") : "(empty)");
+  const show = (items: string[]) =>
+    items.length ? items.map((item) => escapeInline(item)).join(", ") : "(empty)";
   return [
     `*Win reasons:* ${show(lists.winReasons)}`,
     `*Loss reasons:* ${show(lists.lossReasons)}`,
     `*Competitors:* ${show(lists.competitors)}`,
     `*Assets:* ${show(lists.assets.map((a) => (a.url ? `${a.name} (${a.url})` : a.name)))}`,
-    "Change one with `/cadence picklist <win-reasons|loss-reasons|competitors|assets> add|remove <value>` (an asset may end with its link).",
+    "Change one with `/cadence picklist &lt;win-reasons|loss-reasons|competitors|assets&gt; add|remove &lt;value&gt;` (an asset may end with its link).",
   ].join("\n");
 }

@@ -182,6 +182,12 @@ describeEachDatabase("text that did not come from us, in Slack", (provider) => {
     await cadence.slack.waitForCall("chat.postMessage", (call) => Boolean(call.args.thread_ts));
     const list = await command("U0BOB", "list");
     await command("U0BOB", `reschedule ${ALL}`);
+    // Use cases answer with the title or what was typed: a change, a refusal, a miss, a picklist.
+    const paused = await command("U0OPS", "pause QBR prep");
+    const refused = await command("U0BOB", "resume QBR prep");
+    const missed = await command("U0BOB", `done ${EVIL.link} ${EVIL.fence} &`);
+    const added = await command("U0OPS", `picklist competitors add ${ALL}`);
+    const lists = await command("U0OPS", "picklist");
     // The collection's deadline a week later: the roll-up goes to marketing and the DRI.
     cadence.clock.set("2026-11-30T14:01:00Z");
     await cadence.sweep();
@@ -201,6 +207,11 @@ describeEachDatabase("text that did not come from us, in Slack", (provider) => {
     );
     expect(announcement).toContain("QBR prep &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt;");
     expect(JSON.stringify(list)).toContain("*QBR prep &lt;!channel&gt;");
+    expect(JSON.stringify(paused)).toContain("*QBR prep &lt;!channel&gt;");
+    expect(JSON.stringify(refused)).toContain("Only the DRI of *QBR prep &lt;!channel&gt;");
+    expect(JSON.stringify(missed)).toContain("&lt;https://evil.example|click&gt; ˋˋˋ &amp;");
+    expect(JSON.stringify(added)).toContain("Added *&lt;!channel&gt;");
+    expect(JSON.stringify(lists)).toContain("&lt;!channel&gt; &lt;!here&gt;");
     const rollUps = cadence.slack
       .callsTo("chat.postMessage")
       .filter((call) => JSON.stringify(call.args).includes("Field feedback"));
