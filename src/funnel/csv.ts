@@ -1,5 +1,9 @@
-// Streams a CSV export row by row (csv-parse): the file is never held in memory.
+// Streams a CSV export row by row (csv-parse): the file is never held in memory. Its bytes must be
+// UTF-8: a file that is not (Latin-1, Windows-1252) is refused at its first bad line rather than
+// read with U+FFFD in place of its accents.
+import { isUtf8 } from "node:buffer";
 import { createReadStream, statSync } from "node:fs";
+import { Transform } from "node:stream";
 import { parse } from "csv-parse";
 
 export interface SourceRow {
@@ -34,7 +38,7 @@ export function csvFile(path: string): RowSource {
     stream.on("data", (chunk) => {
       read += chunk.length;
     });
-    const parser = stream.pipe(
+    const parser = stream.pipe(utf8Checked()).pipe(
       parse({
         bom: true,
         columns: (names: string[]) => (header = names.map(normaliseHeader)),
@@ -64,4 +68,66 @@ export function csvFile(path: string): RowSource {
     progress: () => ({ read, total }),
     path,
   };
+}
+
+/** The file's bytes are not UTF-8 from this line on (the header is line 1). */
+export class NotUtf8Error extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} is not UTF-8 text: re-save the file as UTF-8 and import it again`);
+  }
+}
+
+const NEWLINE = 0x0a;
+
+function countNewlines(bytes: Uint8Array, end = bytes.length): number {
+  let count = 0;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1))
+    count += 1;
+  return count;
+}
+
+/** Where a multi-byte character cut off at the end of `bytes` starts (or bytes.length). */
+export function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back]!;
+    if (byte < 0x80) return bytes.length;
+    if (byte >= 0xc0) {
+      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return size > back ? bytes.length - back : bytes.length;
+    }
+  }
+  return bytes.length;
+}
+
+/** The first line (counted from `firstLine`) of `bytes` that is not valid UTF-8, or null. */
+export function firstNonUtf8Line(bytes: Uint8Array, firstLine = 1): number | null {
+  if (isUtf8(bytes)) return null;
+  let start = 0;
+  for (let line = firstLine; ; line += 1) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) return line;
+    if (end === -1) return line;
+    start = end + 1;
+  }
+}
+
+/** Passes bytes through unchanged, failing with NotUtf8Error at the first line that is not UTF-8. */
+function utf8Checked(): Transform {
+  let line = 1;
+  let carry = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = incompleteTail(bytes);
+      const whole = bytes.subarray(0, cut);
+      const bad = firstNonUtf8Line(whole, line);
+      if (bad !== null) return done(new NotUtf8Error(bad));
+      line += countNewlines(whole);
+      carry = Buffer.from(bytes.subarray(cut));
+      done(null, whole);
+    },
+    flush(done) {
+      done(carry.length ? new NotUtf8Error(line) : null);
+    },
+  });
 }

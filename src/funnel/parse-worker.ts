@@ -1,6 +1,6 @@
 // The worker thread behind parseInWorker: parses and checks a CSV file, a batch per request.
 import { parentPort, workerData } from "node:worker_threads";
-import { csvFile } from "./csv.js";
+import { csvFile, NotUtf8Error } from "./csv.js";
 import { parseInPlace } from "./parsed-rows.js";
 
 const { path, timezone } = workerData as { path: string; timezone: string };
@@ -11,7 +11,9 @@ port.on("message", () => {
   batches.next().then(
     (next) => port.postMessage(next.done ? { done: true } : { done: false, batch: next.value }),
     (error: unknown) => {
-      throw error;
+      // A refusal the import reports as a problem crosses as a message; anything else as an error.
+      if (error instanceof NotUtf8Error) port.postMessage({ done: true, notUtf8: error.line });
+      else throw error;
     },
   );
 });

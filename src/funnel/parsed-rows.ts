@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { RowSource } from "./csv.js";
+import { NotUtf8Error, type RowSource } from "./csv.js";
 import {
   leadContentHash,
   leadInputSchema,
@@ -81,9 +81,10 @@ const WORKER_HEAP_MB = 64;
  */
 export async function* parseInWorker(file: string, timezone: string): AsyncGenerator<ParsedBatch> {
   const worker = startWorker({ path: file, timezone });
+  type Message = { done: true; notUtf8?: number } | { done: false; batch: ParsedBatch };
   const ask = () =>
-    new Promise<{ done: true } | { done: false; batch: ParsedBatch }>((resolve, reject) => {
-      const onMessage = (message: { done: true } | { done: false; batch: ParsedBatch }) => {
+    new Promise<Message>((resolve, reject) => {
+      const onMessage = (message: Message) => {
         worker.off("error", onError);
         resolve(message);
       };
@@ -99,6 +100,7 @@ export async function* parseInWorker(file: string, timezone: string): AsyncGener
     let next = ask();
     for (;;) {
       const message = await next;
+      if (message.done && message.notUtf8) throw new NotUtf8Error(message.notUtf8);
       if (message.done) return;
       next = ask(); // the worker parses the next batch while this one is written
       yield message.batch;
