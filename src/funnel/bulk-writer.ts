@@ -162,3 +162,18 @@ export function stagedValues(
     contentHash,
   ];
 }
+
+/**
+ * The database's disk is full: SQLite's SQLITE_FULL, PostgreSQL's 53100 disk_full (or the
+ * messages they carry when a layer above, such as Prisma, wraps them).
+ */
+export function isDiskFull(error: unknown): boolean {
+  for (let e = error; typeof e === "object" && e !== null; e = (e as { cause?: unknown }).cause) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === "SQLITE_FULL" || code === "53100") return true;
+    if (typeof message === "string" && DISK_FULL.test(message)) return true;
+  }
+  return false;
+}
+
+const DISK_FULL = /database or disk is full|No space left on device|disk_full/i;

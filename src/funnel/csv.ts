@@ -3,7 +3,7 @@
 // read with U+FFFD in place of its accents.
 import { isUtf8 } from "node:buffer";
 import { createReadStream, statSync } from "node:fs";
-import { Transform } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { parse } from "csv-parse";
 
 export interface SourceRow {
@@ -38,7 +38,10 @@ export function csvFile(path: string): RowSource {
     stream.on("data", (chunk) => {
       read += chunk.length;
     });
-    const parser = stream.pipe(utf8Checked()).pipe(
+    // pipeline, unlike pipe, hands the check's error on to the parser that is being read.
+    const parser = pipeline(
+      stream,
+      utf8Checked(),
       parse({
         bom: true,
         columns: (names: string[]) => (header = names.map(normaliseHeader)),
@@ -51,6 +54,7 @@ export function csvFile(path: string): RowSource {
           raw: record,
         }),
       }),
+      () => undefined,
     );
     yield* parser as AsyncIterable<SourceRow>;
   }

@@ -111,10 +111,11 @@ async function mergeStaged(
   now: Date,
   options: Parameters<LeadStage["merge"]>[1] = {},
 ): Promise<UpsertCounts> {
-  const { rows: bounds } = await client.query<{ total: number; last: number }>(
-    `SELECT count(*)::int AS total, coalesce(max("line"), 0) AS last FROM "importStage"`,
+  const { rows: bounds } = await client.query<{ total: number; first: number; last: number }>(
+    `SELECT count(*)::int AS total, coalesce(min("line"), 1) AS first, coalesce(max("line"), 0) AS last
+     FROM "importStage"`,
   );
-  const { total, last } = bounds[0]!;
+  const { total, first, last } = bounds[0]!;
   // Chunks are ranges of lines (file order); unchanged rows are skipped by the WHERE and not
   // returned; xmax = 0 marks a fresh insert.
   const upsert = `WITH chunk AS (SELECT * FROM "importStage" WHERE "line" > $2 AND "line" <= $3),
@@ -127,7 +128,7 @@ async function mergeStaged(
            (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written FROM written`;
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   let merged = 0;
-  let line = 0;
+  let line = first - 1;
   let size = options.chunkRows ?? FIRST_CHUNK_ROWS * 4;
   let chunks = 0;
   try {

@@ -40,12 +40,12 @@ export async function withSqliteStage<T>(
     connection.pragma("synchronous = NORMAL");
     // A million staged rows would hold ~400 MB in memory: the temporary database goes to a file.
     connection.pragma("temp_store = FILE");
-    connection.pragma("cache_size = -65536");
+    connection.pragma("main.cache_size = -65536");
+    connection.pragma("temp.cache_size = -65536");
     for (const pragma of database.sqlitePragmas ?? []) connection.pragma(pragma);
     connection.exec(
       `CREATE TEMP TABLE "importStage" ("line" INTEGER PRIMARY KEY, ${RECORD_COLUMNS.map((c) => quote(c.name)).join(", ")});
-       CREATE INDEX temp."importStage_crmId" ON "importStage" ("crmId");
-       CREATE INDEX temp."importStage_mqlAt" ON "importStage" ("mqlAt");`,
+       CREATE INDEX temp."importStage_crmId" ON "importStage" ("crmId");`,
     );
     return await work(sqliteStage(connection, slackTeamId));
   } finally {
