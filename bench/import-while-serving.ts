@@ -183,7 +183,7 @@ async function whileServing(file: string): Promise<{ seconds: number; latencies:
   const database = await createTestDatabase("sqlite");
   const cadence = runCadence(["start"], {
     ...testEnv(slack, database.url),
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
     NODE_ENV: "production",
   });
   try {
