@@ -88,8 +88,8 @@ export interface MergeOptions {
 
 /** The import's staging table on its own connection, and the merge out of it. */
 export interface LeadStage {
-  /** Stages valid records; takes no lock on the leads. */
-  add(leads: StagedLead[]): Promise<void>;
+  /** Stages valid records, each as stagedValues gives them; takes no lock on the leads. */
+  add(rows: unknown[][]): Promise<void>;
   /** Ids staged more than once: each later occurrence with the first one's line, then removed. */
   takeRepeats(): Promise<RepeatedId[]>;
   /** Writes the staged records into Lead (unchanged content hashes skipped) in short transactions. */

@@ -3,6 +3,7 @@
 // read with U+FFFD in place of its accents.
 import { isUtf8 } from "node:buffer";
 import { createReadStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { pipeline, Transform } from "node:stream";
 import { parse } from "csv-parse";
 
@@ -27,30 +28,44 @@ const normaliseHeader = (column: string) =>
     .toLowerCase()
     .replace(/^\uFEFF/, "");
 
-export function csvFile(path: string): RowSource {
-  const total = statSync(path).size;
+/** A byte range of a CSV file that starts at a record: parsed on its own, with the file's header. */
+export interface FilePart {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** The file's line at `start`. */
+  firstLine: number;
+  header: string[];
+}
+
+export function csvFile(path: string, part?: FilePart): RowSource {
+  const total = part ? part.end - part.start : statSync(path).size;
   let read = 0;
-  let header: string[] | null = null;
+  let header: string[] | null = part?.header ?? null;
+  const lineOffset = (part?.firstLine ?? 1) - 1;
 
   async function* rows(): AsyncIterable<SourceRow> {
     read = 0;
-    const stream = createReadStream(path);
+    const stream = createReadStream(path, part && { start: part.start, end: part.end - 1 });
     stream.on("data", (chunk) => {
       read += chunk.length;
     });
     // pipeline, unlike pipe, hands the check's error on to the parser that is being read.
     const parser = pipeline(
       stream,
-      utf8Checked(),
+      utf8Checked(lineOffset + 1),
       parse({
         bom: true,
-        columns: (names: string[]) => (header = names.map(normaliseHeader)),
+        columns:
+          part && part.start > 0
+            ? part.header
+            : (names: string[]) => (header = names.map(normaliseHeader)),
         skip_empty_lines: true,
         relax_column_count: true,
         trim: false,
         // The record's line number, without `info: true` (which costs a few µs per row).
         on_record: (record: Record<string, string>, context: { lines: number }) => ({
-          line: context.lines,
+          line: context.lines + lineOffset,
           raw: record,
         }),
       }),
@@ -116,8 +131,8 @@ export function firstNonUtf8Line(bytes: Uint8Array, firstLine = 1): number | nul
 }
 
 /** Passes bytes through unchanged, failing with NotUtf8Error at the first line that is not UTF-8. */
-function utf8Checked(): Transform {
-  let line = 1;
+function utf8Checked(firstLine: number): Transform {
+  let line = firstLine;
   let carry = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -134,4 +149,48 @@ function utf8Checked(): Transform {
       done(carry.length ? new NotUtf8Error(line) : null);
     },
   });
+}
+
+const QUOTE = 0x22;
+
+/**
+ * Cuts a CSV file into `count` parts at record boundaries: a newline with an even number of
+ * quotes before it is outside any quoted field (RFC 4180 escapes a quote by doubling it).
+ */
+export async function splitCsv(path: string, header: string[], count: number): Promise<FilePart[]> {
+  const size = statSync(path).size;
+  const handle = await open(path);
+  const parts: FilePart[] = [];
+  let start = 0;
+  let firstLine = 1;
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let offset = 0;
+    let quotes = 0;
+    let newlines = 0;
+    let target = Math.floor(size / count);
+    while (offset < size && parts.length < count - 1) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead === 0) break;
+      for (let i = 0; i < bytesRead; i += 1) {
+        const byte = buffer[i]!;
+        if (byte === QUOTE) quotes += 1;
+        else if (byte === NEWLINE) {
+          newlines += 1;
+          if (offset + i + 1 >= target && quotes % 2 === 0) {
+            parts.push({ start, end: offset + i + 1, firstLine, header });
+            start = offset + i + 1;
+            firstLine = newlines + 1;
+            target = Math.floor((size * (parts.length + 1)) / count);
+            if (parts.length === count - 1) break;
+          }
+        }
+      }
+      offset += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  parts.push({ start, end: size, firstLine, header });
+  return parts;
 }

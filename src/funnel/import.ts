@@ -2,11 +2,11 @@
 // one invalid row and nothing is written. Writes are upserts by (workspace, CRM id), merged from
 // the staging table in short transactions (src/funnel/bulk-writer.ts); a record whose content hash
 // is unchanged is not written at all.
-import type { LeadDatabase, LeadStage, MergeOptions, StagedLead } from "./bulk-writer.js";
+import type { LeadDatabase, LeadStage, MergeOptions } from "./bulk-writer.js";
 import { NotUtf8Error, type RowSource } from "./csv.js";
 import { withPostgresStage } from "./postgres-stage.js";
 import { withSqliteStage } from "./sqlite-stage.js";
-import { parseInPlace, parseInWorker } from "./parsed-rows.js";
+import { parseInPlace, parseInWorkers } from "./parsed-rows.js";
 import { missingColumns, unknownColumns, type RowProblem } from "./rules.js";
 
 export interface ImportSummary {
@@ -74,14 +74,14 @@ export async function importLeads(
     return await withLeadStage(database, options.slackTeamId, async (stage) => {
       // Check and stage the whole file first: nothing is written to Lead before every row is known.
       const parsed = source.path
-        ? parseInWorker(source.path, options.timezone)
-        : parseInPlace(source, options.timezone);
+        ? parseInWorkers(source.path, options.timezone, database.provider)
+        : parseInPlace(source, options.timezone, database.provider);
       for await (const { rows, read, total } of parsed) {
-        const valid: StagedLead[] = [];
+        const valid: unknown[][] = [];
         for (const row of rows) {
           summary.rowsRead += 1;
           if ("problems" in row) report(row.problems);
-          else valid.push(row);
+          else valid.push(row.values);
           if (summary.rowsRead % 10_000 === 0)
             progress("checking", summary.rowsRead, total ? read / total : 0);
         }

@@ -1,10 +1,10 @@
 // The worker thread behind parseInWorker: parses and checks a CSV file, a batch per request.
 import { parentPort, workerData } from "node:worker_threads";
 import { csvFile, NotUtf8Error } from "./csv.js";
-import { parseInPlace } from "./parsed-rows.js";
+import { parseInPlace, type WorkerData } from "./parsed-rows.js";
 
-const { path, timezone } = workerData as { path: string; timezone: string };
-const batches = parseInPlace(csvFile(path), timezone);
+const { path, timezone, provider, part } = workerData as WorkerData;
+const batches = parseInPlace(csvFile(path, part), timezone, provider);
 const port = parentPort!;
 
 port.on("message", () => {

@@ -12,7 +12,6 @@ import {
   nextChunkRows,
   RECORD_COLUMNS,
   STAGED_COLUMN_LIST,
-  stagedValues,
   UPDATE_SET,
   quote,
   type Kind,
@@ -77,16 +76,14 @@ function postgresStage(client: pg.Client, slackTeamId: string): LeadStage {
     await client.query(`ANALYZE "importStage"`);
   };
   return {
-    async add(leads) {
+    async add(rows) {
       if (failed !== undefined) throw failed;
-      if (!leads.length) return;
+      if (!rows.length) return;
       if (!copy) {
         copy = client.query(copyFrom(`COPY "importStage" FROM STDIN`));
         copy.on("error", (error: Error) => (failed = error));
       }
-      const text = leads
-        .map((lead) => stagedValues("postgres", lead).map(copyText).join("\t") + "\n")
-        .join("");
+      const text = rows.map((values) => values.map(copyText).join("\t") + "\n").join("");
       if (!copy.write(text)) await Promise.race([once(copy, "drain"), once(copy, "error")]);
       if ((failed as Error | undefined) !== undefined) throw failed as unknown as Error;
     },

@@ -14,7 +14,6 @@ import {
   RECORD_COLUMNS,
   sqliteStamp,
   STAGED_COLUMN_LIST,
-  stagedValues,
   UPDATE_SET,
   quote,
   type LeadDatabase,
@@ -64,9 +63,9 @@ function sqliteStage(connection: BetterSqlite3.Database, slackTeamId: string): L
     for (const row of rows) stage.run(row);
   });
   return {
-    add(leads) {
+    add(rows) {
       // A transaction on the temporary database only: the main file stays unlocked.
-      stageRows(leads.map((lead) => stagedValues("sqlite", lead)));
+      stageRows(rows);
       return Promise.resolve();
     },
     takeRepeats() {
