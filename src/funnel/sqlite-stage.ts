@@ -24,7 +24,7 @@ import {
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 /** The pause after each merge chunk, as a share of the chunk's time (and at least 2 ms). */
-const PAUSE_SHARE = 0.25;
+const PAUSE_SHARE = 0.1;
 
 export async function withSqliteStage<T>(
   database: LeadDatabase,
