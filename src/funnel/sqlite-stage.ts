@@ -93,18 +93,21 @@ async function mergeStaged(
     `CREATE TEMP TABLE "importOrder" AS SELECT "line" FROM "importStage" ORDER BY "mqlAt", "line"`,
   );
   const total = connection.prepare(`SELECT count(*) FROM "importOrder"`).pluck().get() as number;
-  const chunk = `FROM "importOrder" o JOIN "importStage" s ON s."line" = o."line"
-                 WHERE o.rowid > @from AND o.rowid <= @to`;
+  const staged = `"importOrder" o JOIN "importStage" s ON s."line" = o."line"`;
+  const inChunk = `o.rowid > @from AND o.rowid <= @to`;
   // Read inside the chunk's transaction, so the counts agree with what the upsert then does.
   const existing = connection.prepare<
     { team: string; from: number; to: number },
     { stored: number; same: number }
   >(
-    `SELECT count(l."crmId") AS "stored", count(CASE WHEN l."contentHash" = s."contentHash" THEN 1 END) AS "same"
-     ${chunk.replace("WHERE", `LEFT JOIN main."Lead" l ON l."slackTeamId" = @team AND l."crmId" = s."crmId" WHERE`)}`,
+    `SELECT count(l."crmId") AS "stored",
+            count(CASE WHEN l."contentHash" = s."contentHash" THEN 1 END) AS "same"
+     FROM ${staged} LEFT JOIN main."Lead" l ON l."slackTeamId" = @team AND l."crmId" = s."crmId"
+     WHERE ${inChunk}`,
   );
   const upsert = connection.prepare(
-    `INSERT INTO main."Lead" (${LEAD_COLUMN_LIST}) SELECT @team, ${STAGED_COLUMN_LIST}, @stamp, @stamp ${chunk}
+    `INSERT INTO main."Lead" (${LEAD_COLUMN_LIST})
+     SELECT @team, ${STAGED_COLUMN_LIST}, @stamp, @stamp FROM ${staged} WHERE ${inChunk}
      ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET}
      WHERE "Lead"."contentHash" IS NOT excluded."contentHash"`,
   );
