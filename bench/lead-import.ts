@@ -54,7 +54,7 @@ function* rows(count: number): Generator<string> {
   }
 }
 
-async function writeFile(file: string, count: number): Promise<void> {
+export async function writeFile(file: string, count: number): Promise<void> {
   const out = createWriteStream(file);
   out.write(`${HEADER}\n`);
   for (const row of rows(count)) if (!out.write(`${row}\n`)) await once(out, "drain");

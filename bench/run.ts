@@ -3,6 +3,7 @@ import { postgresAvailable } from "../tests/helpers/databases.js";
 import setup from "../tests/global-setup.js";
 import { benchChartRender } from "./chart-render.js";
 import { benchDigestBuild } from "./digest-build.js";
+import { printImportWhileServing } from "./import-while-serving.js";
 import { benchLeadImport, buildCli } from "./lead-import.js";
 import { benchModalAcks } from "./modal-ack.js";
 import { benchRollUpBuild } from "./rollup-build.js";
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
       );
     }
   }
+
+  // Shares the database: latency of other work during a SQLite import, throughput against floors.
+  await printImportWhileServing(importRows);
 
   await digestSection(
     postgresAvailable() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const),

@@ -15,6 +15,7 @@ import { postDigestNow, UnknownWorkspaceError, workspaceDigest } from "./digest/
 import { digestText } from "./digest/views.js";
 import { feedbackCsv, feedbackJson } from "./feedback/export.js";
 import { notesOf } from "./feedback/store.js";
+import { MergeInterrupted } from "./funnel/bulk-writer.js";
 import { csvFile } from "./funnel/csv.js";
 import { importLeads } from "./funnel/import.js";
 import { importReport, progressBar } from "./funnel/report.js";
@@ -152,10 +153,10 @@ importCommand
         onProgress: progress.update,
       }).catch((error: unknown) => {
         progress.done();
-        // The writes run in one transaction: a failure leaves the stored leads as they were.
+        // Before the merge nothing is written; a merge stopped part-way says how far it got.
         fail([
           `Import failed: ${(error as Error).message.trim().split("\n").at(-1)}`,
-          "Nothing was written.",
+          ...(error instanceof MergeInterrupted ? [] : ["Nothing was written."]),
         ]);
       });
       progress.done();

@@ -1,5 +1,10 @@
-// Streams a CSV export row by row (csv-parse): the file is never held in memory.
+// Streams a CSV export row by row (csv-parse): the file is never held in memory. Its bytes must be
+// UTF-8: a file that is not (Latin-1, Windows-1252) is refused at its first bad line rather than
+// read with U+FFFD in place of its accents.
+import { isUtf8 } from "node:buffer";
 import { createReadStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { pipeline, Transform } from "node:stream";
 import { parse } from "csv-parse";
 
 export interface SourceRow {
@@ -23,30 +28,48 @@ const normaliseHeader = (column: string) =>
     .toLowerCase()
     .replace(/^\uFEFF/, "");
 
-export function csvFile(path: string): RowSource {
-  const total = statSync(path).size;
+/** A byte range of a CSV file that starts at a record: parsed on its own, with the file's header. */
+export interface FilePart {
+  start: number;
+  /** Exclusive. */
+  end: number;
+  /** The file's line at `start`. */
+  firstLine: number;
+  header: string[];
+}
+
+export function csvFile(path: string, part?: FilePart): RowSource {
+  const total = part ? part.end - part.start : statSync(path).size;
   let read = 0;
-  let header: string[] | null = null;
+  let header: string[] | null = part?.header ?? null;
+  const lineOffset = (part?.firstLine ?? 1) - 1;
 
   async function* rows(): AsyncIterable<SourceRow> {
     read = 0;
-    const stream = createReadStream(path);
+    const stream = createReadStream(path, part && { start: part.start, end: part.end - 1 });
     stream.on("data", (chunk) => {
       read += chunk.length;
     });
-    const parser = stream.pipe(
+    // pipeline, unlike pipe, hands the check's error on to the parser that is being read.
+    const parser = pipeline(
+      stream,
+      utf8Checked(lineOffset + 1),
       parse({
         bom: true,
-        columns: (names: string[]) => (header = names.map(normaliseHeader)),
+        columns:
+          part && part.start > 0
+            ? part.header
+            : (names: string[]) => (header = names.map(normaliseHeader)),
         skip_empty_lines: true,
         relax_column_count: true,
         trim: false,
         // The record's line number, without `info: true` (which costs a few µs per row).
         on_record: (record: Record<string, string>, context: { lines: number }) => ({
-          line: context.lines,
+          line: context.lines + lineOffset,
           raw: record,
         }),
       }),
+      () => undefined,
     );
     yield* parser as AsyncIterable<SourceRow>;
   }
@@ -64,4 +87,110 @@ export function csvFile(path: string): RowSource {
     progress: () => ({ read, total }),
     path,
   };
+}
+
+/** The file's bytes are not UTF-8 from this line on (the header is line 1). */
+export class NotUtf8Error extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} is not UTF-8 text: re-save the file as UTF-8 and import it again`);
+  }
+}
+
+const NEWLINE = 0x0a;
+
+function countNewlines(bytes: Uint8Array, end = bytes.length): number {
+  let count = 0;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1 && at < end; at = bytes.indexOf(NEWLINE, at + 1))
+    count += 1;
+  return count;
+}
+
+/** Where a multi-byte character cut off at the end of `bytes` starts (or bytes.length). */
+export function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back]!;
+    if (byte < 0x80) return bytes.length;
+    if (byte >= 0xc0) {
+      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return size > back ? bytes.length - back : bytes.length;
+    }
+  }
+  return bytes.length;
+}
+
+/** The first line (counted from `firstLine`) of `bytes` that is not valid UTF-8, or null. */
+export function firstNonUtf8Line(bytes: Uint8Array, firstLine = 1): number | null {
+  if (isUtf8(bytes)) return null;
+  let start = 0;
+  for (let line = firstLine; ; line += 1) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) return line;
+    if (end === -1) return line;
+    start = end + 1;
+  }
+}
+
+/** Passes bytes through unchanged, failing with NotUtf8Error at the first line that is not UTF-8. */
+function utf8Checked(firstLine: number): Transform {
+  let line = firstLine;
+  let carry = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = incompleteTail(bytes);
+      const whole = bytes.subarray(0, cut);
+      const bad = firstNonUtf8Line(whole, line);
+      if (bad !== null) return done(new NotUtf8Error(bad));
+      line += countNewlines(whole);
+      carry = Buffer.from(bytes.subarray(cut));
+      done(null, whole);
+    },
+    flush(done) {
+      done(carry.length ? new NotUtf8Error(line) : null);
+    },
+  });
+}
+
+const QUOTE = 0x22;
+
+/**
+ * Cuts a CSV file into `count` parts at record boundaries: a newline with an even number of
+ * quotes before it is outside any quoted field (RFC 4180 escapes a quote by doubling it).
+ */
+export async function splitCsv(path: string, header: string[], count: number): Promise<FilePart[]> {
+  const size = statSync(path).size;
+  const handle = await open(path);
+  const parts: FilePart[] = [];
+  let start = 0;
+  let firstLine = 1;
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let offset = 0;
+    let quotes = 0;
+    let newlines = 0;
+    let target = Math.floor(size / count);
+    while (offset < size && parts.length < count - 1) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead === 0) break;
+      for (let i = 0; i < bytesRead; i += 1) {
+        const byte = buffer[i]!;
+        if (byte === QUOTE) quotes += 1;
+        else if (byte === NEWLINE) {
+          newlines += 1;
+          if (offset + i + 1 >= target && quotes % 2 === 0) {
+            parts.push({ start, end: offset + i + 1, firstLine, header });
+            start = offset + i + 1;
+            firstLine = newlines + 1;
+            target = Math.floor((size * (parts.length + 1)) / count);
+            if (parts.length === count - 1) break;
+          }
+        }
+      }
+      offset += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  parts.push({ start, end: size, firstLine, header });
+  return parts;
 }

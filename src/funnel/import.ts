@@ -1,10 +1,13 @@
-// Importing lead records: validate everything first, then write. By default all-or-nothing: one
-// invalid row and nothing is written. Writes are upserts by (workspace, CRM id) inside one
-// transaction, in batches; a record whose content hash is unchanged is not written at all.
-import { inLeadTransaction, type LeadDatabase } from "./bulk-writer.js";
-import type { RowSource } from "./csv.js";
-import { parseInPlace, parseInWorker } from "./parsed-rows.js";
-import { missingColumns, unknownColumns, type LeadRecord, type RowProblem } from "./rules.js";
+// Importing lead records: check and stage everything first, then write. By default all-or-nothing:
+// one invalid row and nothing is written. Writes are upserts by (workspace, CRM id), merged from
+// the staging table in short transactions (src/funnel/bulk-writer.ts); a record whose content hash
+// is unchanged is not written at all.
+import type { LeadDatabase, LeadStage, MergeOptions } from "./bulk-writer.js";
+import { NotUtf8Error, type RowSource } from "./csv.js";
+import { withPostgresStage } from "./postgres-stage.js";
+import { withSqliteStage } from "./sqlite-stage.js";
+import { parseInPlace, parseInWorkers } from "./parsed-rows.js";
+import { missingColumns, unknownColumns, type RowProblem } from "./rules.js";
 
 export interface ImportSummary {
   rowsRead: number;
@@ -20,8 +23,6 @@ export interface ImportSummary {
 }
 
 export const MAX_PROBLEMS = 10_000;
-/** Records checked per write: the bulk writer splits them into statements as the database allows. */
-const BATCH = 2_000;
 
 export interface ImportOptions {
   slackTeamId: string;
@@ -29,8 +30,10 @@ export interface ImportOptions {
   now?: Date;
   timezone: string;
   skipInvalid: boolean;
-  /** Every 10,000 rows: how many, and the share of the source read (0 to 1). */
+  /** Every 10,000 rows checked, then after each merged chunk: how many, and the share done (0 to 1). */
   onProgress?: (phase: "checking" | "writing", rows: number, share: number) => void;
+  /** The merge's chunk size and a hook between chunks (tests). */
+  merge?: MergeOptions;
 }
 
 export async function importLeads(
@@ -38,17 +41,14 @@ export async function importLeads(
   source: RowSource,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const header = await source.header();
-  const summary: ImportSummary = {
-    rowsRead: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    invalid: 0,
-    unknownColumns: unknownColumns(header),
-    problems: [],
-    written: false,
-  };
+  let header: string[];
+  try {
+    header = await source.header();
+  } catch (error) {
+    if (error instanceof NotUtf8Error) return notUtf8(emptySummary([]), error.line);
+    throw error;
+  }
+  const summary = emptySummary(unknownColumns(header));
   // An empty source (no header, no records) is simply nothing to import.
   const missing = header.length ? missingColumns(header) : [];
   if (missing.length) {
@@ -62,81 +62,74 @@ export async function importLeads(
     return summary;
   }
   const now = options.now ?? new Date();
-  const counts = { inserted: 0, updated: 0, unchanged: 0 };
   const report = (problems: RowProblem[]) => {
     summary.invalid += 1;
     for (const problem of problems)
       if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(problem);
   };
-  // After the first invalid row an all-or-nothing import only checks the rest.
-  const writing = () => summary.invalid === 0 || options.skipInvalid;
+  const progress = (phase: "checking" | "writing", rows: number, share: number) =>
+    options.onProgress?.(phase, rows, phase === "checking" ? share / 2 : 0.5 + share / 2);
 
-  // One pass inside one transaction: rows are checked and written as they stream by; with an
-  // invalid row and no --skip-invalid, the transaction is rolled back and nothing is kept.
   try {
-    await inLeadTransaction(database, options.slackTeamId, async (writer) => {
-      // The ids seen in this batch; those of earlier batches are tracked by the database, so
-      // memory stays flat however long the file is.
-      let batch = new Map<string, { record: LeadRecord; line: number; contentHash: string }>();
-      // One batch is written while the next is read and checked: on PostgreSQL the server works
-      // on one core while this process parses on the other.
-      let inFlight: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        const rows = [...batch.values()];
-        batch = new Map();
-        await inFlight;
-        inFlight = (async () => {
-          const seenBefore = await writer.markSeen(
-            rows.map(({ record, line }) => ({ crmId: record.crmId, line })),
-          );
-          const fresh = rows.filter(({ record, line }) => {
-            const first = seenBefore.get(record.crmId);
-            if (first !== undefined) report([duplicate(record.crmId, line, first)]);
-            return first === undefined;
-          });
-          if (!writing()) return;
-          const written = await writer.upsert(fresh, now);
-          counts.inserted += written.inserted;
-          counts.updated += written.updated;
-          counts.unchanged += written.unchanged;
-        })();
-        // Handled by the next flush's `await inFlight`; this keeps Node from calling it unhandled.
-        inFlight.catch(() => undefined);
-      };
+    return await withLeadStage(database, options.slackTeamId, async (stage) => {
+      // Check and stage the whole file first: nothing is written to Lead before every row is known.
       const parsed = source.path
-        ? parseInWorker(source.path, options.timezone)
-        : parseInPlace(source, options.timezone);
+        ? parseInWorkers(source.path, options.timezone, database.provider)
+        : parseInPlace(source, options.timezone, database.provider);
       for await (const { rows, read, total } of parsed) {
+        const valid: unknown[][] = [];
         for (const row of rows) {
           summary.rowsRead += 1;
           if ("problems" in row) report(row.problems);
-          else {
-            const first = batch.get(row.record.crmId);
-            if (first) report([duplicate(row.record.crmId, row.line, first.line)]);
-            else batch.set(row.record.crmId, row);
-          }
-          if (batch.size >= BATCH) await flush();
+          else valid.push(row.values);
           if (summary.rowsRead % 10_000 === 0)
-            options.onProgress?.(
-              writing() ? "writing" : "checking",
-              summary.rowsRead,
-              total ? read / total : 0,
-            );
+            progress("checking", summary.rowsRead, total ? read / total : 0);
         }
+        await stage.add(valid);
       }
-      if (batch.size) await flush();
-      await inFlight;
-      if (!writing()) throw new RollBack();
+      for (const { crmId, line, firstLine } of await stage.takeRepeats())
+        report([duplicate(crmId, line, firstLine)]);
+      if (summary.invalid > 0 && !options.skipInvalid) return sorted(summary);
+
+      const counts = await stage.merge(now, {
+        chunkRows: options.merge?.chunkRows,
+        afterChunk: async (merged) => {
+          progress("writing", merged.merged, merged.total ? merged.merged / merged.total : 1);
+          await options.merge?.afterChunk?.(merged);
+        },
+      });
+      return sorted(Object.assign(summary, counts, { written: true }));
     });
   } catch (error) {
-    if (error instanceof RollBack) return sorted(summary);
+    if (error instanceof NotUtf8Error) return sorted(notUtf8(summary, error.line));
     throw error;
   }
-  Object.assign(summary, counts, { written: true });
-  return sorted(summary);
 }
 
-/** Problems in file order: duplicates are found a batch late. */
+/** The whole file is refused: its bytes are not UTF-8 (an export saved as Latin-1 or Windows-1252). */
+function notUtf8(summary: ImportSummary, line: number): ImportSummary {
+  return Object.assign(summary, {
+    invalid: summary.invalid + 1,
+    problems: [{ line, column: "(file)", value: "", problem: NOT_UTF8_PROBLEM }],
+    written: false,
+  });
+}
+
+export const NOT_UTF8_PROBLEM =
+  "is not UTF-8 text (the file was probably saved as Latin-1 or Windows-1252): re-save it as UTF-8 (in Excel: Save As > CSV UTF-8) and import it again";
+
+/** Stages and merges through the database's own driver. */
+function withLeadStage<T>(
+  database: LeadDatabase,
+  slackTeamId: string,
+  work: (stage: LeadStage) => Promise<T>,
+): Promise<T> {
+  return database.provider === "sqlite"
+    ? withSqliteStage(database, slackTeamId, work)
+    : withPostgresStage(database.url, slackTeamId, work);
+}
+
+/** Problems in file order: repeated ids are found after the whole file is staged. */
 function sorted(summary: ImportSummary): ImportSummary {
   summary.problems.sort((a, b) => a.line - b.line);
   return summary;
@@ -149,5 +142,15 @@ const duplicate = (crmId: string, line: number, firstLine: number): RowProblem =
   problem: `appears again (first on line ${firstLine})`,
 });
 
-/** Thrown inside the import transaction to undo it when rows were invalid. */
-class RollBack extends Error {}
+function emptySummary(unknown: string[]): ImportSummary {
+  return {
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    unknownColumns: unknown,
+    problems: [],
+    written: false,
+  };
+}

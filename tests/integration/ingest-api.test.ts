@@ -140,4 +140,56 @@ describeEachDatabase("the ingest API", (provider) => {
     expect(await revokeApiToken(db(), id, new Date())).toBe(true);
     expect((await post("[]", token)).status).toBe(401);
   });
+
+  it("answers 507 with a clear message when the database's disk is full, storing none of the records", async () => {
+    // A real driver error: SQLite's SQLITE_FULL from a page cap on the import's own connection;
+    // PostgreSQL's 53100 disk_full from a trigger, as the server raises it when it cannot extend a file.
+    const database = cadence.running.database as typeof cadence.running.database & {
+      sqlitePragmas?: string[];
+    };
+    if (provider === "sqlite") {
+      const [{ pages }] = await db().$queryRawUnsafe<[{ pages: number }]>(
+        "SELECT page_count AS pages FROM pragma_page_count()",
+      );
+      database.sqlitePragmas = [`max_page_count = ${Number(pages)}`];
+    } else {
+      await db().$executeRawUnsafe(
+        `CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+           RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+         END $$`,
+      );
+      await db().$executeRawUnsafe(
+        `CREATE TRIGGER disk_full BEFORE INSERT ON "Lead" FOR EACH ROW EXECUTE FUNCTION disk_full()`,
+      );
+    }
+    try {
+      const records = Array.from({ length: 500 }, (_, i) => ({
+        id: `FULL-${i}`,
+        mql_at: "2026-11-23T14:00:00Z",
+        owner: "x".repeat(200),
+      }));
+      const response = await post(JSON.stringify(records), acmeToken);
+      expect(response.status).toBe(507);
+      expect(response.headers.get("content-type")).toContain("application/json");
+      expect(await response.json()).toEqual({
+        error: "insufficient_storage",
+        message: expect.stringMatching(
+          /^The database's disk is full: none of these records were stored\. Free disk space .* send the same request again/,
+        ),
+        stored: 0,
+      });
+      expect(await db().lead.count({ where: { crmId: { startsWith: "FULL-" } } })).toBe(0);
+    } finally {
+      delete database.sqlitePragmas;
+      if (provider === "postgres") {
+        await db().$executeRawUnsafe(`DROP TRIGGER disk_full ON "Lead"`);
+        await db().$executeRawUnsafe(`DROP FUNCTION disk_full()`);
+      }
+    }
+    const recovered = await post(
+      JSON.stringify([{ id: "FULL-0", mql_at: "2026-11-23T14:00:00Z" }]),
+      acmeToken,
+    );
+    expect(recovered.status).toBe(200);
+  });
 });

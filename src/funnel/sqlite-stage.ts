@@ -1,0 +1,146 @@
+// Staging and merging on SQLite. The staging table is a TEMP table: it lives in the connection's
+// own temporary database, so filling it takes no lock on the main file. The merge then writes the
+// leads in transactions of about MERGE_TARGET_MS each, in mql_at order (the timestamp indexes then
+// grow at a few pages per chunk instead of all over), and pauses between them so that a connection
+// waiting in SQLite's busy handler gets the lock.
+import { setTimeout as sleep } from "node:timers/promises";
+import BetterSqlite3 from "better-sqlite3";
+import { sqliteFilePath } from "../db/provider.js";
+import {
+  FIRST_CHUNK_ROWS,
+  LEAD_COLUMN_LIST,
+  MergeInterrupted,
+  nextChunkRows,
+  RECORD_COLUMNS,
+  sqliteStamp,
+  STAGED_COLUMN_LIST,
+  UPDATE_SET,
+  quote,
+  type LeadDatabase,
+  type LeadStage,
+  type UpsertCounts,
+} from "./bulk-writer.js";
+
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** The pause after each merge chunk, as a share of the chunk's time (and at least 2 ms). */
+const PAUSE_SHARE = 0.1;
+
+export async function withSqliteStage<T>(
+  database: LeadDatabase,
+  slackTeamId: string,
+  work: (stage: LeadStage) => Promise<T>,
+): Promise<T> {
+  const file = sqliteFilePath(database.url);
+  if (file === ":memory:")
+    throw new Error("Bulk import needs a SQLite file: DATABASE_URL=file::memory: is not shared.");
+  const connection = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    connection.pragma("synchronous = NORMAL");
+    // A million staged rows would hold ~400 MB in memory: the temporary database goes to a file.
+    connection.pragma("temp_store = FILE");
+    connection.pragma("main.cache_size = -65536");
+    connection.pragma("temp.cache_size = -65536");
+    for (const pragma of database.sqlitePragmas ?? []) connection.pragma(pragma);
+    connection.exec(
+      `CREATE TEMP TABLE "importStage" ("line" INTEGER PRIMARY KEY, ${RECORD_COLUMNS.map((c) => quote(c.name)).join(", ")});
+       CREATE INDEX temp."importStage_crmId" ON "importStage" ("crmId");`,
+    );
+    return await work(sqliteStage(connection, slackTeamId));
+  } finally {
+    connection.close();
+  }
+}
+
+function sqliteStage(connection: BetterSqlite3.Database, slackTeamId: string): LeadStage {
+  const stage = connection.prepare(
+    `INSERT INTO "importStage" VALUES (${Array.from({ length: RECORD_COLUMNS.length + 1 }, () => "?").join(", ")})`,
+  );
+  const repeats = `SELECT s."crmId", s."line", f."firstLine" FROM
+      (SELECT "crmId", min("line") AS "firstLine" FROM "importStage" GROUP BY "crmId" HAVING count(*) > 1) f
+      JOIN "importStage" s ON s."crmId" = f."crmId" AND s."line" > f."firstLine"`;
+  const stageRows = connection.transaction((rows: unknown[][]) => {
+    for (const row of rows) stage.run(row);
+  });
+  return {
+    add(rows) {
+      // A transaction on the temporary database only: the main file stays unlocked.
+      stageRows(rows);
+      return Promise.resolve();
+    },
+    takeRepeats() {
+      const found = connection
+        .prepare<[], { crmId: string; line: number; firstLine: number }>(repeats)
+        .all();
+      if (found.length)
+        connection.exec(
+          `DELETE FROM "importStage" WHERE "line" IN (SELECT "line" FROM (${repeats}))`,
+        );
+      return Promise.resolve(found);
+    },
+    merge: (now, options = {}) => mergeStaged(connection, slackTeamId, now, options),
+  };
+}
+
+async function mergeStaged(
+  connection: BetterSqlite3.Database,
+  slackTeamId: string,
+  now: Date,
+  options: Parameters<LeadStage["merge"]>[1] = {},
+): Promise<UpsertCounts> {
+  // The merge order, numbered: rowid n is the n-th staged record by mql_at.
+  connection.exec(
+    `CREATE TEMP TABLE "importOrder" AS SELECT "line" FROM "importStage" ORDER BY "mqlAt", "line"`,
+  );
+  const total = connection.prepare(`SELECT count(*) FROM "importOrder"`).pluck().get() as number;
+  const staged = `"importOrder" o JOIN "importStage" s ON s."line" = o."line"`;
+  const inChunk = `o.rowid > @from AND o.rowid <= @to`;
+  // Read inside the chunk's transaction, so the counts agree with what the upsert then does.
+  const existing = connection.prepare<
+    { team: string; from: number; to: number },
+    { stored: number; same: number }
+  >(
+    `SELECT count(l."crmId") AS "stored",
+            count(CASE WHEN l."contentHash" = s."contentHash" THEN 1 END) AS "same"
+     FROM ${staged} LEFT JOIN main."Lead" l ON l."slackTeamId" = @team AND l."crmId" = s."crmId"
+     WHERE ${inChunk}`,
+  );
+  const upsert = connection.prepare(
+    `INSERT INTO main."Lead" (${LEAD_COLUMN_LIST})
+     SELECT @team, ${STAGED_COLUMN_LIST}, @stamp, @stamp FROM ${staged} WHERE ${inChunk}
+     ON CONFLICT ("slackTeamId", "crmId") DO UPDATE SET ${UPDATE_SET}
+     WHERE "Lead"."contentHash" IS NOT excluded."contentHash"`,
+  );
+  const stamp = sqliteStamp(now);
+  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  let merged = 0;
+  let rows = options.chunkRows ?? FIRST_CHUNK_ROWS;
+  let chunks = 0;
+  try {
+    while (merged < total) {
+      const started = performance.now();
+      const range = { team: slackTeamId, from: merged, to: Math.min(total, merged + rows) };
+      connection.exec("BEGIN IMMEDIATE");
+      try {
+        const { stored, same } = existing.get(range)!;
+        upsert.run({ ...range, stamp });
+        connection.exec("COMMIT");
+        counts.inserted += range.to - range.from - stored;
+        counts.updated += stored - same;
+        counts.unchanged += same;
+      } catch (error) {
+        if (connection.inTransaction) connection.exec("ROLLBACK");
+        throw error;
+      }
+      const elapsed = performance.now() - started;
+      merged = range.to;
+      chunks += 1;
+      if (!options.chunkRows) rows = nextChunkRows(rows, elapsed);
+      await options.afterChunk?.({ merged, total, chunks });
+      if (merged < total) await sleep(Math.max(2, elapsed * PAUSE_SHARE));
+    }
+  } catch (error) {
+    throw new MergeInterrupted(counts, total, error);
+  }
+  return counts;
+}
