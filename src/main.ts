@@ -6,7 +6,12 @@ import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { createHttpServer } from "./http/server.js";
 import type { Logger } from "./logger.js";
-import { createSlackApp, identifyBot, SLACK_EVENTS_PATH } from "./slack/app.js";
+import {
+  createSlackApp,
+  identifyBot,
+  scheduledWorkClient,
+  SLACK_EVENTS_PATH,
+} from "./slack/app.js";
 import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
 import { calendarRoute } from "./calendar/route.js";
 import { SUMMARY_TIMEOUT_MS } from "./feedback/collection.js";
@@ -150,7 +155,7 @@ export async function startCadence(
       model: config.openai.model,
       timeoutMs: SUMMARY_TIMEOUT_MS,
     },
-    slack: slack.client,
+    slack: scheduledWorkClient(config, logger),
     clock,
     logger: logger.child({ component: "scheduler" }),
     owner: replicaName(),

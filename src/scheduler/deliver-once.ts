@@ -69,24 +69,43 @@ async function dmChannel(slack: WebClient, target: string): Promise<string> {
   return opened.channel.id;
 }
 
+/** Pages of history read when looking for an earlier attempt's post (200 messages a page). */
+const HISTORY_PAGES = 5;
+
 async function findEarlierPost(
-  slack: WebClient,
+  deps: DeliveryDeps,
   channel: string,
   key: string,
   since: Date,
 ): Promise<string | null> {
-  const history = await slack.conversations.history({
-    channel,
-    oldest: String(Math.floor(since.getTime() / 1000)),
-    include_all_metadata: true,
-    limit: 200,
-  });
-  const earlier = history.messages?.find(
-    (message) =>
-      message.metadata?.event_type === DELIVERY_EVENT_TYPE &&
-      (message.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
-  );
-  return earlier?.ts ?? null;
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < HISTORY_PAGES; page += 1) {
+      const history = await deps.slack.conversations.history({
+        channel,
+        oldest: String(Math.floor(since.getTime() / 1000)),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      const earlier = history.messages?.find(
+        (message) =>
+          message.metadata?.event_type === DELIVERY_EVENT_TYPE &&
+          (message.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
+      );
+      if (earlier?.ts) return earlier.ts;
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+  } catch (error) {
+    // Reading history can fail where posting works (chat:write.public posts to a channel the bot
+    // has not joined, whose history it cannot read): the lookup never decides the delivery's fate.
+    deps.logger.warn(
+      { err: error, key, channel },
+      "could not look for an earlier attempt's post; posting",
+    );
+  }
+  return null;
 }
 
 /** Delivers through the replica's pool; a give-up's notices run after its slot is freed. */
@@ -120,7 +139,7 @@ async function attemptDelivery(
     if (claim.attempt > 1) {
       const firstClaim = await deps.db.claim.findUnique({ where: { key: delivery.key } });
       const since = new Date((firstClaim?.createdAt ?? claimedAt).getTime() - 60_000);
-      const earlier = await findEarlierPost(deps.slack, channel, delivery.key, since);
+      const earlier = await findEarlierPost(deps, channel, delivery.key, since);
       if (earlier) {
         await delivery.onDelivered(channel, earlier);
         await completeWork(deps.db, delivery.key, deps.owner, deps.clock.now());
@@ -148,7 +167,14 @@ async function recordFailure(
 ): Promise<"retrying" | "claimed-elsewhere" | DeliveryFailure> {
   const failure = classifySlackError(error);
   const now = deps.clock.now();
-  const decision = afterFailure(attempt, Boolean(failure.permanent), now, deps.policy.retry);
+  const decision = afterFailure(
+    attempt,
+    Boolean(failure.permanent),
+    now,
+    deps.policy.retry,
+    Math.random(),
+    failure.retryAfterMs,
+  );
   const context = { err: error, key: delivery.key, attempt, code: failure.code };
   if (decision.action === "retry") {
     deps.logger.warn(

@@ -37,15 +37,20 @@ export function backoffDelayMs(
 export type RetryDecision =
   { action: "retry"; at: Date } | { action: "give-up"; reason: "permanent" | "attempts" };
 
-/** After failed attempt number `attempt`: retry later, or give up for good. */
+/**
+ * After failed attempt number `attempt`: retry later, or give up for good. A rate-limited call
+ * waits at least the Retry-After Slack gave (`notBeforeMs`), whatever the back-off says.
+ */
 export function afterFailure(
   attempt: number,
   permanent: boolean,
   now: Date,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   random: number = Math.random(),
+  notBeforeMs = 0,
 ): RetryDecision {
   if (permanent) return { action: "give-up", reason: "permanent" };
   if (attempt >= policy.maxAttempts) return { action: "give-up", reason: "attempts" };
-  return { action: "retry", at: new Date(now.getTime() + backoffDelayMs(attempt, policy, random)) };
+  const wait = Math.max(backoffDelayMs(attempt, policy, random), notBeforeMs);
+  return { action: "retry", at: new Date(now.getTime() + wait) };
 }

@@ -41,6 +41,8 @@ export interface SlackFailure {
   permanent?: PermanentCause;
   /** One line for the log and the claim's lastError. */
   detail: string;
+  /** Slack's Retry-After for a rate-limited call, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 const ErrorShape = (error: unknown) =>
@@ -50,6 +52,7 @@ const ErrorShape = (error: unknown) =>
         message?: string;
         data?: { error?: string };
         statusCode?: number;
+        retryAfter?: number;
         original?: { name?: string };
       }
     | undefined;
@@ -69,8 +72,13 @@ export function classifySlackError(error: unknown): SlackFailure {
   }
   if (shape?.code === "slack_webapi_http_error")
     return { code: `http_${shape.statusCode ?? "error"}`, detail: message };
-  // The client's own retries of a 429 end with a plain Error saying so (@slack/web-api 7+).
+  // The scheduler's client rejects a 429 at once (rejectRateLimitedCalls), with Retry-After in
+  // seconds; a client that retried it ends with a plain Error saying so (@slack/web-api 7+).
   if (shape?.code === "slack_webapi_rate_limited_error" || /rate limit was exceeded/i.test(message))
-    return { code: "ratelimited", detail: message };
+    return {
+      code: "ratelimited",
+      detail: message,
+      ...(typeof shape?.retryAfter === "number" ? { retryAfterMs: shape.retryAfter * 1_000 } : {}),
+    };
   return { code: "error", detail: message };
 }

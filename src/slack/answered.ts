@@ -10,6 +10,7 @@ import {
   type ReceiverProcessEventErrorHandlerArgs,
   type SocketModeReceiverProcessEventErrorHandlerArgs,
 } from "@slack/bolt";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../logger.js";
 
 export const newReference = () => Math.random().toString(36).slice(2, 8);
@@ -64,7 +65,11 @@ export function guard<A>(
 
 /** The acknowledgement that says sorry in the surface used. */
 export function apologyAck(body: unknown, reference: string): object | undefined {
-  const b = body as { type?: unknown; command?: unknown; view?: unknown };
+  const b = (typeof body === "object" && body !== null ? body : {}) as {
+    type?: unknown;
+    command?: unknown;
+    view?: unknown;
+  };
   if (typeof b.command === "string")
     return { response_type: "ephemeral", text: apology(reference) };
   if (b.type === "view_submission") {
@@ -198,5 +203,94 @@ export function recordingRoutes<T extends object>(app: T, routes: Routes): T {
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
+  });
+}
+
+/**
+ * The last net: a request no listener acknowledged within this time (a payload type Bolt cannot
+ * route, a listener that hung) is answered empty, inside Slack's 3 seconds.
+ */
+export const SILENCE_DEADLINE_MS = 2_500;
+
+const isPlainObject = (value: unknown) =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * HTTP mode, around Bolt's request listener: a body that parses to something other than an object
+ * (`null`, a number, an array; Bolt reads `body.ssl_check` from it and throws outside its error
+ * path, leaving the request unanswered) is answered 400 at once. Bolt reuses the buffered body.
+ */
+export function answerEveryHttpRequest(
+  listener: RequestListener,
+  logger: Logger,
+  bodyLimitBytes = HTTPModuleFunctions.defaultBodyLimit,
+): RequestListener {
+  return function answerHttpRequest(req, res) {
+    void (async () => {
+      let buffered: IncomingMessage;
+      try {
+        buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, bodyLimitBytes);
+      } catch (error) {
+        logger.warn({ err: error }, "could not read a request to the Slack endpoint");
+        if (!res.headersSent) res.writeHead(HTTPModuleFunctions.isRawBodyError(error) ? 413 : 400);
+        res.end();
+        return;
+      }
+      let body: unknown = {};
+      try {
+        body = HTTPModuleFunctions.parseHTTPRequestBody(buffered as never);
+      } catch {
+        // Unparseable: Bolt answers 400 itself.
+      }
+      if (!isPlainObject(body)) {
+        logger.warn("answered 400 to a Slack request whose body is not an object");
+        res.writeHead(400).end();
+        return;
+      }
+      listener(buffered, res);
+    })();
+  };
+}
+
+/** HTTP mode, Bolt's unhandledRequestHandler: an unacknowledged request gets 200, not a 404. */
+export function answerUnacknowledged(logger: Logger) {
+  return function answerSilence(args: { response: ServerResponse }): void {
+    logger.warn("answered a Slack request that no listener acknowledged");
+    if (!args.response.headersSent) args.response.writeHead(200).end();
+  };
+}
+
+export interface EnvelopeSource {
+  on(
+    event: "slack_event",
+    listener: (args: { envelope_id?: unknown; type?: unknown }) => void,
+  ): unknown;
+  send(envelopeId: string, body?: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * Socket Mode: every envelope is acknowledged within SILENCE_DEADLINE_MS. Acks go through the
+ * client's send(), so wrapping it tells which envelopes were answered; the rest get an empty ack.
+ */
+export function answerEveryEnvelope(
+  client: EnvelopeSource,
+  logger: Logger,
+  deadlineMs = SILENCE_DEADLINE_MS,
+): void {
+  const answered = new Set<string>();
+  const send = client.send.bind(client);
+  client.send = (envelopeId, body) => {
+    answered.add(envelopeId);
+    return send(envelopeId, body);
+  };
+  client.on("slack_event", ({ envelope_id: id, type }) => {
+    if (typeof id !== "string") return;
+    setTimeout(() => {
+      if (answered.delete(id)) return;
+      logger.warn({ type }, "acknowledged an envelope that no listener acknowledged");
+      void send(id, {}).catch((error: unknown) =>
+        logger.warn({ err: error }, "could not acknowledge an envelope"),
+      );
+    }, deadlineMs).unref();
   });
 }

@@ -11,6 +11,11 @@ import {
   answerUnrouted,
   recordingRoutes,
   rejectMalformed,
+  answerEveryEnvelope,
+  answerEveryHttpRequest,
+  answerUnacknowledged,
+  SILENCE_DEADLINE_MS,
+  type EnvelopeSource,
   type Routes,
 } from "./answered.js";
 import { boltLogger } from "./bolt-logger.js";
@@ -31,6 +36,23 @@ export const SLACK_CALL_LIMITS = {
   timeout: 10_000,
   retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000, randomize: true },
 };
+
+/**
+ * The client scheduled work posts with: a 429 is not waited out inside the call (that would hold a
+ * delivery slot for several Retry-After periods) but rejected, and the delivery is retried by the
+ * scheduler's policy no sooner than Slack's Retry-After (src/scheduler/retry-policy.ts).
+ */
+export function scheduledWorkClient(
+  config: AppDeps["config"],
+  logger: AppDeps["logger"],
+): WebClient {
+  return new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: boltLogger(logger),
+    ...SLACK_CALL_LIMITS,
+    rejectRateLimitedCalls: true,
+  });
+}
 
 export interface SlackApp {
   app: App;
@@ -123,6 +145,8 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
       installerOptions: { clientOptions },
       processEventErrorHandler: answerSocketFailure(deps.logger),
     });
+    // send() is private in the client's types, but it is how every ack leaves (SocketModeClient.js).
+    answerEveryEnvelope(socketReceiver.client as unknown as EnvelopeSource, deps.logger);
     socketReceiver.client.on("connected", () => {
       socketConnected = true;
     });
@@ -138,8 +162,10 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
       endpoints: [SLACK_EVENTS_PATH],
       logger,
       processEventErrorHandler: answerHttpFailure(deps.logger),
+      unhandledRequestHandler: answerUnacknowledged(deps.logger),
+      unhandledRequestTimeoutMillis: SILENCE_DEADLINE_MS,
     });
-    httpListener = httpReceiver.requestListener;
+    httpListener = answerEveryHttpRequest(httpReceiver.requestListener, deps.logger);
     receiver = httpReceiver;
   }
   const app = new App({

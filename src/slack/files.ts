@@ -138,6 +138,12 @@ const cutShort = (file: SlackFile) =>
 function checkResponse(file: SlackFile, response: IncomingMessage, maxBytes: number): void {
   const status = response.statusCode ?? 0;
   // Without a valid token (or the files:read scope) Slack answers 200 with a sign-in page.
+  if (status >= 500) {
+    response.resume();
+    throw new FileDownloadError(
+      `Slack could not send ${file.name} just now (HTTP ${status}). Try sharing it again in a few minutes.`,
+    );
+  }
   if (status !== 200 || /text\/html/.test(response.headers["content-type"] ?? "")) {
     response.resume();
     throw new FileDownloadError(

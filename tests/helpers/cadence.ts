@@ -1,7 +1,6 @@
 // Starts the real Cadence (startCadence) in this process against a fake Slack and a fresh test
 // database, in HTTP mode or Socket Mode, and gives tests what they need to drive it.
 import { Writable } from "node:stream";
-import { webApi } from "@slack/bolt";
 import { fixedClock } from "../../src/clock.js";
 import { runDuties } from "../../src/scheduler/scheduler.js";
 import { loadConfig, type Config } from "../../src/config.js";
@@ -12,7 +11,7 @@ import type { Database } from "../../src/db/client.js";
 import { registerDuties, startCadence, type RunningCadence } from "../../src/main.js";
 import { createWorkPool } from "../../src/scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/scheduler/retry-policy.js";
-import { SLACK_CALL_LIMITS } from "../../src/slack/app.js";
+import { scheduledWorkClient } from "../../src/slack/app.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
 import { SlackRequests } from "./signed-requests.js";
@@ -88,10 +87,7 @@ export function testSchedulerDeps(
       model: config.openai.model,
       timeoutMs: 2_000,
     },
-    slack: new webApi.WebClient(config.slack.botToken, {
-      slackApiUrl: config.slack.apiUrl,
-      ...SLACK_CALL_LIMITS,
-    }),
+    slack: scheduledWorkClient(config, logger),
     clock,
     logger,
     owner: "test-replica",

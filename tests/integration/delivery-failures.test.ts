@@ -258,4 +258,72 @@ describeEachDatabase("delivery failures", (provider) => {
     release();
     await sweeping;
   });
+
+  it("retries into a public channel it cannot read: a failed look for the earlier post does not fail the delivery", async () => {
+    // chat:write.public posts to a channel Cadence has not joined; reading its history needs
+    // membership, so Slack answers not_in_channel to the retry's look for an earlier post.
+    const failOnce = cadence.slack.replyWhen(
+      "chat.postMessage",
+      (call) => call.args.channel === "C0PUBLIC",
+      { kind: "error", error: "service_unavailable", status: 503 },
+    );
+    const unreadable = cadence.slack.replyWhen(
+      "conversations.history",
+      (call) => call.args.channel === "C0PUBLIC",
+      { kind: "error", error: "not_in_channel" },
+    );
+    cadence.clock.set(later(3_600_000)); // a new due time: earlier tests used this cadence
+    const icp = await dueNow("icp_review", { channelId: "C0PUBLIC", driSlackUserId: "U0EVE" });
+    await cadence.sweep();
+    const occurrence = await db().occurrence.findFirstOrThrow({
+      where: { cadenceId: icp.id },
+      orderBy: { dueAt: "desc" },
+    });
+    const claim = () => db().claim.findUniqueOrThrow({ where: { key: `post:${occurrence.id}` } });
+    expect(await claim()).toMatchObject({ status: "claimed", attempts: 1 });
+    failOnce();
+
+    await at(new Date((await claim()).nextAttemptAt!.getTime() + 1_000));
+    expect(await claim()).toMatchObject({ status: "done", attempts: 2 });
+    expect(posts("C0PUBLIC").filter((call) => json(call).includes(icp.title))).not.toHaveLength(0);
+    expect(failureNotices("DU0EVE")).toHaveLength(0);
+    expect((await db().occurrence.findUniqueOrThrow({ where: { id: occurrence.id } })).status).toBe(
+      "posted",
+    );
+    unreadable();
+    await db().cadence.updateMany({ where: { id: icp.id }, data: { active: false } });
+  });
+
+  it("gives a rate-limited post's slot back at once and retries it no sooner than Slack's Retry-After", async () => {
+    const limited = cadence.slack.replyWhen(
+      "chat.postMessage",
+      (call) => call.args.channel === "C0BUSY",
+      { kind: "rate_limited", retryAfterSeconds: 120 },
+    );
+    cadence.clock.set(later(3_600_000));
+    const quarterly = await dueNow("quarterly_alignment_diagnostic", {
+      channelId: "C0BUSY",
+      driSlackUserId: "U0FAY",
+    });
+    const started = Date.now();
+    await cadence.sweep();
+    // The client did not sit out 120 s (three times, with its own retries) inside the sweep.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(posts("C0BUSY")).toHaveLength(1);
+    const occurrence = await db().occurrence.findFirstOrThrow({
+      where: { cadenceId: quarterly.id },
+      orderBy: { dueAt: "desc" },
+    });
+    const claim = await db().claim.findUniqueOrThrow({ where: { key: `post:${occurrence.id}` } });
+    expect(claim).toMatchObject({ status: "claimed", attempts: 1 });
+    expect(claim.nextAttemptAt!.getTime() - cadence.clock.now().getTime()).toBeGreaterThanOrEqual(
+      120_000,
+    );
+    limited();
+    await at(new Date(claim.nextAttemptAt!.getTime() + 1_000));
+    expect((await db().occurrence.findUniqueOrThrow({ where: { id: occurrence.id } })).status).toBe(
+      "posted",
+    );
+    await db().cadence.updateMany({ where: { id: quarterly.id }, data: { active: false } });
+  });
 });

@@ -43,6 +43,7 @@ const behaviours: Record<string, Behaviour> = {
   "sends html": (res) =>
     res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"),
   redirects: (res) => res.writeHead(302, { location: "/whole" }).end(),
+  "fails on its side": (res) => res.writeHead(503).end("Service Unavailable"),
 };
 
 const uploadDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("cadence-upload-"));
@@ -92,6 +93,7 @@ describe("downloading a shared file", () => {
     ["sends too much", "leads.csv is larger than 1 KB"],
     ["announces too much", "leads.csv is larger than"],
     ["sends html", "Check that the app has the files:read scope"],
+    ["fails on its side", "could not send leads.csv just now (HTTP 503). Try sharing it again"],
   ])("fails clearly when the server %s, leaving no temporary file", async (behaviour, message) => {
     const before = uploadDirs();
     const failure = await download(behaviour, 1_000).catch((error: unknown) => error);

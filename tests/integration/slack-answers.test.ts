@@ -149,6 +149,43 @@ describeEachDatabase("every Slack request is answered", (provider) => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it("answers within Slack's 3 s whatever the payload's shape: null, arrays, numbers, unknown types", async () => {
+    const form = (payload: string) => new URLSearchParams({ payload }).toString();
+    const odd: Array<[string, string]> = [
+      [form("null"), "application/x-www-form-urlencoded"],
+      ["null", "application/json"],
+      ["[1]", "application/json"],
+      [form("42"), "application/x-www-form-urlencoded"],
+      [form('"text"'), "application/x-www-form-urlencoded"],
+      ["", "application/x-www-form-urlencoded"],
+      [
+        form(JSON.stringify({ type: "no_such_type", team: { id: "T0" } })),
+        "application/x-www-form-urlencoded",
+      ],
+      [
+        form(JSON.stringify({ type: "block_actions", actions: "x", user: { id: "U0ALICE" } })),
+        "application/x-www-form-urlencoded",
+      ],
+      [
+        form(JSON.stringify({ type: "shortcut", callback_id: "nobody", user: { id: "U0ALICE" } })),
+        "application/x-www-form-urlencoded",
+      ],
+      [JSON.stringify({ type: "event_callback", team_id: "T0" }), "application/json"],
+    ];
+    const answers = await Promise.all(
+      odd.map(async ([body, contentType]) => {
+        const started = Date.now();
+        const response = await cadence.requests.post(body, contentType);
+        return { body, status: response.status, ms: Date.now() - started };
+      }),
+    );
+    for (const answer of answers) {
+      expect([200, 400], answer.body).toContain(answer.status);
+      expect(answer.ms, answer.body).toBeLessThan(3_000);
+    }
+    expect(textOf(await list())).toContain("Weekly funnel review");
+  });
+
   it("echoes at most 200 characters of a 100 KB command", async () => {
     const text = `frobnicate ${"x".repeat(100_000)}`;
     const response = await cadence.requests.slashCommand({ command: "/cadence", text });
@@ -194,6 +231,25 @@ describe("every Slack request is answered in Socket Mode", () => {
       response_url: cadence.slack.responseUrl(),
     });
     expect(textOf(reply as Reply)).toContain("Weekly funnel review");
+  });
+
+  it("acknowledges envelopes with a null payload or one no listener routes, within 3 s", async () => {
+    const started = Date.now();
+    const acks = await Promise.all([
+      cadence.slack.sendEnvelope("interactive", null as never, 3_000),
+      cadence.slack.sendEnvelope(
+        "interactive",
+        { type: "shortcut", callback_id: "nobody", user: { id: "U0ALICE" } },
+        3_000,
+      ),
+      cadence.slack.sendEnvelope(
+        "interactive",
+        { type: "block_actions", actions: "x", user: { id: "U0ALICE" } },
+        3_000,
+      ),
+    ]);
+    expect(acks).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("answers a hand-over with broken private_metadata with a field error", async () => {
