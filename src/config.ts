@@ -116,7 +116,8 @@ export const ConfigSchema = EnvSchema.refine(
   (env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET),
   {
     path: ["SLACK_SIGNING_SECRET"],
-    message: "is missing: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)",
+    message:
+      "is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
     // Checked even when other variables are wrong, so every problem is listed in one go.
     when: (payload) => typeof payload.value === "object" && payload.value !== null,
   },

@@ -76,6 +76,18 @@ const REFUSED_TOKEN_ERRORS = new Set([
   "token_expired",
 ]);
 
+/** The network error code under a Web API request error (ECONNREFUSED, ENOTFOUND, …). */
+function networkCause(error: unknown): string {
+  type Cause = { code?: unknown; message?: unknown; cause?: Cause; errors?: Cause[] };
+  const seen: Cause[] = [];
+  for (let at = (error as Cause).cause ?? (error as { original?: Cause }).original; at;) {
+    seen.push(at);
+    at = at.cause ?? at.errors?.[0];
+  }
+  const code = seen.map((c) => c.code).find((c) => typeof c === "string" && /^E[A-Z_]+$/.test(c));
+  return (code as string | undefined) ?? String(seen.at(-1)?.message ?? "no answer");
+}
+
 export async function startCadence(
   config: Config,
   logger: Logger,
@@ -91,6 +103,11 @@ export async function startCadence(
     if (code && REFUSED_TOKEN_ERRORS.has(code)) {
       throw new SlackAuthError(
         `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`,
+      );
+    }
+    if ((error as { code?: string }).code === "slack_webapi_request_error") {
+      throw new SlackAuthError(
+        `Slack cannot be reached at ${config.slack.apiUrl} (${networkCause(error)}). Check this machine's network, proxy and firewall, and SLACK_API_URL.`,
       );
     }
     throw error;

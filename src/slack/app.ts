@@ -88,7 +88,9 @@ export async function identifyBot(
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(logger),
-    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    // A few quick retries: a start that cannot reach Slack says so in seconds, not five minutes.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 4_000 },
+    timeout: 10_000,
   });
   const result = await client.auth.test();
   if (!result.team_id || !result.user_id || !result.bot_id) {

@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +61,33 @@ describe("the cadence command", () => {
     const message = cli.stderr.join("");
     expect(message).not.toContain("SLACK_BOT_TOKEN is missing");
     expect(message).toContain("PORT must be a port number");
+  });
+
+  it("says in one line, within seconds, that Slack cannot be reached, without a stack trace", async () => {
+    const database = await createTestDatabase("sqlite");
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    try {
+      const started = Date.now();
+      const cli = runCadence(["start"], {
+        ...testEnv(slack, database.url),
+        SLACK_API_URL: `http://127.0.0.1:${closedPort}/api/`,
+        LOG_LEVEL: "silent",
+      });
+      expect(await cli.exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(25_000);
+      const message = cli.stderr.join("").trim();
+      expect(message).toMatch(
+        /^Cadence cannot start: Slack cannot be reached at http:\/\/127\.0\.0\.1:\d+\/api\/ \(ECONNREFUSED\)/,
+      );
+      expect(message.split("\n")).toHaveLength(1);
+    } finally {
+      await database.drop();
+    }
   });
 
   it("migrates a new SQLite database with `cadence migrate`", async () => {

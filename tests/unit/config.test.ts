@@ -37,7 +37,7 @@ describe("configuration", () => {
     const problems = problemsOf({});
     expect(problems).toEqual([
       "SLACK_BOT_TOKEN is missing (Slack app > OAuth & Permissions > Bot User OAuth Token)",
-      "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode) (Slack app > Basic Information > App Credentials > Signing Secret)",
+      "SLACK_SIGNING_SECRET is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode (Slack app > Basic Information > App Credentials > Signing Secret)",
     ]);
   });
 
