@@ -85,7 +85,8 @@ function networkCause(error: unknown): string {
     at = at.cause ?? at.errors?.[0];
   }
   const code = seen.map((c) => c.code).find((c) => typeof c === "string" && /^E[A-Z_]+$/.test(c));
-  return (code as string | undefined) ?? String(seen.at(-1)?.message ?? "no answer");
+  const message = seen.at(-1)?.message;
+  return (code as string | undefined) ?? (typeof message === "string" ? message : "no answer");
 }
 
 export async function startCadence(
