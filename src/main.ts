@@ -89,6 +89,38 @@ function networkCause(error: unknown): string {
   return (code as string | undefined) ?? (typeof message === "string" ? message : "no answer");
 }
 
+/** What the scheduler's duties work with; tests build theirs here too, with their own clock. */
+export function schedulerDeps(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  logger: Logger,
+  owner: string,
+  summaryTimeoutMs = SUMMARY_TIMEOUT_MS,
+): FiringDeps {
+  return {
+    db: database.db,
+    provider: database.provider,
+    summary: {
+      apiKey: config.openai.apiKey,
+      baseUrl: config.openai.baseUrl,
+      model: config.openai.model,
+      timeoutMs: summaryTimeoutMs,
+    },
+    slack: scheduledWorkClient(config, logger),
+    clock,
+    logger: logger.child({ component: "scheduler" }),
+    owner,
+    pool: createWorkPool(DELIVERY_CONCURRENCY),
+    policy: {
+      leaseMs: config.scheduler.leaseMs,
+      catchUpWindowMs: config.scheduler.catchUpWindowMs,
+      lateAfterMs: LATE_AFTER_MS,
+      retry: DEFAULT_RETRY_POLICY,
+    },
+  };
+}
+
 export async function startCadence(
   config: Config,
   logger: Logger,
@@ -164,27 +196,7 @@ export async function startCadence(
   });
   const port = (server.address() as AddressInfo).port;
 
-  const firing: FiringDeps = {
-    db: database.db,
-    provider: database.provider,
-    summary: {
-      apiKey: config.openai.apiKey,
-      baseUrl: config.openai.baseUrl,
-      model: config.openai.model,
-      timeoutMs: SUMMARY_TIMEOUT_MS,
-    },
-    slack: scheduledWorkClient(config, logger),
-    clock,
-    logger: logger.child({ component: "scheduler" }),
-    owner: replicaName(),
-    pool: createWorkPool(DELIVERY_CONCURRENCY),
-    policy: {
-      leaseMs: config.scheduler.leaseMs,
-      catchUpWindowMs: config.scheduler.catchUpWindowMs,
-      lateAfterMs: LATE_AFTER_MS,
-      retry: DEFAULT_RETRY_POLICY,
-    },
-  };
+  const firing = schedulerDeps(config, database, clock, logger, replicaName());
   const scheduler = config.scheduler.enabled
     ? startScheduler(firing, registerDuties(firing), {
         sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds,

@@ -8,10 +8,12 @@ import { createLogger, type Logger } from "../../src/logger.js";
 import type { FiringDeps } from "../../src/cadences/firing.js";
 import type { Clock } from "../../src/clock.js";
 import type { Database } from "../../src/db/client.js";
-import { registerDuties, startCadence, type RunningCadence } from "../../src/main.js";
-import { createWorkPool } from "../../src/scheduler/pool.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/scheduler/retry-policy.js";
-import { scheduledWorkClient } from "../../src/slack/app.js";
+import {
+  registerDuties,
+  schedulerDeps,
+  startCadence,
+  type RunningCadence,
+} from "../../src/main.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
 import { SlackRequests } from "./signed-requests.js";
@@ -72,34 +74,12 @@ export function testEnv(
 }
 
 /** What the scheduler's duties get in production (src/main.ts), with the test's clock. */
-export function testSchedulerDeps(
+export const testSchedulerDeps = (
   config: Config,
   database: Database,
   clock: Clock,
   logger: Logger,
-): FiringDeps {
-  return {
-    db: database.db,
-    provider: database.provider,
-    summary: {
-      apiKey: config.openai.apiKey,
-      baseUrl: config.openai.baseUrl,
-      model: config.openai.model,
-      timeoutMs: 2_000,
-    },
-    slack: scheduledWorkClient(config, logger),
-    clock,
-    logger,
-    owner: "test-replica",
-    pool: createWorkPool(16),
-    policy: {
-      leaseMs: config.scheduler.leaseMs,
-      retry: DEFAULT_RETRY_POLICY,
-      catchUpWindowMs: config.scheduler.catchUpWindowMs,
-      lateAfterMs: 2 * 60_000,
-    },
-  };
-}
+): FiringDeps => schedulerDeps(config, database, clock, logger, "test-replica", 2_000);
 
 export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
   const slack = await new FakeSlack().start();
