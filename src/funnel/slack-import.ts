@@ -27,6 +27,7 @@ import {
   importSummaryBlocks,
 } from "./views.js";
 import { escapeInline, escapeMrkdwn } from "../slack/mrkdwn.js";
+import { MergeInterrupted } from "./bulk-writer.js";
 
 /** How often the progress line is edited while an import runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -166,8 +167,16 @@ async function importFile(
       error instanceof FileDownloadError
         ? error.message
         : `Something went wrong on our side (reference ${reference}).`;
+    // A merge stopped part-way has written some rows: say how far, and that a rerun completes it.
+    const stopped = error instanceof MergeInterrupted ? error : null;
+    const written = stopped
+      ? stopped.written.inserted + stopped.written.updated + stopped.written.unchanged
+      : 0;
+    const outcome = stopped
+      ? `It stopped after ${written.toLocaleString("en-US")} of ${stopped.total.toLocaleString("en-US")} rows were written; share the same file again to complete it.`
+      : "Nothing was written.";
     await edit({
-      text: `:x: Import of *${escapeInline(file.name)}* failed. ${escapeMrkdwn(reason)} Nothing was written.`,
+      text: `:x: Import of *${escapeInline(file.name)}* failed. ${escapeMrkdwn(reason)} ${outcome}`,
     });
   }
 }
