@@ -93,8 +93,8 @@ function startWorker(workerData: WorkerData): Worker {
 /** The worker's old-generation heap, in MB: it holds a batch or two, never the file. */
 const WORKER_HEAP_MB = 64;
 /** Its young generation, in MB: each batch is short-lived garbage, and V8's default (16) made the
- * worker spend a third of its time collecting it (measured with bench/import-while-serving.ts). */
-const WORKER_YOUNG_MB = 48;
+ * worker spend a third of its time collecting it (bench/import-while-serving.ts); 48 cost memory. */
+const WORKER_YOUNG_MB = 32;
 
 /**
  * Parses a CSV file in a worker thread. The worker parses one batch ahead: it sends a batch when

@@ -39,8 +39,9 @@ export async function withSqliteStage<T>(
     connection.pragma("synchronous = NORMAL");
     // A million staged rows would hold ~400 MB in memory: the temporary database goes to a file.
     connection.pragma("temp_store = FILE");
-    connection.pragma("main.cache_size = -65536");
-    connection.pragma("temp.cache_size = -65536");
+    // 16 MB page caches: 64 MB each doubled the import's peak memory for a few % of speed.
+    connection.pragma("main.cache_size = -16384");
+    connection.pragma("temp.cache_size = -16384");
     for (const pragma of database.sqlitePragmas ?? []) connection.pragma(pragma);
     connection.exec(
       `CREATE TEMP TABLE "importStage" ("line" INTEGER PRIMARY KEY, ${RECORD_COLUMNS.map((c) => quote(c.name)).join(", ")});
