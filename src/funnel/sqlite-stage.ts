@@ -96,16 +96,12 @@ async function mergeStaged(
   const total = connection.prepare(`SELECT count(*) FROM "importOrder"`).pluck().get() as number;
   const staged = `"importOrder" o JOIN "importStage" s ON s."line" = o."line"`;
   const inChunk = `o.rowid > @from AND o.rowid <= @to`;
-  // Read inside the chunk's transaction, so the counts agree with what the upsert then does.
-  const existing = connection.prepare<
-    { team: string; from: number; to: number },
-    { stored: number; same: number }
-  >(
-    `SELECT count(l."crmId") AS "stored",
-            count(CASE WHEN l."contentHash" = s."contentHash" THEN 1 END) AS "same"
-     FROM ${staged} LEFT JOIN main."Lead" l ON l."slackTeamId" = @team AND l."crmId" = s."crmId"
-     WHERE ${inChunk}`,
-  );
+  // Counted inside the chunk's transaction, without a second lookup per row: an upsert's changes
+  // are its inserts plus its updates, and only an insert takes a rowid past the chunk's first max.
+  const lastRowid = connection.prepare(`SELECT coalesce(max(rowid), 0) FROM main."Lead"`).pluck();
+  const insertedSince = connection
+    .prepare<[bigint | number], number>(`SELECT count(*) FROM main."Lead" WHERE rowid > ?`)
+    .pluck();
   const upsert = connection.prepare(
     `INSERT INTO main."Lead" (${LEAD_COLUMN_LIST})
      SELECT @team, ${STAGED_COLUMN_LIST}, @stamp, @stamp FROM ${staged} WHERE ${inChunk}
@@ -123,12 +119,13 @@ async function mergeStaged(
       const range = { team: slackTeamId, from: merged, to: Math.min(total, merged + rows) };
       connection.exec("BEGIN IMMEDIATE");
       try {
-        const { stored, same } = existing.get(range)!;
-        upsert.run({ ...range, stamp });
+        const before = lastRowid.get() as number;
+        const { changes } = upsert.run({ ...range, stamp });
+        const inserted = insertedSince.get(before)!;
         connection.exec("COMMIT");
-        counts.inserted += range.to - range.from - stored;
-        counts.updated += stored - same;
-        counts.unchanged += same;
+        counts.inserted += inserted;
+        counts.updated += changes - inserted;
+        counts.unchanged += range.to - range.from - changes;
       } catch (error) {
         if (connection.inTransaction) connection.exec("ROLLBACK");
         throw error;
