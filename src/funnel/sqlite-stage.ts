@@ -89,13 +89,14 @@ async function mergeStaged(
   now: Date,
   options: Parameters<LeadStage["merge"]>[1] = {},
 ): Promise<UpsertCounts> {
-  // The merge order, numbered: rowid n is the n-th staged record by mql_at.
+  // The staged records copied in merge order: rowid n is the n-th by mql_at, so a chunk reads a
+  // run of pages instead of looking each record up by line (a join cost ~15% of the merge).
   connection.exec(
-    `CREATE TEMP TABLE "importOrder" AS SELECT "line" FROM "importStage" ORDER BY "mqlAt", "line"`,
+    `CREATE TEMP TABLE "importOrder" AS SELECT * FROM "importStage" ORDER BY "mqlAt", "line"`,
   );
   const total = connection.prepare(`SELECT count(*) FROM "importOrder"`).pluck().get() as number;
-  const staged = `"importOrder" o JOIN "importStage" s ON s."line" = o."line"`;
-  const inChunk = `o.rowid > @from AND o.rowid <= @to`;
+  const staged = `"importOrder" s`;
+  const inChunk = `s.rowid > @from AND s.rowid <= @to`;
   // Counted inside the chunk's transaction, without a second lookup per row: an upsert's changes
   // are its inserts plus its updates, and only an insert takes a rowid past the chunk's first max.
   const lastRowid = connection.prepare(`SELECT coalesce(max(rowid), 0) FROM main."Lead"`).pluck();
