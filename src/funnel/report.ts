@@ -54,9 +54,13 @@ export function importReport(
     }
   }
   if (!summary.written) {
+    // A file that is not UTF-8 is refused whole: --skip-invalid would not help there.
+    const wholeFile = summary.problems.some((p) => p.column === "(file)");
     lines.push(
       "",
-      "Nothing was written: fix the rows above and import again, or use --skip-invalid to write the valid rows.",
+      wholeFile
+        ? "Nothing was written: re-save the file as UTF-8 and import it again."
+        : "Nothing was written: fix the rows above and import again, or use --skip-invalid to write the valid rows.",
     );
     return { lines, exitCode: 1 };
   }
