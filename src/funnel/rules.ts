@@ -1,5 +1,5 @@
 // A lead record as the CRM exports it (CSV header or JSON keys in snake_case), validated and
-// normalised. Pure: no file, no database. Rules from the funnel-data issue:
+// normalised. Pure: no file, no database. The rules (docs/domain.md, "Lead records"):
 // - timestamps are ISO 8601; with Z or an offset they are taken as written, without one they are
 //   read in the workspace's timezone (the earlier reading in a repeated daylight-saving hour);
 // - invalid: a required value missing, a timestamp or number that does not parse, sourced_by not
