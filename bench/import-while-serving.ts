@@ -15,16 +15,14 @@ import { pathToFileURL } from "node:url";
 import { openDatabase } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { createApiToken } from "../src/funnel/tokens.js";
-import { FakeSlack } from "../tests/fakes/fake-slack.js";
-import { TEST_SIGNING_SECRET, testEnv } from "../tests/helpers/cadence.js";
-import { PROJECT_ROOT, runCadence } from "../tests/helpers/cadence-process.js";
+import { PROJECT_ROOT } from "../tests/helpers/cadence-process.js";
 import {
   createTestDatabase,
   postgresAvailable,
   type TestDatabase,
 } from "../tests/helpers/databases.js";
-import { SlackRequests } from "../tests/helpers/signed-requests.js";
 import { buildCli, writeFile } from "./lead-import.js";
+import { withServedCadence } from "./served-cadence.js";
 import { ms, percentile } from "./stats.js";
 
 const BUILT_CLI = path.join(PROJECT_ROOT, "dist", "cli.js");
@@ -179,20 +177,10 @@ async function postgresFloor(leadRows: string, rows: number): Promise<number | n
 }
 
 async function whileServing(file: string): Promise<{ seconds: number; latencies: Latency[] }> {
-  const slack = await new FakeSlack().start();
-  const database = await createTestDatabase("sqlite");
-  const cadence = runCadence(["start"], {
-    ...testEnv(slack, database.url),
-    LOG_LEVEL: "info",
-    NODE_ENV: "production",
-  });
-  try {
-    const port = await cadence.ready;
-    const base = `http://127.0.0.1:${port}`;
-    const opened = openDatabase(database.url);
-    const { token } = await createApiToken(opened.db, slack.teamId, "bench");
+  return withServedCadence(async ({ base, databaseUrl, teamId, requests }) => {
+    const opened = openDatabase(databaseUrl);
+    const { token } = await createApiToken(opened.db, teamId, "bench");
     await opened.close();
-    const requests = new SlackRequests(`${base}/slack/events`, TEST_SIGNING_SECRET, slack.teamId);
     let sent = 0;
     const healthz = async () => (await fetch(`${base}/healthz`)).ok;
     const ack = async () => {
@@ -212,18 +200,14 @@ async function whileServing(file: string): Promise<{ seconds: number; latencies:
       return response.status === 200;
     };
     for (let i = 0; i < 20; i += 1) await Promise.all([healthz(), ack(), ingest()]); // warm-up
-    const imported = timedImport(file, database.url, slack.teamId);
+    const imported = timedImport(file, databaseUrl, teamId);
     const latencies = await Promise.all([
       timeUntil("/healthz", imported, 20, healthz),
       timeUntil("slash command ack", imported, 50, ack),
       timeUntil("POST /api/v1/leads", imported, 100, ingest),
     ]);
     return { seconds: await imported, latencies };
-  } finally {
-    await cadence.stop();
-    await slack.stop();
-    await database.drop();
-  }
+  });
 }
 
 export async function benchImportWhileServing(rows: number): Promise<ImportWhileServing> {

@@ -1,11 +1,8 @@
 // Acknowledgement latency of signed slash commands: Slack gives an app 3,000 ms; we aim for a
 // p99 under 50 ms. Cadence runs as its own process (the real `cadence start`, HTTP mode, SQLite),
 // so the client's work does not share its event loop.
-import { FakeSlack } from "../tests/fakes/fake-slack.js";
-import { TEST_SIGNING_SECRET, testEnv } from "../tests/helpers/cadence.js";
-import { runCadence } from "../tests/helpers/cadence-process.js";
-import { createTestDatabase } from "../tests/helpers/databases.js";
-import { SlackRequests } from "../tests/helpers/signed-requests.js";
+import type { SlackRequests } from "../tests/helpers/signed-requests.js";
+import { withServedCadence } from "./served-cadence.js";
 import { percentile } from "./stats.js";
 
 export interface AckLatency {
@@ -49,30 +46,13 @@ export async function measureAcks(
   sequential: number,
   concurrent: number,
 ): Promise<AckLatency[]> {
-  const slack = await new FakeSlack().start();
-  const database = await createTestDatabase("sqlite");
-  const cadence = runCadence(["start"], {
-    ...testEnv(slack, database.url),
-    LOG_LEVEL: "info",
-    NODE_ENV: "production",
-  });
-  try {
-    const port = await cadence.ready;
-    const requests = new SlackRequests(
-      `http://127.0.0.1:${port}/slack/events`,
-      TEST_SIGNING_SECRET,
-      slack.teamId,
-    );
+  return withServedCadence(async ({ requests }) => {
     for (let i = 0; i < 50; i += 1) await request(requests); // warm-up
     const one: Timed[] = [];
     for (let i = 0; i < sequential; i += 1) one.push(await request(requests));
     const many = await Promise.all(Array.from({ length: concurrent }, () => request(requests)));
     return [summarise(`${sequential} sequential`, one), summarise(`${concurrent} at once`, many)];
-  } finally {
-    await cadence.stop();
-    await slack.stop();
-    await database.drop();
-  }
+  });
 }
 
 export function benchSlashCommandAcks(sequential = 2_000, concurrent = 200): Promise<AckLatency[]> {
