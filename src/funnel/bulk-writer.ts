@@ -116,16 +116,20 @@ export function nextChunkRows(rows: number, elapsedMs: number): number {
 
 /** Raised when a merge stops part-way: the chunks before it are committed, a rerun completes it. */
 export class MergeInterrupted extends Error {
+  /** Records committed before the merge stopped, whatever each became. */
+  readonly stored: number;
+
   constructor(
     readonly written: UpsertCounts,
     readonly total: number,
     cause: unknown,
   ) {
-    const done = written.inserted + written.updated + written.unchanged;
+    const stored = written.inserted + written.updated + written.unchanged;
     super(
-      `${(cause as Error).message} (after ${done} of ${total} records were written; import the same file again to complete it: those already written count as unchanged)`,
+      `${(cause as Error).message} (after ${stored} of ${total} records were written; import the same file again to complete it: those already written count as unchanged)`,
       { cause },
     );
+    this.stored = stored;
   }
 }
 

@@ -47,8 +47,7 @@ export function ingestRoute(
         await ingest(deps, maxBytes, res, req);
       } catch (error) {
         if (!isDiskFull(error)) throw error;
-        const written = error instanceof MergeInterrupted ? error.written : undefined;
-        const stored = written ? written.inserted + written.updated + written.unchanged : 0;
+        const stored = error instanceof MergeInterrupted ? error.stored : 0;
         send(res, 507, {
           error: "insufficient_storage",
           message:

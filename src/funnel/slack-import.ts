@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { refuse, type Refusal } from "../refusals.js";
 import type { Actor } from "../slack/actor.js";
+import { newReference } from "../slack/answered.js";
 import { fallbackText } from "../slack/blocks.js";
 import {
   FileDownloadError,
@@ -14,8 +15,9 @@ import {
   withDownloadedFile,
   type SlackFile,
 } from "../slack/files.js";
+import { escapeInline, escapeMrkdwn } from "../slack/mrkdwn.js";
 import { findWorkspace } from "../workspaces/store.js";
-import type { LeadDatabase } from "./bulk-writer.js";
+import { MergeInterrupted, type LeadDatabase } from "./bulk-writer.js";
 import { csvFile } from "./csv.js";
 import { importLeads } from "./import.js";
 import { problemsCsv } from "./report.js";
@@ -26,8 +28,6 @@ import {
   importStartedText,
   importSummaryBlocks,
 } from "./views.js";
-import { escapeInline, escapeMrkdwn } from "../slack/mrkdwn.js";
-import { MergeInterrupted } from "./bulk-writer.js";
 
 /** How often the progress line is edited while an import runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -161,7 +161,7 @@ async function importFile(
       "leads imported from Slack",
     );
   } catch (error) {
-    const reference = Math.random().toString(36).slice(2, 8);
+    const reference = newReference();
     deps.logger.error({ err: error, reference }, "import from Slack failed");
     const reason =
       error instanceof FileDownloadError
@@ -169,11 +169,8 @@ async function importFile(
         : `Something went wrong on our side (reference ${reference}).`;
     // A merge stopped part-way has written some rows: say how far, and that a rerun completes it.
     const stopped = error instanceof MergeInterrupted ? error : null;
-    const written = stopped
-      ? stopped.written.inserted + stopped.written.updated + stopped.written.unchanged
-      : 0;
     const outcome = stopped
-      ? `It stopped after ${written.toLocaleString("en-US")} of ${stopped.total.toLocaleString("en-US")} rows were written; share the same file again to complete it.`
+      ? `It stopped after ${stopped.stored.toLocaleString("en-US")} of ${stopped.total.toLocaleString("en-US")} rows were written; share the same file again to complete it.`
       : "Nothing was written.";
     await edit({
       text: `:x: Import of *${escapeInline(file.name)}* failed. ${escapeMrkdwn(reason)} ${outcome}`,
