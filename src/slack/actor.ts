@@ -3,15 +3,14 @@
 // once per request, and only by listeners that need to know (a `message` event never does).
 import type { Context, Middleware, AnyMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import type { Actor as RulesActor } from "../cadences/rules.js";
 import { isWorkspaceAdmin } from "../workspaces/rules.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import type { AppDeps } from "./deps.js";
 
-export interface Actor {
-  slackUserId: string;
+/** The rules' actor (src/cadences/rules.ts), with the workspace the request came from. */
+export interface Actor extends RulesActor {
   teamId: string;
-  /** A workspace admin or owner, as users.info says. */
-  isWorkspaceAdmin: boolean;
 }
 
 const ACTOR = "cadenceActor";
