@@ -58,6 +58,17 @@ const MESSAGES = {
     "No workspace yet: start Cadence once (cadence start) so it records your Slack workspace.",
   "several-workspaces": (d: { known: Workspace[] }) =>
     `Several workspaces: choose one with --workspace (${d.known.map((w) => `${w.slackTeamId} = ${w.name}`).join(", ")}).`,
+  "occurrence-passed": (d: { title: string }) =>
+    `That date of ${bold(d.title)} has already come; only upcoming ones can be skipped or moved. ${NOTHING_CHANGED}`,
+  "no-such-occurrence": (d: { title: string }) =>
+    `${bold(d.title)} is not due then any more (it was changed meanwhile): open the Home tab for its dates. ${NOTHING_CHANGED}`,
+  "cadence-not-running": (d: { title: string }) =>
+    `${bold(d.title)} is paused or archived, so it has no dates to change. ${NOTHING_CHANGED}`,
+  "review-not-skippable": (d: { title: string }) =>
+    `${bold(d.title)} counts from its last completion, so it cannot be skipped: mark it done, or move it to a later date. ${NOTHING_CHANGED}`,
+  "move-to-past": () => `Choose a date and time still to come. ${NOTHING_CHANGED}`,
+  "move-onto-occurrence": (d: { title: string; when: string }) =>
+    `${bold(d.title)} is already due ${d.when}: choose another time, or skip this one instead. ${NOTHING_CHANGED}`,
   "unknown-workspace": () =>
     "Cadence does not know this workspace yet. Open Cadence's Home tab once, then try again.",
 } satisfies Record<string, (details: never) => string>;

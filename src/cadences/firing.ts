@@ -14,7 +14,13 @@ import {
 } from "./handlers.js";
 import { tellUndeliverable } from "./undeliverable.js";
 import { planMaterialisation } from "./rules.js";
-import { dueCadences, pendingOccurrences, recurrenceOf, type PendingOccurrence } from "./store.js";
+import {
+  dueCadences,
+  loadSchedules,
+  pendingOccurrences,
+  recurrenceOf,
+  type PendingOccurrence,
+} from "./store.js";
 
 export type { FiringDeps } from "./firing-deps.js";
 
@@ -26,15 +32,16 @@ export async function materialiseDueOccurrences(deps: FiringDeps, limit = 1_000)
   const due = await dueCadences(deps.db, now, limit);
   let created = 0;
   for (let start = 0; start < due.length; start += MATERIALISE_BATCH) {
-    const batch = due.slice(start, start + MATERIALISE_BATCH).map((cadence) => ({
+    const slice = due.slice(start, start + MATERIALISE_BATCH);
+    const schedules = await loadSchedules(
+      deps.db,
+      slice,
+      new Date(Math.min(now.getTime(), ...slice.map((c) => c.nextDueAt!.getTime()))),
+    );
+    const batch = slice.map((cadence) => ({
       cadence,
       plan: planMaterialisation(
-        {
-          recurrence: recurrenceOf(cadence),
-          timezone: cadence.timezone,
-          nextDueAt: cadence.nextDueAt!,
-          lastCompletedAt: cadence.lastCompletedAt,
-        },
+        { schedule: schedules.get(cadence.id)!, nextDueAt: cadence.nextDueAt! },
         now,
         deps.policy,
       ),
@@ -94,14 +101,28 @@ function moveBatch(
           ...plan.occurrences.map((o) => ({
             cadenceId: cadence.id,
             dueAt: o.dueAt,
+            originalDueAt: o.originalDueAt,
             status: o.status,
             late: o.late,
           })),
         );
       }
     }
-    if (rows.length) await tx.occurrence.createMany({ data: rows });
-    return rows.length;
+    // A due time already on record (a skipped or moved one, or one an edit brought back) is
+    // not created twice.
+    const existing = rows.length
+      ? await tx.occurrence.findMany({
+          where: {
+            cadenceId: { in: [...new Set(rows.map((r) => r.cadenceId))] },
+            dueAt: { in: [...new Set(rows.map((r) => r.dueAt.getTime()))].map((t) => new Date(t)) },
+          },
+          select: { cadenceId: true, dueAt: true },
+        })
+      : [];
+    const taken = new Set(existing.map((o) => `${o.cadenceId}@${o.dueAt.getTime()}`));
+    const fresh = rows.filter((r) => !taken.has(`${r.cadenceId}@${r.dueAt.getTime()}`));
+    if (fresh.length) await tx.occurrence.createMany({ data: fresh });
+    return fresh.length;
   });
 }
 

@@ -16,13 +16,8 @@ import { guard } from "../slack/answered.js";
 import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { announceDeparture } from "./notices.js";
-import {
-  handOverDepartedPerson,
-  assignDri,
-  markDone,
-  snoozeCadence,
-  type CadenceChange,
-} from "./service.js";
+import { handOverDepartedPerson, assignDri, markDone, type CadenceChange } from "./service.js";
+import { snoozeCadence } from "./occurrence-changes.js";
 import { findCadenceById } from "./store.js";
 import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./subcommands.js";
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";

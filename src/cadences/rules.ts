@@ -1,7 +1,7 @@
 // Pure rules for cadences: finding one by a forgiving name, who may change it, what firing and
 // catching up produce, and where a departed DRI's cadences go. No Slack, no database.
 import { refuse, type Refusal } from "../refusals.js";
-import { nextOccurrence, occurrencesBetween, type Recurrence } from "./recurrence.js";
+import { nextDueFrom, nextScheduled, scheduledBetween, type Schedule } from "./schedule.js";
 
 export interface NamedCadence {
   id: string;
@@ -80,14 +80,14 @@ export function isCadenceAdmin(actor: Actor, adminUserIds: readonly string[]): b
 }
 
 export interface SchedulingState {
-  recurrence: Recurrence;
-  timezone: string;
+  schedule: Schedule;
   nextDueAt: Date;
-  lastCompletedAt: Date | null;
 }
 
 export interface PlannedOccurrence {
   dueAt: Date;
+  /** The rhythm's due time it stands for, when it was moved; null when it is the rhythm's own. */
+  originalDueAt: Date | null;
   /** pending: to be posted now; missed: too old to post, recorded only. */
   status: "pending" | "missed";
   late: boolean;
@@ -106,49 +106,59 @@ export interface CatchUpPolicy {
   lateAfterMs: number;
 }
 
-/** Everything due from `state.nextDueAt` up to `now`, and what comes next. */
+/**
+ * Everything due from `state.nextDueAt` up to `now` (skipped ones left out, moved ones at their
+ * new time), and what comes next.
+ */
 export function planMaterialisation(
   state: SchedulingState,
   now: Date,
   policy: CatchUpPolicy,
 ): MaterialisationPlan {
-  const due =
-    state.recurrence.kind === "after-completion"
-      ? [state.nextDueAt]
-      : [
-          state.nextDueAt,
-          ...occurrencesBetween(
-            state.recurrence,
-            new Date(state.nextDueAt.getTime() + 1),
-            new Date(now.getTime() + 1),
-            state.timezone,
-          ),
-        ];
+  const { schedule } = state;
+  const grid = schedule.recurrence.kind !== "after-completion";
+  const first = grid
+    ? scheduledBetween(schedule, state.nextDueAt, new Date(state.nextDueAt.getTime() + 1), 1)[0]
+    : undefined;
+  const due = [
+    {
+      dueAt: state.nextDueAt,
+      originalDueAt: first?.shift === "moved" ? first.originalDueAt : null,
+    },
+    ...(grid
+      ? scheduledBetween(
+          schedule,
+          new Date(state.nextDueAt.getTime() + 1),
+          new Date(now.getTime() + 1),
+          10_000,
+        ).map((o) => ({
+          dueAt: o.dueAt,
+          originalDueAt: o.shift === "moved" ? o.originalDueAt : null,
+        }))
+      : []),
+  ];
   const occurrences = due
-    .filter((dueAt) => dueAt.getTime() <= now.getTime())
-    .map((dueAt): PlannedOccurrence => {
+    .filter(({ dueAt }) => dueAt.getTime() <= now.getTime())
+    .map(({ dueAt, originalDueAt }): PlannedOccurrence => {
       const delay = now.getTime() - dueAt.getTime();
       return {
         dueAt,
+        originalDueAt,
         status: delay > policy.catchUpWindowMs ? "missed" : "pending",
         late: delay > policy.lateAfterMs,
       };
     });
-  const nextDueAt =
-    state.recurrence.kind === "after-completion"
-      ? null
-      : nextOccurrence(state.recurrence, now, state.timezone);
+  const nextDueAt = grid ? (nextScheduled(schedule, now)?.dueAt ?? null) : null;
   return { occurrences, nextDueAt };
 }
 
 /** When a cadence is first due: the next occurrence, or for review-after-completion rules the due date. */
 export function firstDueAt(
-  recurrence: Recurrence,
-  timezone: string,
+  schedule: Schedule,
   now: Date,
   lastCompletedAt: Date | null,
 ): Date | null {
-  return nextOccurrence(recurrence, now, timezone, lastCompletedAt);
+  return nextDueFrom(schedule, now, lastCompletedAt);
 }
 
 export interface OwnedCadence {

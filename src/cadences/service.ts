@@ -19,7 +19,8 @@ import {
   type Actor,
   type CadenceMatch,
 } from "./rules.js";
-import { changeRole, listCadences, recurrenceOf, type CadenceRow } from "./store.js";
+import { changeRole, listCadences, loadSchedule, recurrenceOf, type CadenceRow } from "./store.js";
+import { plainSchedule } from "./schedule.js";
 import { refuse, type Refusal, type Result } from "../refusals.js";
 import { titleText } from "./views.js";
 
@@ -53,7 +54,7 @@ export async function ensureStandardCadences(
           timezone,
           reminderOffsetsMinutes: DEFAULT_REMINDER_OFFSETS_MINUTES,
           escalationGraceMinutes: DEFAULT_ESCALATION_GRACE_MINUTES,
-          nextDueAt: firstDueAt(definition.recurrence, timezone, now, null),
+          nextDueAt: firstDueAt(plainSchedule(definition.recurrence, timezone), now, null),
           unassignedSince: now,
         },
       })
@@ -209,10 +210,10 @@ export function resumeCadence(
   return withChangeableCadence(deps, slackTeamId, actor, name, async (cadence) => {
     if (cadence.active)
       return { ok: true, cadence, message: `${titleText(cadence.title)} is already running.` };
+    const now = deps.clock.now();
     const nextDueAt = firstDueAt(
-      recurrenceOf(cadence),
-      cadence.timezone,
-      deps.clock.now(),
+      await loadSchedule(deps.db, cadence, now),
+      now,
       cadence.lastCompletedAt,
     );
     const updated = await deps.db.cadence.update({
@@ -248,7 +249,7 @@ export function markDone(
     const recurrence = recurrenceOf(cadence);
     const nextDueAt =
       recurrence.kind === "after-completion" && cadence.active
-        ? firstDueAt(recurrence, cadence.timezone, now, now)
+        ? firstDueAt(await loadSchedule(deps.db, cadence, now), now, now)
         : cadence.nextDueAt;
     const updated = await deps.db.cadence.update({
       where: { id: cadence.id },
@@ -368,27 +369,6 @@ export async function handOverDepartedPerson(
   }
   deps.onScheduleChanged();
   return report;
-}
-
-/** Snooze a day: the next occurrence (and its reminders) moves 24 hours later. */
-export async function snoozeCadence(
-  deps: CadenceDeps,
-  slackTeamId: string,
-  actor: Actor,
-  cadenceId: string,
-): Promise<CadenceChange> {
-  const cadence = await deps.db.cadence.findFirst({ where: { id: cadenceId, slackTeamId } });
-  if (!cadence) return refuse("cadence-gone");
-  if (!canChangeCadence(actor, deps.adminUserIds, cadence)) return refusal(cadence);
-  if (!cadence.nextDueAt) return refuse("nothing-to-snooze", { title: cadence.title });
-  const nextDueAt = new Date(cadence.nextDueAt.getTime() + 24 * 3_600_000);
-  const updated = await deps.db.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
-  deps.onScheduleChanged();
-  return {
-    ok: true,
-    cadence: updated,
-    message: `<@${actor.slackUserId}> snoozed ${titleText(cadence.title)} by a day.`,
-  };
 }
 
 export function setCadenceChannel(

@@ -1,6 +1,7 @@
 // Prisma queries for cadences, their DRI history and their occurrences.
 import type { Db } from "../db/client.js";
 import { RecurrenceSchema, type Recurrence } from "./recurrence.js";
+import { asHolidayPolicy, type Schedule } from "./schedule.js";
 
 export type CadenceRow = Awaited<ReturnType<Db["cadence"]["findFirstOrThrow"]>>;
 
@@ -17,19 +18,20 @@ export function reminderOffsetsOf(cadence: Pick<CadenceRow, "reminderOffsetsMinu
 
 export function listCadences(db: Db, slackTeamId: string) {
   return db.cadence.findMany({
-    where: { slackTeamId },
+    where: { slackTeamId, archivedAt: null },
     orderBy: [{ nextDueAt: "asc" }, { title: "asc" }],
   });
 }
 
 export function countCadences(db: Db, slackTeamId: string) {
-  return db.cadence.count({ where: { slackTeamId } });
+  return db.cadence.count({ where: { slackTeamId, archivedAt: null } });
 }
 
 export function cadencesHeldBy(db: Db, slackTeamId: string, slackUserId: string) {
   return db.cadence.findMany({
     where: {
       slackTeamId,
+      archivedAt: null,
       OR: [{ driSlackUserId: slackUserId }, { backupSlackUserId: slackUserId }],
     },
     orderBy: { title: "asc" },
@@ -106,4 +108,104 @@ export async function earliestNextDueAt(db: Db): Promise<Date | null> {
 
 export function findCadenceById(db: Db, slackTeamId: string, id: string) {
   return db.cadence.findFirst({ where: { id, slackTeamId } });
+}
+
+/** The parts of a cadence its schedule is built from. */
+export type SchedulableCadence = Pick<
+  CadenceRow,
+  "id" | "slackTeamId" | "recurrence" | "timezone" | "holidayPolicy"
+>;
+
+/** How far back skipped and moved occurrences and holidays still shape what comes next. */
+const SCHEDULE_LOOKBACK_MS = 15 * 86_400_000;
+
+/**
+ * The effective schedules of some cadences, from `since` on: their rhythms with the occurrences
+ * people skipped or moved and their workspaces' holidays. Two queries, whatever the count.
+ */
+export async function loadSchedules(
+  db: Db,
+  cadences: readonly SchedulableCadence[],
+  since: Date,
+): Promise<Map<string, Schedule>> {
+  const from = new Date(since.getTime() - SCHEDULE_LOOKBACK_MS);
+  const teams = [...new Set(cadences.map((c) => c.slackTeamId))];
+  const [changed, holidays] = await Promise.all([
+    db.occurrence.findMany({
+      where: {
+        cadenceId: { in: cadences.map((c) => c.id) },
+        OR: [
+          { status: "skipped", dueAt: { gte: from } },
+          { status: "moved", OR: [{ dueAt: { gte: from } }, { movedToAt: { gte: from } }] },
+        ],
+      },
+      select: { cadenceId: true, dueAt: true, status: true, movedToAt: true },
+    }),
+    db.holiday.findMany({
+      where: { slackTeamId: { in: teams }, date: { gte: from.toISOString().slice(0, 10) } },
+      select: { slackTeamId: true, date: true },
+    }),
+  ]);
+  const schedules = new Map<string, Schedule>();
+  for (const cadence of cadences) {
+    schedules.set(cadence.id, {
+      recurrence: recurrenceOf(cadence),
+      timezone: cadence.timezone,
+      holidayPolicy: asHolidayPolicy(cadence.holidayPolicy),
+      holidays: new Set(
+        holidays.filter((h) => h.slackTeamId === cadence.slackTeamId).map((h) => h.date),
+      ),
+      exceptions: changed
+        .filter((o) => o.cadenceId === cadence.id)
+        .map((o) => ({
+          originalDueAt: o.dueAt,
+          kind: o.status === "moved" ? "moved" : "skipped",
+          movedToAt: o.movedToAt,
+        })),
+    });
+  }
+  return schedules;
+}
+
+export async function loadSchedule(
+  db: Db,
+  cadence: SchedulableCadence,
+  since: Date,
+): Promise<Schedule> {
+  return (await loadSchedules(db, [cadence], since)).get(cadence.id)!;
+}
+
+export interface HistoryEntry {
+  cadenceId: string;
+  changedBy: string | null;
+  at: Date;
+  summary: string;
+  before: object;
+  after: object;
+}
+
+type HistoryWriter = Pick<Db, "cadenceHistory">;
+
+/** Records a change in the cadence's history (shown to admins in the Home tab). */
+export function recordHistory(db: HistoryWriter, entry: HistoryEntry) {
+  return db.cadenceHistory.create({
+    data: {
+      cadenceId: entry.cadenceId,
+      changedBySlackUserId: entry.changedBy,
+      changedAt: entry.at,
+      summary: entry.summary,
+      before: entry.before,
+      after: entry.after,
+    },
+  });
+}
+
+/** The latest changes to a workspace's cadences, newest first. */
+export function recentHistory(db: Db, slackTeamId: string, take: number) {
+  return db.cadenceHistory.findMany({
+    where: { cadence: { slackTeamId } },
+    include: { cadence: { select: { title: true } } },
+    orderBy: { changedAt: "desc" },
+    take,
+  });
 }

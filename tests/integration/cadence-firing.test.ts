@@ -284,18 +284,19 @@ describeEachDatabase("cadences firing", (provider) => {
   });
 
   it("catches up after downtime: one within the window is posted late, older ones recorded as missed", async () => {
-    // Weekly is next due Tue 2026-12-15 09:00 EST (snoozed). Cadence "comes back" three weeks later.
-    await db().cadence.update({
-      where: { id: weeklyId },
-      data: { nextDueAt: new Date("2026-12-14T14:00:00Z") },
-    });
+    // Weekly is next due Tue 2026-12-15 09:00 EST: Monday's was snoozed a day, which is recorded
+    // as a move. Cadence "comes back" two weeks after that.
+    expect((await db().cadence.findUnique({ where: { id: weeklyId } }))?.nextDueAt).toEqual(
+      new Date("2026-12-15T14:00:00Z"),
+    );
     await at("2026-12-28T16:00:00Z");
     const occurrences = await db().occurrence.findMany({
       where: { cadenceId: weeklyId, dueAt: { gte: new Date("2026-12-14T00:00:00Z") } },
       orderBy: { dueAt: "asc" },
     });
     expect(occurrences.map((o) => [o.dueAt.toISOString(), o.status, o.late])).toEqual([
-      ["2026-12-14T14:00:00.000Z", "missed", true],
+      ["2026-12-14T14:00:00.000Z", "moved", false],
+      ["2026-12-15T14:00:00.000Z", "missed", true],
       ["2026-12-21T14:00:00.000Z", "missed", true],
       ["2026-12-28T14:00:00.000Z", "posted", true],
     ]);

@@ -8,6 +8,7 @@ import {
   planMaterialisation,
 } from "../../src/cadences/rules.js";
 import { STANDARD_RECURRENCES } from "../../src/cadences/recurrence.js";
+import { plainSchedule } from "../../src/cadences/schedule.js";
 
 const SETTINGS = ["sales", "marketing", "sla", "threshold", "picklist"];
 
@@ -139,9 +140,7 @@ describe("departures", () => {
 describe("catching up on occurrences", () => {
   const policy = { catchUpWindowMs: 6 * 3_600_000, lateAfterMs: 2 * 60_000 };
   const weekly = {
-    recurrence: STANDARD_RECURRENCES.weekly_funnel_review,
-    timezone: "America/New_York",
-    lastCompletedAt: null,
+    schedule: plainSchedule(STANDARD_RECURRENCES.weekly_funnel_review, "America/New_York"),
   };
 
   it("posts an occurrence due now, on time, and moves to the next Monday", () => {
@@ -151,7 +150,12 @@ describe("catching up on occurrences", () => {
       policy,
     );
     expect(plan.occurrences).toEqual([
-      { dueAt: new Date("2026-11-23T14:00:00Z"), status: "pending", late: false },
+      {
+        dueAt: new Date("2026-11-23T14:00:00Z"),
+        originalDueAt: null,
+        status: "pending",
+        late: false,
+      },
     ]);
     expect(plan.nextDueAt).toEqual(new Date("2026-11-30T14:00:00Z"));
   });
@@ -164,9 +168,24 @@ describe("catching up on occurrences", () => {
       policy,
     );
     expect(plan.occurrences).toEqual([
-      { dueAt: new Date("2026-11-09T14:00:00Z"), status: "missed", late: true },
-      { dueAt: new Date("2026-11-16T14:00:00Z"), status: "missed", late: true },
-      { dueAt: new Date("2026-11-23T14:00:00Z"), status: "pending", late: true },
+      {
+        dueAt: new Date("2026-11-09T14:00:00Z"),
+        originalDueAt: null,
+        status: "missed",
+        late: true,
+      },
+      {
+        dueAt: new Date("2026-11-16T14:00:00Z"),
+        originalDueAt: null,
+        status: "missed",
+        late: true,
+      },
+      {
+        dueAt: new Date("2026-11-23T14:00:00Z"),
+        originalDueAt: null,
+        status: "pending",
+        late: true,
+      },
     ]);
     expect(plan.nextDueAt).toEqual(new Date("2026-11-30T14:00:00Z"));
   });
@@ -174,9 +193,7 @@ describe("catching up on occurrences", () => {
   it("fires a six-month review once and then waits for its completion", () => {
     const plan = planMaterialisation(
       {
-        recurrence: STANDARD_RECURRENCES.icp_review,
-        timezone: "UTC",
-        lastCompletedAt: null,
+        schedule: plainSchedule(STANDARD_RECURRENCES.icp_review, "UTC"),
         nextDueAt: new Date("2026-11-23T10:00:00Z"),
       },
       new Date("2026-11-23T10:00:01Z"),

@@ -1,0 +1,162 @@
+// Changing one upcoming occurrence: skip it (with a reason) or move it to another date and time.
+// The change is recorded on the occurrence (an Occurrence row with status skipped or moved at the
+// rhythm's due time), the cadence's next due date follows at once, and the history says who did it.
+import { refuse, type Refusal } from "../refusals.js";
+import { canChangeCadence, type Actor } from "./rules.js";
+import { nextScheduled, scheduledBetween, type Schedule } from "./schedule.js";
+import type { CadenceDeps } from "./service.js";
+import { findCadenceById, loadSchedule, recordHistory, type CadenceRow } from "./store.js";
+import { formatInstant, titleText } from "./views.js";
+
+export type OccurrenceChange =
+  { kind: "skip"; note: string | null } | { kind: "move"; to: Date; note: string | null };
+
+export type OccurrenceChangeResult =
+  { ok: true; cadence: CadenceRow; message: string; dueAt: Date | null } | Refusal;
+
+/** The rhythm's due time an upcoming occurrence stands for, or a refusal. */
+function locate(
+  cadence: CadenceRow,
+  schedule: Schedule,
+  dueAt: Date,
+): { originalDueAt: Date } | Refusal {
+  if (schedule.recurrence.kind === "after-completion")
+    return cadence.nextDueAt?.getTime() === dueAt.getTime()
+      ? { originalDueAt: dueAt }
+      : refuse("no-such-occurrence", { title: cadence.title });
+  const [found] = scheduledBetween(schedule, dueAt, new Date(dueAt.getTime() + 1), 1);
+  return found ? { originalDueAt: found.originalDueAt } : refuse("no-such-occurrence", cadence);
+}
+
+/** Where the cadence is next due once the schedule changed; one due now stays due. */
+function nextDueAfterChange(
+  cadence: CadenceRow,
+  schedule: Schedule,
+  change: OccurrenceChange,
+  now: Date,
+): Date | null {
+  if (cadence.nextDueAt && cadence.nextDueAt <= now) return cadence.nextDueAt;
+  if (schedule.recurrence.kind === "after-completion")
+    return change.kind === "move" ? change.to : cadence.nextDueAt;
+  return nextScheduled(schedule, now)?.dueAt ?? null;
+}
+
+/**
+ * Skips or moves the occurrence of `cadenceId` due at `dueAt` (as the person saw it: a moved or
+ * holiday-shifted time is fine). Moving it back to the rhythm's own time clears the change.
+ */
+export async function changeOccurrence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  cadenceId: string,
+  dueAt: Date,
+  change: OccurrenceChange,
+): Promise<OccurrenceChangeResult> {
+  const cadence = await findCadenceById(deps.db, slackTeamId, cadenceId);
+  if (!cadence) return refuse("cadence-gone");
+  if (!canChangeCadence(actor, deps.adminUserIds, cadence))
+    return refuse("not-cadence-owner", { title: cadence.title, dri: cadence.driSlackUserId });
+  if (!cadence.active || cadence.archivedAt) return refuse("cadence-not-running", cadence);
+  const now = deps.clock.now();
+  if (dueAt <= now) return refuse("occurrence-passed", cadence);
+  const schedule = await loadSchedule(deps.db, cadence, now);
+  const located = locate(cadence, schedule, dueAt);
+  if ("ok" in located) return located;
+  const { originalDueAt } = located;
+  if (change.kind === "skip" && schedule.recurrence.kind === "after-completion")
+    return refuse("review-not-skippable", cadence);
+  if (change.kind === "move") {
+    if (change.to <= now) return refuse("move-to-past");
+    const clash = scheduledBetween(schedule, change.to, new Date(change.to.getTime() + 1), 1)[0];
+    if (clash && clash.originalDueAt.getTime() !== originalDueAt.getTime())
+      return refuse("move-onto-occurrence", {
+        title: cadence.title,
+        when: formatInstant(change.to, cadence.timezone),
+      });
+  }
+  const backToRhythm =
+    change.kind === "move" &&
+    change.to.getTime() === originalDueAt.getTime() &&
+    schedule.recurrence.kind !== "after-completion";
+  const exceptions = schedule.exceptions.filter(
+    (e) => e.originalDueAt.getTime() !== originalDueAt.getTime(),
+  );
+  if (!backToRhythm)
+    exceptions.push({
+      originalDueAt,
+      kind: change.kind === "skip" ? "skipped" : "moved",
+      movedToAt: change.kind === "move" ? change.to : null,
+    });
+  const nextDueAt = nextDueAfterChange(cadence, { ...schedule, exceptions }, change, now);
+  const when = formatInstant(dueAt, cadence.timezone);
+  const summary =
+    change.kind === "skip"
+      ? `skipped ${when}${change.note ? ` (${change.note})` : ""}`
+      : `moved ${when} to ${formatInstant(change.to, cadence.timezone)}${change.note ? ` (${change.note})` : ""}`;
+  const updated = await deps.db.$transaction(async (tx) => {
+    const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: originalDueAt } };
+    if (backToRhythm) await tx.occurrence.deleteMany({ where: { ...key.cadenceId_dueAt } });
+    else {
+      const record = {
+        status: change.kind === "skip" ? "skipped" : "moved",
+        movedToAt: change.kind === "move" ? change.to : null,
+        note: change.note,
+        changedBySlackUserId: actor.slackUserId,
+      };
+      await tx.occurrence.upsert({
+        where: key,
+        create: { cadenceId: cadence.id, dueAt: originalDueAt, ...record },
+        update: record,
+      });
+    }
+    await recordHistory(tx, {
+      cadenceId: cadence.id,
+      changedBy: actor.slackUserId,
+      at: now,
+      summary,
+      before: { dueAt: dueAt.toISOString() },
+      after:
+        change.kind === "skip"
+          ? { skipped: true, note: change.note }
+          : { dueAt: change.to.toISOString(), note: change.note },
+    });
+    return tx.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
+  });
+  deps.onScheduleChanged();
+  const next = updated.nextDueAt
+    ? ` Next: ${formatInstant(updated.nextDueAt, cadence.timezone)}.`
+    : "";
+  const verb =
+    change.kind === "skip"
+      ? `skipped ${titleText(cadence.title)} on ${when}`
+      : `moved ${titleText(cadence.title)} from ${when} to ${formatInstant(change.to, cadence.timezone)}`;
+  return {
+    ok: true,
+    cadence: updated,
+    dueAt: updated.nextDueAt,
+    message: `<@${actor.slackUserId}> ${verb}.${next}`,
+  };
+}
+
+/** Snooze a day: the next occurrence (and its reminders) moves 24 hours later, recorded as a move. */
+export async function snoozeCadence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  cadenceId: string,
+): Promise<OccurrenceChangeResult> {
+  const cadence = await findCadenceById(deps.db, slackTeamId, cadenceId);
+  if (!cadence) return refuse("cadence-gone");
+  if (!cadence.nextDueAt) return refuse("nothing-to-snooze", { title: cadence.title });
+  const result = await changeOccurrence(deps, slackTeamId, actor, cadenceId, cadence.nextDueAt, {
+    kind: "move",
+    to: new Date(cadence.nextDueAt.getTime() + 24 * 3_600_000),
+    note: "snoozed a day",
+  });
+  if (!result.ok) return result;
+  return {
+    ...result,
+    message: `<@${actor.slackUserId}> snoozed ${titleText(cadence.title)} by a day.`,
+  };
+}
