@@ -37,6 +37,26 @@ const MESSAGES = {
     `<@${d.person}> is already the DRI of ${bold(d.title)}; the backup must be someone else.`,
   "handover-to-self": () => "Hand over to someone else than the current owner.",
   "owns-nothing": (d: { person: string }) => `<@${d.person}> owns no cadences.`,
+  "bad-date": (d: { text: string }) =>
+    `"${escapeInline(echo(d.text, 40))}" is not a date: write it as YYYY-MM-DD (e.g. 2026-12-24), or today or tomorrow. ${NOTHING_CHANGED}`,
+  "absence-reversed": (d: { startsOn: string; endsOn: string }) =>
+    `${d.endsOn} comes before ${d.startsOn}: give the first day away, then the last. ${NOTHING_CHANGED}`,
+  "absence-past": (d: { endsOn: string }) =>
+    `${d.endsOn} has already passed: away dates must include today or a later day. ${NOTHING_CHANGED}`,
+  "absence-too-long": (d: { days: number }) =>
+    `An away range is at most ${d.days} days: set a longer absence as several ranges. ${NOTHING_CHANGED}`,
+  "absence-overlap": (d: { person: string; startsOn: string; endsOn: string }) =>
+    `<@${d.person}> is already away from ${d.startsOn} to ${d.endsOn}, which overlaps: end that range first (\`/cadence away end\`) or choose other dates. ${NOTHING_CHANGED}`,
+  "not-admin-away": (d: { person: string }) =>
+    `Only an admin can set or end <@${d.person}>'s away dates; you can set your own. ${NOTHING_CHANGED}`,
+  "no-absence": (d: { person: string }) =>
+    `<@${d.person}> has no current or upcoming away dates to end. ${NOTHING_CHANGED}`,
+  "holiday-past": (d: { date: string }) =>
+    `${d.date} has already passed: holidays are added for today or later. ${NOTHING_CHANGED}`,
+  "holiday-exists": (d: { date: string; name: string }) =>
+    `${d.date} is already a holiday (${bold(d.name)}). ${NOTHING_CHANGED}`,
+  "no-holiday": (d: { date: string }) =>
+    `${d.date} is not a holiday: \`/cadence holiday list\` shows them. ${NOTHING_CHANGED}`,
   "nothing-to-snooze": (d: { title: string }) => `${bold(d.title)} has no upcoming date to snooze.`,
   "unknown-person": (d: { person: string }) =>
     `Slack does not know <@${d.person}>. Mention a person in this workspace. ${NOTHING_CHANGED}`,

@@ -16,6 +16,7 @@ import { guard } from "../slack/answered.js";
 import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { announceDeparture } from "./notices.js";
+import { registerAbsenceActions } from "./absence-subcommands.js";
 import { handOverDepartedPerson, assignDri, markDone, type CadenceChange } from "./service.js";
 import { snoozeCadence } from "./occurrence-changes.js";
 import { findCadenceById } from "./store.js";
@@ -75,6 +76,7 @@ export function register(app: App, deps: AppDeps): void {
   }
   app.action<BlockAction>(ACTIONS.handOver, guarded("openHandOver", openHandOver(deps)));
   app.view<ViewSubmitAction>(HAND_OVER_CALLBACK, guarded("submitHandOver", submitHandOver(deps)));
+  registerAbsenceActions(app, deps);
   // When Slack reports a person deactivated, their cadences move on at once.
   app.event("user_change", async ({ event, client }) => {
     const user = DepartedUserSchema.safeParse(event.user);

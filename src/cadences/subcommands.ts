@@ -25,6 +25,7 @@ import {
 } from "./service.js";
 import { listCadences, recurrenceOf } from "./store.js";
 import { cadenceListBlocks, chooseCadenceBlocks } from "./views.js";
+import { absenceSubcommands } from "./absence-subcommands.js";
 
 export const cadenceDeps = (deps: AppDeps): CadenceDeps => ({
   db: deps.db,
@@ -240,4 +241,5 @@ export const subcommands = [
         "grace",
       ),
   }),
+  ...absenceSubcommands,
 ];

@@ -22,6 +22,7 @@ export function publishHome(deps: AppDeps) {
     const view = await buildHome(deps.db, body.team_id, event.user, {
       isWorkspaceAdmin: actor?.isWorkspaceAdmin ?? false,
       adminUserIds: deps.config.adminUserIds,
+      now: deps.clock.now(),
     });
     await client.views.publish({ user_id: event.user, view });
   };

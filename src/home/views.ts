@@ -21,6 +21,51 @@ export interface HomeInput {
   workspaceName: string | null;
   isAdmin: boolean;
   cadences: HomeCadence[];
+  /** Away ranges still to come or running: the person's own, for admins everyone's. */
+  absences?: { today: string; ranges: HomeAbsence[] };
+}
+
+export interface HomeAbsence {
+  id: string;
+  slackUserId: string;
+  startsOn: string;
+  endsOn: string;
+}
+
+export const END_ABSENCE_ACTION = "cadence_end_absence";
+
+/** The Away section: each range with an End early button (also `/cadence away list`). */
+export function awayBlocks(
+  absences: readonly HomeAbsence[],
+  viewer: string,
+  today: string,
+): KnownBlock[] {
+  const blocks: KnownBlock[] = [header("Away")];
+  if (absences.length === 0)
+    blocks.push(
+      section(`No away dates. ${inlineCode("/cadence away 2026-12-24 2027-01-02")} sets yours.`),
+    );
+  for (const a of absences.slice(0, 20)) {
+    const who = a.slackUserId === viewer ? "You" : `<@${a.slackUserId}>`;
+    const dates = a.startsOn === a.endsOn ? a.startsOn : `${a.startsOn} to ${a.endsOn}`;
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `${who}: ${dates}${a.startsOn <= today ? " _(away now)_" : ""}`,
+      },
+      accessory: {
+        type: "button",
+        action_id: END_ABSENCE_ACTION,
+        text: { type: "plain_text", text: "End early" },
+        value: a.id,
+      },
+    });
+  }
+  blocks.push(
+    context("While someone is away, their reminders and escalations go to their backup."),
+  );
+  return blocks;
 }
 
 const nextText = (c: HomeCadence) =>
@@ -35,7 +80,13 @@ function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] 
   return role === "DRI" ? [section(line), driButtons(c.id)] : [section(line)];
 }
 
-export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: HomeInput): HomeView {
+export function homeView({
+  slackUserId,
+  workspaceName,
+  isAdmin,
+  cadences,
+  absences,
+}: HomeInput): HomeView {
   const mine = cadences.filter((c) => c.driSlackUserId === slackUserId);
   const backing = cadences.filter((c) => c.backupSlackUserId === slackUserId);
   const blocks: KnownBlock[] = [
@@ -51,6 +102,9 @@ export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: Home
     blocks.push(section("You own no cadences. `/cadence list` shows who owns what."));
   for (const c of mine) blocks.push(...ownCadenceBlocks(c, "DRI"));
   for (const c of backing) blocks.push(...ownCadenceBlocks(c, "backup"));
+
+  if (absences)
+    blocks.push(divider(), ...awayBlocks(absences.ranges, slackUserId, absences.today));
 
   if (isAdmin) {
     const ordered = [...cadences].sort(

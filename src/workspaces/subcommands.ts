@@ -3,6 +3,7 @@
 import { CHANNEL_MENTION, USER_GROUP_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { changeSetting, PICKLISTS, type PicklistName, type SettingChange } from "./admin.js";
+import { holidaySubcommands } from "./holidays.js";
 
 const usage = (problem: string): Parsed<never> => ({ ok: false, problem });
 const change = (input: SettingChange): Parsed<SettingChange> => ({ ok: true, input });
@@ -90,4 +91,5 @@ export const subcommands = [
       return change({ setting: "picklist", list: list as PicklistName, action, value });
     },
   ),
+  ...holidaySubcommands,
 ];
