@@ -21,6 +21,7 @@ import { FIRING_HANDLERS } from "./cadences/handlers.js";
 import {
   escalateOverdueOccurrences,
   noticeUnassignedCadences,
+  sendCoverNotices,
   sendDueReminders,
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
@@ -51,6 +52,7 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "cadences.remind": () => sendDueReminders(deps),
     "cadences.escalate": () => escalateOverdueOccurrences(deps),
     "cadences.unassigned": () => noticeUnassignedCadences(deps),
+    "cadences.cover": () => sendCoverNotices(deps),
     "feedback.steps": () => runFeedbackDuties(deps),
   };
 }

@@ -29,7 +29,12 @@ export async function openAbsences(
   slackUserId?: string,
 ): Promise<AbsenceRange[]> {
   return db.absence.findMany({
-    where: { slackTeamId, endedAt: null, endsOn: { gte: today }, ...(slackUserId ? { slackUserId } : {}) },
+    where: {
+      slackTeamId,
+      endedAt: null,
+      endsOn: { gte: today },
+      ...(slackUserId ? { slackUserId } : {}),
+    },
     orderBy: [{ startsOn: "asc" }, { slackUserId: "asc" }],
     take: 200,
   });
@@ -75,7 +80,10 @@ export async function setAway(
       : `from ${absence.startsOn} to ${absence.endsOn}`;
   const cover = owned.length
     ? ` Meanwhile reminders and escalations for ${owned
-        .map((c) => `${titleText(c.title)} go to ${c.backupSlackUserId ? `<@${c.backupSlackUserId}>` : "the admin channel"}`)
+        .map(
+          (c) =>
+            `${titleText(c.title)} go to ${c.backupSlackUserId ? `<@${c.backupSlackUserId}>` : "the admin channel"}`,
+        )
         .join(", ")}.`
     : "";
   return { ok: true, absence, message: `${who} away ${range}.${cover}` };
@@ -95,7 +103,11 @@ export async function endAway(
   const range =
     "absenceId" in which
       ? await deps.db.absence.findFirst({ where: { id: which.absenceId, slackTeamId } })
-      : rangeToEnd(await openAbsences(deps.db, slackTeamId, today, which.person), which.person, today);
+      : rangeToEnd(
+          await openAbsences(deps.db, slackTeamId, today, which.person),
+          which.person,
+          today,
+        );
   const person = "person" in which ? which.person : (range?.slackUserId ?? actor.slackUserId);
   if (!mayManage(deps, actor, person)) return refuse("not-admin-away", { person });
   if (!range || !isOpen(range, today)) return refuse("no-absence", { person });

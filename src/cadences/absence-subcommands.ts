@@ -35,12 +35,15 @@ export function parseAway(args: string): Parsed<AwayCommand> {
   const person = people[0] ?? null;
   const words = withoutMentions(args).split(" ").filter(Boolean);
   if (words.length === 0 || (words.length === 1 && words[0]!.toLowerCase() === "list"))
-    return person ? usage("Give the first and last day away.") : { ok: true, input: { kind: "list" } };
+    return person
+      ? usage("Give the first and last day away.")
+      : { ok: true, input: { kind: "list" } };
   if (words[0]!.toLowerCase() === "end")
     return words.length === 1
       ? { ok: true, input: { kind: "end", person } }
       : usage("`end` takes at most an @person.");
-  if (words.length > 2) return usage("Give the first and last day away, e.g. 2026-12-24 2027-01-02.");
+  if (words.length > 2)
+    return usage("Give the first and last day away, e.g. 2026-12-24 2027-01-02.");
   return { ok: true, input: { kind: "set", person, from: words[0]!, to: words[1] ?? words[0]! } };
 }
 
@@ -82,7 +85,14 @@ const AbsenceIdSchema = z.string().min(1).max(64);
 
 /** The End early button: ends that range, then shows the result where the button was. */
 export function endAbsenceButton(deps: AppDeps) {
-  return async function answerEndAbsence({ ack, body, action, respond, client, context: ctx }: ActionArgs) {
+  return async function answerEndAbsence({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+    context: ctx,
+  }: ActionArgs) {
     await ack();
     const absenceId = AbsenceIdSchema.safeParse((action as { value?: unknown }).value);
     const teamId = body.team?.id;

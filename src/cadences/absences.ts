@@ -97,7 +97,9 @@ export function absenceAt(
   at: Date,
   timezone: string,
 ): AbsenceRange | null {
-  return absences.find((r) => r.slackUserId === slackUserId && rangeCovers(r, at, timezone)) ?? null;
+  return (
+    absences.find((r) => r.slackUserId === slackUserId && rangeCovers(r, at, timezone)) ?? null
+  );
 }
 
 export function isAway(
@@ -132,11 +134,7 @@ export function coverFor(
   adminChannelId: string | undefined,
 ): Cover {
   const backup = cadence.backupSlackUserId;
-  if (
-    backup &&
-    backup !== cadence.driSlackUserId &&
-    !isAway(absences, backup, at, timezone)
-  )
+  if (backup && backup !== cadence.driSlackUserId && !isAway(absences, backup, at, timezone))
     return { kind: "person", target: backup };
   return adminChannelId ? { kind: "admin-channel", target: adminChannelId } : { kind: "nobody" };
 }
@@ -151,7 +149,8 @@ export function reminderRecipient(
 ): { target: string; coveringFor: string | null; kind: Cover["kind"] } | null {
   const dri = cadence.driSlackUserId;
   if (!dri) return null;
-  if (!isAway(absences, dri, at, timezone)) return { target: dri, coveringFor: null, kind: "person" };
+  if (!isAway(absences, dri, at, timezone))
+    return { target: dri, coveringFor: null, kind: "person" };
   const cover = coverFor(cadence, absences, at, timezone, adminChannelId);
   return cover.kind === "nobody" ? null : { ...cover, coveringFor: dri };
 }

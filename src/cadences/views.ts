@@ -178,7 +178,11 @@ export function reminderMessage(input: {
   title: string;
   dueAt: Date;
   timezone: string;
+  /** The recipient's own timezone, for the due time; the cadence's when unknown. */
+  displayTimezone?: string | null;
   offsetMinutes: number;
+  /** Sent to whoever covers while the DRI is away: the backup (a person) or the admin channel. */
+  covering?: { dri: string; to: "person" | "admin-channel" } | null;
 }): { text: string; blocks: KnownBlock[] } {
   const when =
     input.offsetMinutes >= 24 * 60
@@ -186,8 +190,36 @@ export function reminderMessage(input: {
       : input.offsetMinutes >= 60
         ? `in ${Math.round(input.offsetMinutes / 60)} hour${input.offsetMinutes >= 120 ? "s" : ""}`
         : `in ${input.offsetMinutes} minutes`;
-  const text = `Reminder: ${titleText(input.title)} is due ${when} (${formatInstant(input.dueAt, input.timezone)}). You are its DRI.`;
+  const who = !input.covering
+    ? "You are its DRI."
+    : input.covering.to === "person"
+      ? `Its DRI <@${input.covering.dri}> is away: you are covering for them.`
+      : `Its DRI <@${input.covering.dri}> is away and nobody else covers it.`;
+  const text = `Reminder: ${titleText(input.title)} is due ${when} (${formatInstant(input.dueAt, input.displayTimezone ?? input.timezone)}). ${who}`;
+  // A covering backup may not change the cadence (src/cadences/rules.ts), so gets no buttons.
+  if (input.covering?.to === "person") return { text, blocks: [section(text)] };
   return { text, blocks: [section(text), driButtons(input.cadenceId)] };
+}
+
+/** Told to whoever covers for an away DRI, when the range begins and when it is over. */
+export function coverNotice(input: {
+  phase: "start" | "end";
+  dri: string;
+  /** The range's last day (YYYY-MM-DD), as it was set. */
+  endsOn: string;
+  to: "person" | "admin-channel";
+  titles: string[];
+}): { text: string; blocks: KnownBlock[] } {
+  const titles = input.titles.map(titleText).join(", ");
+  const text =
+    input.phase === "start"
+      ? input.to === "person"
+        ? `:palm_tree: You are covering for <@${input.dri}> until ${input.endsOn}: ${titles}. Their reminders and escalations come to you meanwhile.`
+        : `:palm_tree: <@${input.dri}> is away until ${input.endsOn} and nobody else covers ${titles}: their reminders and escalations come here meanwhile.`
+      : input.to === "person"
+        ? `<@${input.dri}> is back: you are no longer covering ${titles}.`
+        : `<@${input.dri}> is back: reminders for ${titles} go to them again.`;
+  return { text, blocks: [section(text)] };
 }
 
 export function escalationMessage(input: {

@@ -103,8 +103,7 @@ export function homeView({
   for (const c of mine) blocks.push(...ownCadenceBlocks(c, "DRI"));
   for (const c of backing) blocks.push(...ownCadenceBlocks(c, "backup"));
 
-  if (absences)
-    blocks.push(divider(), ...awayBlocks(absences.ranges, slackUserId, absences.today));
+  if (absences) blocks.push(divider(), ...awayBlocks(absences.ranges, slackUserId, absences.today));
 
   if (isAdmin) {
     const ordered = [...cadences].sort(

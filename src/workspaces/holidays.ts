@@ -125,7 +125,10 @@ export async function removeHoliday(
 }
 
 /** Holidays from today on, soonest first. */
-export async function upcomingHolidays(deps: Pick<HolidayDeps, "db" | "clock">, slackTeamId: string) {
+export async function upcomingHolidays(
+  deps: Pick<HolidayDeps, "db" | "clock">,
+  slackTeamId: string,
+) {
   const today = await workspaceToday(deps, slackTeamId);
   return deps.db.holiday.findMany({
     where: { slackTeamId, date: { gte: today } },
@@ -135,9 +138,7 @@ export async function upcomingHolidays(deps: Pick<HolidayDeps, "db" | "clock">, 
 }
 
 export type HolidayCommand =
-  | { kind: "list" }
-  | { kind: "add"; date: string; name: string }
-  | { kind: "remove"; date: string };
+  { kind: "list" } | { kind: "add"; date: string; name: string } | { kind: "remove"; date: string };
 
 /** `list`, `add <date> <name>`, `remove <date>`. */
 export function parseHoliday(args: string): Parsed<HolidayCommand> {
