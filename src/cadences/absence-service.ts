@@ -67,6 +67,7 @@ export async function setAway(
       startsOn: checked.startsOn,
       endsOn: checked.endsOn,
       createdBySlackUserId: actor.slackUserId,
+      createdAt: deps.clock.now(),
     },
   });
   const owned = await deps.db.cadence.findMany({

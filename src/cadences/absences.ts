@@ -177,6 +177,15 @@ export function lastAwayInstant(range: AbsenceRange, timezone: string): Date {
   return range.endedAt && range.endedAt < end ? new Date(range.endedAt.getTime() - 1) : end;
 }
 
+/**
+ * When a range first counted: the start of its first day, or when it was set if that was later.
+ * Who covered is read then for its "cover ends" notice, so it reaches whoever heard it begin.
+ */
+export function firstAwayInstant(range: AbsenceRange, timezone: string, createdAt: Date): Date {
+  const first = DateTime.fromISO(range.startsOn, { zone: timezone }).startOf("day").toJSDate();
+  return createdAt > first ? createdAt : first;
+}
+
 /** A range that began (someone was away under it at least once). */
 export function hasBegun(range: AbsenceRange, timezone: string): boolean {
   const first = DateTime.fromISO(range.startsOn, { zone: timezone }).startOf("day").toJSDate();

@@ -12,7 +12,7 @@ import {
   coverFor,
   coverPhase,
   escalationRecipients,
-  lastAwayInstant,
+  firstAwayInstant,
   reminderRecipient,
   type AbsenceRange,
   type Cover,
@@ -291,8 +291,8 @@ export async function sendCoverNotices(deps: DeliveryDeps): Promise<number> {
   const deliveries = phased.flatMap(({ absence, phase }) => {
     const timezone = absence.workspace.timezone;
     const adminChannelId = settingsOf(absence.workspace).adminChannelId;
-    // Who covered is read while the range ran: at its start now, at its last instant for its end.
-    const at = phase === "start" ? now : lastAwayInstant(absence, timezone);
+    // The end goes to whoever heard the start: who covered is read when the range began.
+    const at = phase === "start" ? now : firstAwayInstant(absence, timezone, absence.createdAt);
     const byTarget = new Map<string, { cover: Cover; titles: string[] }>();
     for (const cadence of owned) {
       if (cadence.slackTeamId !== absence.slackTeamId) continue;

@@ -89,7 +89,7 @@ export async function addHoliday(
   const name = input.name.trim().slice(0, NAME_MAX);
   const moved = await deps.db.$transaction(async (tx) => {
     await tx.holiday.create({
-      data: { slackTeamId, date, name, createdBySlackUserId: actor.slackUserId },
+      data: { slackTeamId, date, name, createdBySlackUserId: actor.slackUserId, createdAt: now },
     });
     return followHolidays(tx, slackTeamId, actor, now, `holiday ${date} added`);
   });
