@@ -4,38 +4,38 @@ import { helpBlocks } from "../../src/help/views.js";
 import { SUBCOMMANDS } from "../../src/slack/capabilities.js";
 import { subcommand, SubcommandTable } from "../../src/slack/subcommands.js";
 
-const away = subcommand<{ days: number }>({
-  name: "away",
-  usage: "/cadence away <days>",
+const leave = subcommand<{ days: number }>({
+  name: "leave",
+  usage: "/cadence leave <days>",
   description: "Hand your cadences to your backups while you are away.",
   parse: (args) =>
     Number(args) > 0
       ? { ok: true, input: { days: Number(args) } }
       : { ok: false, problem: "For how many days?" },
-  run: ({ days }) => Promise.resolve({ text: `Away for ${days} days.` }),
+  run: ({ days }) => Promise.resolve({ text: `On leave for ${days} days.` }),
 });
 
 describe("the table of /cadence subcommands", () => {
   it("routes to an entry a capability registers, and lists it in the help", async () => {
-    const table = new SubcommandTable([...SUBCOMMANDS.entries, away]);
-    const reading = table.read("AWAY 3");
-    expect(reading.ok && reading.entry.name).toBe("away");
+    const table = new SubcommandTable([...SUBCOMMANDS.entries, leave]);
+    const reading = table.read("LEAVE 3");
+    expect(reading.ok && reading.entry.name).toBe("leave");
     expect(reading.ok && (await reading.run.run({} as never))).toEqual({
-      text: "Away for 3 days.",
+      text: "On leave for 3 days.",
     });
-    expect(JSON.stringify(helpBlocks(table))).toContain("/cadence away &lt;days&gt;");
+    expect(JSON.stringify(helpBlocks(table))).toContain("/cadence leave &lt;days&gt;");
   });
 
   it("answers a problem with the entry's usage", () => {
-    const table = new SubcommandTable([away]);
-    expect(table.read("away soon")).toEqual({
+    const table = new SubcommandTable([leave]);
+    expect(table.read("leave soon")).toEqual({
       ok: false,
-      problem: "For how many days? Usage: `/cadence away <days>`",
+      problem: "For how many days? Usage: `/cadence leave <days>`",
     });
   });
 
   it("refuses two capabilities claiming the same name", () => {
-    expect(() => new SubcommandTable([...SUBCOMMANDS.entries, { ...away, name: "list" }])).toThrow(
+    expect(() => new SubcommandTable([...SUBCOMMANDS.entries, { ...leave, name: "list" }])).toThrow(
       "/cadence list is registered twice",
     );
   });
@@ -53,12 +53,14 @@ describe("the table of /cadence subcommands", () => {
       "channel",
       "admin-channel",
       "grace",
+      "away",
       "calendar",
       "sales",
       "marketing",
       "sla",
       "threshold",
       "picklist",
+      "holiday",
       "import",
       "digest",
     ]);
