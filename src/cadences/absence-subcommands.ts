@@ -1,11 +1,26 @@
 // `/cadence away …` and the Home tab's End early button: read the arguments, call a use case in
 // ./absence-service.ts, show the answer. The rules are in ./absences.ts.
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { buildHome } from "../home/service.js";
-import { awayBlocks, END_ABSENCE_ACTION } from "../home/views.js";
+import {
+  ADD_ABSENCE_ACTION,
+  ADD_ABSENCE_CALLBACK,
+  addAbsenceModal,
+  awayBlocks,
+  END_ABSENCE_ACTION,
+} from "../home/views.js";
+import type { RefusalCode } from "../refusals.js";
 import { blocksReply, type EphemeralReply } from "../slack/ack.js";
-import { actorOf } from "../slack/actor.js";
+import { actorOf, type Actor } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
 import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
@@ -13,6 +28,8 @@ import { TEAM_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { endAway, setAway, visibleAbsences, type AbsenceDeps } from "./absence-service.js";
 import { mentionedUserIds, withoutMentions } from "./rules.js";
+import { localDate } from "./schedule.js";
+import { plainTextOf } from "../slack/mrkdwn.js";
 
 const absenceDeps = (deps: AppDeps): AbsenceDeps => ({
   db: deps.db,
@@ -80,8 +97,30 @@ export const absenceSubcommands = [
 ];
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const AbsenceIdSchema = z.string().min(1).max(64);
+
+/** Shows a confirmation on top of the person's republished Home tab. */
+async function republishHome(
+  deps: AppDeps,
+  client: WebClient,
+  teamId: string,
+  user: string,
+  actor: Actor,
+  text: string,
+) {
+  const view = await buildHome(deps.db, teamId, user, {
+    isWorkspaceAdmin: actor.isWorkspaceAdmin,
+    adminUserIds: deps.config.adminUserIds,
+    now: deps.clock.now(),
+  });
+  view.blocks.splice(1, 0, context(text));
+  await client.views.publish({
+    user_id: user,
+    view: { ...view, blocks: view.blocks.slice(0, 100) },
+  });
+}
 
 /** The End early button: ends that range, then shows the result where the button was. */
 export function endAbsenceButton(deps: AppDeps) {
@@ -101,20 +140,87 @@ export function endAbsenceButton(deps: AppDeps) {
     const result = await endAway(absenceDeps(deps), teamId, actor, { absenceId: absenceId.data });
     if (result.ok) deps.onScheduleChanged();
     const text = result.ok ? `:palm_tree: ${result.message}` : result.message;
-    if (body.view?.type === "home") {
-      const view = await buildHome(deps.db, teamId, body.user.id, {
-        isWorkspaceAdmin: actor.isWorkspaceAdmin,
-        adminUserIds: deps.config.adminUserIds,
-        now: deps.clock.now(),
-      });
-      view.blocks.splice(1, 0, context(text));
-      await client.views.publish({
-        user_id: body.user.id,
-        view: { ...view, blocks: view.blocks.slice(0, 100) },
-      });
+    if (body.view?.type === "home")
+      return republishHome(deps, client, teamId, body.user.id, actor, text);
+    await respond({ response_type: "ephemeral", replace_original: result.ok, text });
+  };
+}
+
+/** The Add away dates button: opens the modal, both dates on today in the workspace. */
+export function openAddAbsence(deps: AppDeps) {
+  return async function openAddAbsenceModal({ ack, body, client }: ActionArgs) {
+    await ack();
+    const teamId = body.team?.id;
+    if (!body.trigger_id || !teamId) return;
+    const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId: teamId } });
+    const today = localDate(deps.clock.now(), workspace?.timezone ?? "UTC");
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: addAbsenceModal(today, body.view?.type === "home" ? "home" : "message"),
+    });
+  };
+}
+
+const AddAbsenceMetaSchema = z.object({ origin: z.enum(["home", "message"]) });
+const PickedDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** Which field a refusal belongs under in the modal. */
+const FIELD_OF: Partial<Record<RefusalCode, "starts_on" | "ends_on">> = {
+  "absence-reversed": "ends_on",
+  "absence-past": "ends_on",
+  "absence-too-long": "ends_on",
+  "absence-overlap": "starts_on",
+  "bad-date": "starts_on",
+};
+
+function readAddAbsence(view: ViewSubmitAction["view"]) {
+  let meta: unknown = null;
+  try {
+    meta = JSON.parse(view.private_metadata || "null");
+  } catch {
+    // A forged value is treated as missing.
+  }
+  const values = view.state?.values;
+  return {
+    meta: AddAbsenceMetaSchema.safeParse(meta),
+    from: PickedDateSchema.safeParse(values?.starts_on?.date?.selected_date),
+    to: PickedDateSchema.safeParse(values?.ends_on?.date?.selected_date),
+  };
+}
+
+export function submitAddAbsence(deps: AppDeps) {
+  return async function answerAddAbsence({ ack, body, view, client, context: ctx }: ViewArgs) {
+    const { meta, from, to } = readAddAbsence(view);
+    if (!meta.success || !from.success || !to.success) {
+      const errors: Record<string, string> = {};
+      if (!meta.success) errors.starts_on = "This form is out of date: close it and open it again.";
+      else if (!from.success) errors.starts_on = "Choose the first day away.";
+      if (meta.success && !to.success) errors.ends_on = "Choose the last day away.";
+      await ack({ response_action: "errors", errors });
       return;
     }
-    await respond({ response_type: "ephemeral", replace_original: result.ok, text });
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const actor = await actorOf(ctx);
+    const result = await setAway(absenceDeps(deps), teamId, actor, {
+      person: actor.slackUserId,
+      from: from.data,
+      to: to.data,
+    });
+    if (!result.ok) {
+      const field = FIELD_OF[result.code] ?? "ends_on";
+      // The modal sets the person's own dates: mentions of them read as "you" under a field.
+      const message = plainTextOf(
+        result.message.replace(/<@\w+> is /g, "You are ").replace(/<@\w+>/g, "you"),
+      );
+      await ack({ response_action: "errors", errors: { [field]: message } });
+      return;
+    }
+    await ack();
+    deps.onScheduleChanged();
+    const text = `:palm_tree: ${result.message}`;
+    if (meta.data.origin === "home")
+      await republishHome(deps, client, teamId, body.user.id, actor, text);
+    else await client.chat.postMessage({ channel: body.user.id, text });
   };
 }
 
@@ -122,5 +228,13 @@ export function registerAbsenceActions(app: App, deps: AppDeps): void {
   app.action<BlockAction>(
     END_ABSENCE_ACTION,
     guard(deps.logger, "endAbsence", endAbsenceButton(deps)),
+  );
+  app.action<BlockAction>(
+    ADD_ABSENCE_ACTION,
+    guard(deps.logger, "openAddAbsence", openAddAbsence(deps)),
+  );
+  app.view<ViewSubmitAction>(
+    ADD_ABSENCE_CALLBACK,
+    guard(deps.logger, "submitAddAbsence", submitAddAbsence(deps)),
   );
 }

@@ -1,6 +1,6 @@
 // The Home tab: the person's own cadences with the DRI buttons, and for admins every cadence,
 // unassigned ones first. Stays within Slack's 100 blocks per view.
-import type { HomeView, KnownBlock } from "@slack/types";
+import type { HomeView, KnownBlock, ModalView } from "@slack/types";
 import { describeRecurrence } from "../cadences/recurrence.js";
 import {
   driButtons,
@@ -33,6 +33,33 @@ export interface HomeAbsence {
 }
 
 export const END_ABSENCE_ACTION = "cadence_end_absence";
+export const ADD_ABSENCE_ACTION = "cadence_add_absence";
+export const ADD_ABSENCE_CALLBACK = "cadence_add_absence_modal";
+
+/** The Add away dates modal: the first and last day away, inclusive. */
+export function addAbsenceModal(today: string, origin: "home" | "message"): ModalView {
+  const datepicker = (blockId: string, label: string) => ({
+    type: "input" as const,
+    block_id: blockId,
+    label: { type: "plain_text" as const, text: label },
+    element: { type: "datepicker" as const, action_id: "date", initial_date: today },
+  });
+  return {
+    type: "modal",
+    callback_id: ADD_ABSENCE_CALLBACK,
+    private_metadata: JSON.stringify({ origin }),
+    title: { type: "plain_text", text: "Away dates" },
+    submit: { type: "plain_text", text: "Save" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      section(
+        "While you are away, reminders and escalations for your cadences go to their backups (the admin channel where there is none).",
+      ),
+      datepicker("starts_on", "First day away"),
+      datepicker("ends_on", "Last day away"),
+    ],
+  };
+}
 
 /** The Away section: each range with an End early button (also `/cadence away list`). */
 export function awayBlocks(
@@ -63,6 +90,17 @@ export function awayBlocks(
     });
   }
   blocks.push(
+    {
+      type: "actions",
+      block_id: "away_actions",
+      elements: [
+        {
+          type: "button",
+          action_id: ADD_ABSENCE_ACTION,
+          text: { type: "plain_text", text: "Add away dates" },
+        },
+      ],
+    },
     context("While someone is away, their reminders and escalations go to their backup."),
   );
   return blocks;

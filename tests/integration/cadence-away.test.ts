@@ -209,4 +209,54 @@ describeEachDatabase("a DRI away", (provider) => {
       "No away dates. `/cadence away 2026-12-24 2027-01-02` sets yours.",
     );
   });
+
+  it("adds away dates from the Home tab's modal, with refusals under the fields", async () => {
+    await cadence.requests.blockActions({
+      user: "U0CAROL",
+      trigger_id: "7.7.away",
+      view: { type: "home", id: "V0HOME" },
+      actions: [{ action_id: "cadence_add_absence", type: "button" }],
+    });
+    const opened = await cadence.slack.waitForCall(
+      "views.open",
+      (call) => call.args.trigger_id === "7.7.away",
+    );
+    const view = opened.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe("cadence_add_absence_modal");
+    const submit = (from: string | null, to: string | null) =>
+      cadence.requests.viewSubmission({
+        user: "U0CAROL",
+        view: {
+          ...view,
+          state: {
+            values: {
+              starts_on: { date: { type: "datepicker", selected_date: from } },
+              ends_on: { date: { type: "datepicker", selected_date: to } },
+            },
+          },
+        },
+      });
+    expect((await submit(null, "2026-12-20")).json()).toEqual({
+      response_action: "errors",
+      errors: { starts_on: "Choose the first day away." },
+    });
+    expect((await submit("2026-12-22", "2026-12-20")).json()).toEqual({
+      response_action: "errors",
+      errors: {
+        ends_on:
+          "2026-12-20 comes before 2026-12-22: give the first day away, then the last. Nothing was changed.",
+      },
+    });
+    const published = cadence.slack.callsTo("views.publish").length;
+    const saved = await submit("2026-12-21", "2026-12-23");
+    expect(saved.status).toBe(200);
+    expect(saved.text).toBe("");
+    await expect.poll(() => cadence.slack.callsTo("views.publish").length).toBe(published + 1);
+    const texts = blocksOf(cadence.slack.callsTo("views.publish").at(-1)!).map(textOfBlock);
+    expect(texts[1]).toBe(":palm_tree: You are away from 2026-12-21 to 2026-12-23.");
+    expect(texts).toContain("You: 2026-12-21 to 2026-12-23");
+    expect(
+      await db().absence.findFirst({ where: { slackUserId: "U0CAROL", startsOn: "2026-12-21" } }),
+    ).toMatchObject({ endsOn: "2026-12-23", createdBySlackUserId: "U0CAROL", endedAt: null });
+  });
 });
