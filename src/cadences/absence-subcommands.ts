@@ -25,9 +25,10 @@ import { guard } from "../slack/answered.js";
 import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { TEAM_MENTION } from "../slack/mentions.js";
-import { subcommand, type Parsed } from "../slack/subcommands.js";
+import { subcommand, type Parsed, type SubcommandRequest } from "../slack/subcommands.js";
+import { lookUpPerson } from "../workspaces/service.js";
 import { endAway, setAway, visibleAbsences, type AbsenceDeps } from "./absence-service.js";
-import { mentionedUserIds, withoutMentions } from "./rules.js";
+import { mentionedUserIds, whyNotOwner, withoutMentions } from "./rules.js";
 import { localDate } from "./schedule.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 
@@ -66,9 +67,7 @@ export function parseAway(args: string): Parsed<AwayCommand> {
 
 async function runAway(
   input: AwayCommand,
-  deps: AppDeps,
-  teamId: string,
-  actorOfRequest: () => ReturnType<typeof actorOf>,
+  { deps, client, teamId, actor: actorOfRequest }: SubcommandRequest,
 ): Promise<EphemeralReply> {
   const actor = await actorOfRequest();
   if (input.kind === "list") {
@@ -76,12 +75,18 @@ async function runAway(
     return blocksReply(awayBlocks(absences, actor.slackUserId, today));
   }
   const person = input.person ?? actor.slackUserId;
+  // Someone else's dates: they must be a person Slack knows, still here, not a bot.
+  if (input.kind === "set" && person !== actor.slackUserId) {
+    const problem = whyNotOwner(
+      person,
+      await lookUpPerson(deps.db, deps.clock, client, teamId, person),
+    );
+    if (problem) return { text: problem.message };
+  }
   const result =
     input.kind === "end"
       ? await endAway(absenceDeps(deps), teamId, actor, { person })
       : await setAway(absenceDeps(deps), teamId, actor, { person, from: input.from, to: input.to });
-  // A range ended may have been covered: the cover notices' duty sends the "cover ends" notes.
-  if (result.ok) deps.onScheduleChanged();
   return { text: result.ok ? `:palm_tree: ${result.message}` : result.message };
 }
 
@@ -92,7 +97,7 @@ export const absenceSubcommands = [
     description:
       "Away dates (YYYY-MM-DD, today, tomorrow): reminders and escalations go to the backup meanwhile. Admins set anyone's.",
     parse: parseAway,
-    run: (input, request) => runAway(input, request.deps, request.teamId, request.actor),
+    run: (input, request) => runAway(input, request),
   }),
 ];
 
@@ -138,7 +143,6 @@ export function endAbsenceButton(deps: AppDeps) {
     if (!absenceId.success || !teamId) return;
     const actor = await actorOf(ctx);
     const result = await endAway(absenceDeps(deps), teamId, actor, { absenceId: absenceId.data });
-    if (result.ok) deps.onScheduleChanged();
     const text = result.ok ? `:palm_tree: ${result.message}` : result.message;
     if (body.view?.type === "home")
       return republishHome(deps, client, teamId, body.user.id, actor, text);
@@ -216,7 +220,6 @@ export function submitAddAbsence(deps: AppDeps) {
       return;
     }
     await ack();
-    deps.onScheduleChanged();
     const text = `:palm_tree: ${result.message}`;
     if (meta.data.origin === "home")
       await republishHome(deps, client, teamId, body.user.id, actor, text);

@@ -28,39 +28,64 @@ async function workspaceToday(deps: Pick<HolidayDeps, "db" | "clock">, slackTeam
 }
 
 /**
- * Moves the next due date of every running cadence of the workspace to what its schedule says
- * now. A due date already reached stays: the scheduler fires it. Each move is in the history.
+ * Where each running cadence of the workspace is next due once `date` is added to (or removed
+ * from) its holidays. A due date already reached stays: the scheduler fires it.
  */
-async function followHolidays(
-  db: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+async function plannedMoves(
+  db: Db,
   slackTeamId: string,
-  actor: Actor,
   now: Date,
-  reason: string,
-): Promise<number> {
+  change: { kind: "add" | "remove"; date: string },
+) {
   const cadences = await db.cadence.findMany({
     where: { slackTeamId, active: true, archivedAt: null, nextDueAt: { gt: now } },
   });
-  if (cadences.length === 0) return 0;
-  const schedules = await loadSchedules(db as Db, cadences, now);
-  let moved = 0;
-  for (const cadence of cadences) {
-    const schedule = schedules.get(cadence.id)!;
+  const schedules = await loadSchedules(db, cadences, now);
+  return cadences.flatMap((cadence) => {
+    const loaded = schedules.get(cadence.id)!;
+    const holidays = new Set(loaded.holidays);
+    if (change.kind === "add") holidays.add(change.date);
+    else holidays.delete(change.date);
+    const schedule = { ...loaded, holidays };
     // A rhythm counted from the last completion has no grid to read again: its stored date (which
     // may have been moved by hand) only steps off a holiday.
     const next =
       recurrenceOf(cadence).kind === "after-completion"
-        ? holidayShift(cadence.nextDueAt!, cadence.timezone, schedule.holidays, "move")
+        ? holidayShift(cadence.nextDueAt!, cadence.timezone, holidays, "move")
         : nextDueFrom(schedule, now, cadence.lastCompletedAt);
-    if (!next || next.getTime() === cadence.nextDueAt!.getTime()) continue;
-    await db.cadence.update({ where: { id: cadence.id }, data: { nextDueAt: next } });
-    await recordHistory(db, {
+    return next && next.getTime() !== cadence.nextDueAt!.getTime()
+      ? [{ cadence, from: cadence.nextDueAt!, to: next }]
+      : [];
+  });
+}
+
+type Move = Awaited<ReturnType<typeof plannedMoves>>[number];
+
+/**
+ * Moves the next due dates, each with a compare-and-set (a cadence the scheduler fired meanwhile
+ * is left to it), and records each move in the cadence's history.
+ */
+async function applyMoves(
+  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+  moves: readonly Move[],
+  actor: Actor,
+  now: Date,
+  reason: string,
+): Promise<number> {
+  let moved = 0;
+  for (const { cadence, from, to } of moves) {
+    const updated = await tx.cadence.updateMany({
+      where: { id: cadence.id, nextDueAt: from },
+      data: { nextDueAt: to },
+    });
+    if (updated.count !== 1) continue;
+    await recordHistory(tx, {
       cadenceId: cadence.id,
       changedBy: actor.slackUserId,
       at: now,
-      summary: `next date ${formatInstant(cadence.nextDueAt!, cadence.timezone)} became ${formatInstant(next, cadence.timezone)}: ${reason}`,
-      before: { nextDueAt: cadence.nextDueAt!.toISOString() },
-      after: { nextDueAt: next.toISOString() },
+      summary: `next date ${formatInstant(from, cadence.timezone)} became ${formatInstant(to, cadence.timezone)}: ${reason}`,
+      before: { nextDueAt: from.toISOString() },
+      after: { nextDueAt: to.toISOString() },
     });
     moved += 1;
   }
@@ -87,11 +112,12 @@ export async function addHoliday(
   if (existing) return refuse("holiday-exists", { date, name: existing.name });
   const now = deps.clock.now();
   const name = input.name.trim().slice(0, NAME_MAX);
+  const moves = await plannedMoves(deps.db, slackTeamId, now, { kind: "add", date });
   const moved = await deps.db.$transaction(async (tx) => {
     await tx.holiday.create({
       data: { slackTeamId, date, name, createdBySlackUserId: actor.slackUserId, createdAt: now },
     });
-    return followHolidays(tx, slackTeamId, actor, now, `holiday ${date} added`);
+    return applyMoves(tx, moves, actor, now, `holiday ${date} added`);
   });
   deps.onScheduleChanged();
   return {
@@ -111,10 +137,11 @@ export async function removeHoliday(
   const date = readLocalDate(input.date, today);
   if (!date) return refuse("bad-date", { text: input.date });
   const now = deps.clock.now();
+  const moves = await plannedMoves(deps.db, slackTeamId, now, { kind: "remove", date });
   const result = await deps.db.$transaction(async (tx) => {
     const removed = await tx.holiday.deleteMany({ where: { slackTeamId, date } });
     if (removed.count === 0) return null;
-    return followHolidays(tx, slackTeamId, actor, now, `holiday ${date} removed`);
+    return applyMoves(tx, moves, actor, now, `holiday ${date} removed`);
   });
   if (result === null) return refuse("no-holiday", { date });
   deps.onScheduleChanged();

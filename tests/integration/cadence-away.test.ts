@@ -78,6 +78,9 @@ describeEachDatabase("a DRI away", (provider) => {
     expect((await command("U0DAVE", "away <@U0BOB> 2026-12-01 2026-12-02")).text).toBe(
       "Only an admin can set or end <@U0BOB>'s away dates; you can set your own. Nothing was changed.",
     );
+    expect((await command("U0OPS", "away <@U0GHOST> 2026-12-01 2026-12-02")).text).toBe(
+      "Slack does not know <@U0GHOST>. Mention a person in this workspace. Nothing was changed.",
+    );
     expect(await db().absence.count()).toBe(0);
   });
 
