@@ -20,10 +20,16 @@ function locate(
   schedule: Schedule,
   dueAt: Date,
 ): { originalDueAt: Date } | Refusal {
-  if (schedule.recurrence.kind === "after-completion")
-    return cadence.nextDueAt?.getTime() === dueAt.getTime()
-      ? { originalDueAt: dueAt }
-      : refuse("no-such-occurrence", { title: cadence.title });
+  if (schedule.recurrence.kind === "after-completion") {
+    if (cadence.nextDueAt?.getTime() !== dueAt.getTime())
+      return refuse("no-such-occurrence", { title: cadence.title });
+    // Moved before: the record stays keyed by the date it first had, so moving it again (or back)
+    // changes that record instead of leaving one behind at a time it may be moved back to.
+    const earlier = schedule.exceptions.find(
+      (e) => e.kind === "moved" && e.movedToAt?.getTime() === dueAt.getTime(),
+    );
+    return { originalDueAt: earlier?.originalDueAt ?? dueAt };
+  }
   const [found] = scheduledBetween(schedule, dueAt, new Date(dueAt.getTime() + 1), 1);
   return found ? { originalDueAt: found.originalDueAt } : refuse("no-such-occurrence", cadence);
 }
@@ -69,16 +75,19 @@ export async function changeOccurrence(
   if (change.kind === "move") {
     if (change.to <= now) return refuse("move-to-past");
     const clash = scheduledBetween(schedule, change.to, new Date(change.to.getTime() + 1), 1)[0];
+    const when = formatInstant(change.to, cadence.timezone);
     if (clash && clash.originalDueAt.getTime() !== originalDueAt.getTime())
-      return refuse("move-onto-occurrence", {
-        title: cadence.title,
-        when: formatInstant(change.to, cadence.timezone),
-      });
+      return refuse("move-onto-occurrence", { title: cadence.title, when });
+    // An occurrence is stored once per cadence and time: a skipped (or moved-away) date holds its
+    // time, and one moved there would never be created when it falls due.
+    const held = schedule.exceptions.some(
+      (e) =>
+        e.originalDueAt.getTime() === change.to.getTime() &&
+        e.originalDueAt.getTime() !== originalDueAt.getTime(),
+    );
+    if (held) return refuse("move-onto-changed", { title: cadence.title, when });
   }
-  const backToRhythm =
-    change.kind === "move" &&
-    change.to.getTime() === originalDueAt.getTime() &&
-    schedule.recurrence.kind !== "after-completion";
+  const backToRhythm = change.kind === "move" && change.to.getTime() === originalDueAt.getTime();
   const exceptions = schedule.exceptions.filter(
     (e) => e.originalDueAt.getTime() !== originalDueAt.getTime(),
   );
@@ -95,6 +104,13 @@ export async function changeOccurrence(
       ? `skipped ${when}${change.note ? ` (${change.note})` : ""}`
       : `moved ${when} to ${formatInstant(change.to, cadence.timezone)}${change.note ? ` (${change.note})` : ""}`;
   const updated = await deps.db.$transaction(async (tx) => {
+    // The scheduler may have fired the cadence meanwhile: only the next due date read above is
+    // replaced, else nothing is written.
+    const moved = await tx.cadence.updateMany({
+      where: { id: cadence.id, nextDueAt: cadence.nextDueAt },
+      data: { nextDueAt },
+    });
+    if (moved.count !== 1) return null;
     const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: originalDueAt } };
     if (backToRhythm) await tx.occurrence.deleteMany({ where: { ...key.cadenceId_dueAt } });
     else {
@@ -121,8 +137,9 @@ export async function changeOccurrence(
           ? { skipped: true, note: change.note }
           : { dueAt: change.to.toISOString(), note: change.note },
     });
-    return tx.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
+    return tx.cadence.findUniqueOrThrow({ where: { id: cadence.id } });
   });
+  if (!updated) return refuse("no-such-occurrence", cadence);
   deps.onScheduleChanged();
   const next = updated.nextDueAt
     ? ` Next: ${formatInstant(updated.nextDueAt, cadence.timezone)}.`

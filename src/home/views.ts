@@ -32,7 +32,9 @@ const nextText = (c: HomeCadence) =>
 
 function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] {
   const line = `${titleText(c.title)} (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
-  return role === "DRI" ? [section(line), driButtons(c.id)] : [section(line)];
+  return role === "DRI"
+    ? [section(line), driButtons(c.id, c.active ? c.nextDueAt : null)]
+    : [section(line)];
 }
 
 export function homeView({ slackUserId, workspaceName, isAdmin, cadences }: HomeInput): HomeView {
