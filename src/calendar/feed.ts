@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import ical, { ICalEventStatus } from "ical-generator";
 import { purposeOf } from "../cadences/kinds.js";
 import { occurrencesBetween } from "../cadences/recurrence.js";
-import { scheduledBetween, type Schedule } from "../cadences/schedule.js";
+import { localDate, scheduledBetween, type Schedule } from "../cadences/schedule.js";
 import { formatInstant } from "../cadences/views.js";
 
 /** How far ahead the feed looks, and how long each event lasts. */
@@ -103,6 +103,8 @@ export function feedEvents(cadence: FeedCadence, now: Date): FeedEvent[] {
     const exception = schedule.exceptions.find(
       (e) => e.originalDueAt.getTime() === original.getTime(),
     );
+    // A gap nobody made (say, a date before the cadence was resumed) is no event at all.
+    if (!exception && !schedule.holidays.has(localDate(original, schedule.timezone))) continue;
     events.push({
       uid: eventUid(cadence.id, original),
       start: original,
