@@ -5,7 +5,13 @@ import { refuse, type Refusal } from "../refusals.js";
 import { canChangeCadence, type Actor } from "./rules.js";
 import { nextScheduled, scheduledBetween, type Schedule } from "./schedule.js";
 import type { CadenceDeps } from "./service.js";
-import { findCadenceById, loadSchedule, recordHistory, type CadenceRow } from "./store.js";
+import {
+  findCadenceById,
+  loadSchedule,
+  loadSchedules,
+  recordHistory,
+  type CadenceRow,
+} from "./store.js";
 import { formatInstant, titleText } from "./views.js";
 
 export type OccurrenceChange =
@@ -154,6 +160,37 @@ export async function changeOccurrence(
     dueAt: updated.nextDueAt,
     message: `<@${actor.slackUserId}> ${verb}.${next}`,
   };
+}
+
+/** Why a cadence's next date is not its rhythm's: moved by a person or off a holiday, and from when. */
+export interface NextDateShift {
+  why: "moved" | "holiday";
+  from: Date;
+}
+
+/** For each running cadence whose next date was shifted, from where and why (for the Home tab). */
+export async function nextDateShifts(
+  db: CadenceDeps["db"],
+  cadences: readonly CadenceRow[],
+): Promise<Map<string, NextDateShift>> {
+  const running = cadences.filter((c) => c.active && !c.archivedAt && c.nextDueAt);
+  const shifts = new Map<string, NextDateShift>();
+  if (running.length === 0) return shifts;
+  const since = new Date(Math.min(...running.map((c) => c.nextDueAt!.getTime())));
+  const schedules = await loadSchedules(db, running, since);
+  for (const cadence of running) {
+    const schedule = schedules.get(cadence.id)!;
+    const next = cadence.nextDueAt!;
+    const moved = schedule.exceptions.find(
+      (e) => e.kind === "moved" && e.movedToAt?.getTime() === next.getTime(),
+    );
+    const [found] = scheduledBetween(schedule, next, new Date(next.getTime() + 1), 1);
+    if (moved && moved.originalDueAt.getTime() !== next.getTime())
+      shifts.set(cadence.id, { why: "moved", from: moved.originalDueAt });
+    else if (found?.shift === "holiday")
+      shifts.set(cadence.id, { why: "holiday", from: found.originalDueAt });
+  }
+  return shifts;
 }
 
 /** Snooze a day: the next occurrence (and its reminders) moves 24 hours later, recorded as a move. */
