@@ -50,7 +50,6 @@ const OccurrenceMetaSchema = OccurrenceButtonSchema.extend({
     z.object({ surface: z.literal("dm") }),
   ]),
 });
-type OccurrenceMeta = z.infer<typeof OccurrenceMetaSchema>;
 
 /** The optional reason: blank is none; too long is refused (Slack enforces it too). */
 const ReasonSchema = z
@@ -109,30 +108,30 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
     action,
     respond,
     client,
+    context,
   }: ActionArgs) {
     await ack();
     const button = parseJson(OccurrenceButtonSchema, (action as { value?: unknown }).value);
-    const teamId = body.team?.id;
+    const teamId = body.team?.id ?? "";
     const cadence =
       button && teamId ? await findCadenceById(deps.db, teamId, button.cadenceId) : null;
-    if (!button || !cadence || !body.trigger_id) {
-      // Only a message has somewhere to answer; an out-of-date Home tab is republished on opening.
-      if (body.response_url)
-        await respond({
-          response_type: "ephemeral",
-          replace_original: false,
-          text: button
-            ? refuse("cadence-gone").message
-            : refuse("occurrence-form-outdated").message,
-        });
-      return;
-    }
     const origin: OccurrenceOrigin =
       body.view?.type === "home"
         ? { surface: "home" }
         : body.channel && body.message
           ? { surface: "message", channel: body.channel.id, ts: body.message.ts }
           : { surface: "dm" };
+    if (!button || !cadence || !body.trigger_id) {
+      const text = button
+        ? refuse("cadence-gone").message
+        : refuse("occurrence-form-outdated").message;
+      // The message with the button stays as it was: the answer is for this person only.
+      if (origin.surface === "home")
+        await confirm(deps, client, teamId, await actorOf(context), origin, text);
+      else if (body.response_url)
+        await respond({ response_type: "ephemeral", replace_original: false, text });
+      return;
+    }
     const input = {
       cadenceId: cadence.id,
       title: cadence.title,
@@ -207,23 +206,22 @@ export function submitOccurrenceChange(deps: AppDeps, kind: "skip" | "move") {
     }
     await ack();
     const confirmation = occurrenceConfirmation(kind, result.message, change.note);
-    await confirm(deps, client, teamId, actor, meta, confirmation);
+    await confirm(deps, client, teamId, actor, meta.origin, confirmation);
     const dri = result.cadence.driSlackUserId;
     if (dri && dri !== actor.slackUserId)
       await client.chat.postMessage({ channel: dri, text: confirmation });
   };
 }
 
-/** Shows the confirmation where the button was: in its message, atop the Home tab, or by DM. */
+/** Shows the outcome where the button was: in its message, atop the Home tab, or by DM. */
 async function confirm(
   deps: AppDeps,
   client: WebClient,
   teamId: string,
   actor: Actor,
-  meta: OccurrenceMeta,
+  origin: OccurrenceOrigin,
   text: string,
 ): Promise<void> {
-  const { origin } = meta;
   if (origin.surface === "message") {
     await client.chat.update({ channel: origin.channel, ts: origin.ts, text, blocks: [] });
     return;

@@ -387,6 +387,24 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
       replace_original: false,
       text: "This form is out of date: close it and press the button again. Nothing was changed.",
     });
+    const published = cadence.slack.callsTo("views.publish").length;
+    await cadence.requests.blockActions({
+      user: "U0BOB",
+      view: { id: "VHOME", type: "home" },
+      container: { type: "view", view_id: "VHOME" },
+      actions: [{ action_id: "cadence_skip_occurrence", value: "{}", type: "button" }],
+    });
+    await expect.poll(() => cadence.slack.callsTo("views.publish").length).toBe(published + 1);
+    expect(
+      (cadence.slack.callsTo("views.publish").at(-1)!.args.view as View).blocks[1],
+    ).toMatchObject({
+      type: "context",
+      elements: [
+        {
+          text: "This form is out of date: close it and press the button again. Nothing was changed.",
+        },
+      ],
+    });
     const forged = await submit(
       "U0BOB",
       { callback_id: "cadence_move_occurrence_modal", private_metadata: "{oops", blocks: [] },
