@@ -118,7 +118,10 @@ export async function changeOccurrence(
     });
     if (moved.count !== 1) return null;
     const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: originalDueAt } };
-    if (backToRhythm) await tx.occurrence.deleteMany({ where: { ...key.cadenceId_dueAt } });
+    if (backToRhythm)
+      await tx.occurrence.deleteMany({
+        where: { ...key.cadenceId_dueAt, status: { in: ["skipped", "moved"] } },
+      });
     else {
       const record = {
         status: change.kind === "skip" ? "skipped" : "moved",
