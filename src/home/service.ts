@@ -1,6 +1,7 @@
 // Builds a person's Home tab from their cadences and whether they may administer the workspace.
 import type { HomeView } from "@slack/types";
 import { recurrenceOf } from "../cadences/store.js";
+import { nextDateShifts } from "../cadences/occurrence-changes.js";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
@@ -19,6 +20,7 @@ export async function buildHome(
         orderBy: { title: "asc" },
       })
     : [];
+  const shifts = await nextDateShifts(db, cadences);
   return homeView({
     slackUserId,
     workspaceName: workspace?.name ?? null,
@@ -26,6 +28,10 @@ export async function buildHome(
       { slackUserId, isWorkspaceAdmin: access.isWorkspaceAdmin },
       access.adminUserIds,
     ),
-    cadences: cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) })),
+    cadences: cadences.map((c) => ({
+      ...c,
+      recurrence: recurrenceOf(c),
+      nextShift: shifts.get(c.id) ?? null,
+    })),
   });
 }
