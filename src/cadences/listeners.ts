@@ -19,6 +19,7 @@ import { announceDeparture } from "./notices.js";
 import { registerAbsenceActions } from "./absence-subcommands.js";
 import { handOverDepartedPerson, assignDri, markDone, type CadenceChange } from "./service.js";
 import { snoozeCadence } from "./occurrence-changes.js";
+import { register as registerOccurrenceChanges } from "./occurrence-listeners.js";
 import { findCadenceById } from "./store.js";
 import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./subcommands.js";
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
@@ -76,6 +77,7 @@ export function register(app: App, deps: AppDeps): void {
   }
   app.action<BlockAction>(ACTIONS.handOver, guarded("openHandOver", openHandOver(deps)));
   app.view<ViewSubmitAction>(HAND_OVER_CALLBACK, guarded("submitHandOver", submitHandOver(deps)));
+  registerOccurrenceChanges(app, deps);
   registerAbsenceActions(app, deps);
   // When Slack reports a person deactivated, their cadences move on at once.
   app.event("user_change", async ({ event, client }) => {

@@ -142,10 +142,33 @@ export const ACTIONS = {
   markDone: "cadence_mark_done",
   snooze: "cadence_snooze_day",
   handOver: "cadence_hand_over",
+  skipOccurrence: "cadence_skip_occurrence",
+  moveOccurrence: "cadence_move_occurrence",
 } as const;
 
-/** Mark done, Snooze a day, Hand over: the same three buttons in reminders and the Home tab. */
-export function driButtons(cadenceId: string): KnownBlock {
+/**
+ * Mark done, Snooze a day, Hand over: the same buttons in reminders and the Home tab. Given the
+ * due time they refer to, Skip this one and Move to… follow, carrying it with the cadence's id
+ * (read back by src/cadences/occurrence-listeners.ts).
+ */
+export function driButtons(cadenceId: string, dueAt: Date | null = null): KnownBlock {
+  const occurrence = JSON.stringify({ cadenceId, dueAt: dueAt?.toISOString() });
+  const occurrenceButtons = dueAt
+    ? [
+        {
+          type: "button" as const,
+          action_id: ACTIONS.skipOccurrence,
+          text: { type: "plain_text" as const, text: "Skip this one" },
+          value: occurrence,
+        },
+        {
+          type: "button" as const,
+          action_id: ACTIONS.moveOccurrence,
+          text: { type: "plain_text" as const, text: "Move to…" },
+          value: occurrence,
+        },
+      ]
+    : [];
   return {
     type: "actions",
     block_id: `dri_actions:${cadenceId}`,
@@ -169,6 +192,7 @@ export function driButtons(cadenceId: string): KnownBlock {
         text: { type: "plain_text", text: "Hand over" },
         value: cadenceId,
       },
+      ...occurrenceButtons,
     ],
   };
 }
@@ -198,7 +222,7 @@ export function reminderMessage(input: {
   const text = `Reminder: ${titleText(input.title)} is due ${when} (${formatInstant(input.dueAt, input.displayTimezone ?? input.timezone)}). ${who}`;
   // A covering backup may not change the cadence (src/cadences/rules.ts), so gets no buttons.
   if (input.covering?.to === "person") return { text, blocks: [section(text)] };
-  return { text, blocks: [section(text), driButtons(input.cadenceId)] };
+  return { text, blocks: [section(text), driButtons(input.cadenceId, input.dueAt)] };
 }
 
 /** Told to whoever covers for an away DRI, when the range begins and when it is over. */

@@ -1,6 +1,7 @@
 // Builds a person's Home tab from their cadences and whether they may administer the workspace.
 import type { HomeView } from "@slack/types";
 import { recurrenceOf } from "../cadences/store.js";
+import { nextDateShifts } from "../cadences/occurrence-changes.js";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import { openAbsences } from "../cadences/absence-service.js";
 import { localDate } from "../cadences/schedule.js";
@@ -21,6 +22,7 @@ export async function buildHome(
         orderBy: { title: "asc" },
       })
     : [];
+  const shifts = await nextDateShifts(db, cadences);
   const isAdmin = isCadenceAdmin(
     { slackUserId, isWorkspaceAdmin: access.isWorkspaceAdmin },
     access.adminUserIds,
@@ -29,7 +31,11 @@ export async function buildHome(
     slackUserId,
     workspaceName: workspace?.name ?? null,
     isAdmin,
-    cadences: cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) })),
+    cadences: cadences.map((c) => ({
+      ...c,
+      recurrence: recurrenceOf(c),
+      nextShift: shifts.get(c.id) ?? null,
+    })),
     absences: workspace
       ? await awaySection(db, workspace, slackUserId, isAdmin, access.now ?? new Date())
       : undefined,
