@@ -1,5 +1,5 @@
-// `/cadence away …` and the Home tab's End early button: read the arguments, call a use case in
-// ./absence-service.ts, show the answer. The rules are in ./absences.ts.
+// `/cadence away …`, and the Home tab's End early button and Add away dates modal: read the
+// input, call a use case in ./absence-service.ts, show the answer. The rules are in ./absences.ts.
 import type {
   AllMiddlewareArgs,
   App,
@@ -25,12 +25,12 @@ import { guard } from "../slack/answered.js";
 import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { TEAM_MENTION } from "../slack/mentions.js";
+import { plainTextOf } from "../slack/mrkdwn.js";
 import { subcommand, type Parsed, type SubcommandRequest } from "../slack/subcommands.js";
 import { lookUpPerson } from "../workspaces/service.js";
 import { endAway, setAway, visibleAbsences, type AbsenceDeps } from "./absence-service.js";
 import { mentionedUserIds, whyNotOwner, withoutMentions } from "./rules.js";
 import { localDate } from "./schedule.js";
-import { plainTextOf } from "../slack/mrkdwn.js";
 
 const absenceDeps = (deps: AppDeps): AbsenceDeps => ({
   db: deps.db,
