@@ -170,6 +170,7 @@ async function answerButton(
     const view = await buildHome(deps.db, teamId, args.body.user.id, {
       isWorkspaceAdmin: args.actor.isWorkspaceAdmin,
       adminUserIds: deps.config.adminUserIds,
+      now: deps.clock.now(),
     });
     view.blocks.splice(1, 0, context(text));
     await args.client.views.publish({

@@ -230,6 +230,7 @@ async function confirm(
     const view = await buildHome(deps.db, teamId, actor.slackUserId, {
       isWorkspaceAdmin: actor.isWorkspaceAdmin,
       adminUserIds: deps.config.adminUserIds,
+      now: deps.clock.now(),
     });
     view.blocks.splice(1, 0, context(text));
     await client.views.publish({

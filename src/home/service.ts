@@ -13,7 +13,7 @@ export async function buildHome(
   db: Db,
   slackTeamId: string | undefined,
   slackUserId: string,
-  access: { isWorkspaceAdmin: boolean; adminUserIds: readonly string[]; now?: Date },
+  access: { isWorkspaceAdmin: boolean; adminUserIds: readonly string[]; now: Date },
 ): Promise<HomeView> {
   const workspace = slackTeamId ? await findWorkspace(db, slackTeamId) : null;
   const cadences = workspace
@@ -37,7 +37,7 @@ export async function buildHome(
       nextShift: shifts.get(c.id) ?? null,
     })),
     absences: workspace
-      ? await awaySection(db, workspace, slackUserId, isAdmin, access.now ?? new Date())
+      ? await awaySection(db, workspace, slackUserId, isAdmin, access.now)
       : undefined,
   });
 }
