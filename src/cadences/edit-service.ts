@@ -70,7 +70,10 @@ async function otherTitles(deps: CadenceDeps, slackTeamId: string, exceptId: str
   return rows.map((r) => r.title);
 }
 
-const titleTaken = (title: string) => ({ ...refuse("title-taken", { title }), field: FIELDS.title });
+const titleTaken = (title: string) => ({
+  ...refuse("title-taken", { title }),
+  field: FIELDS.title,
+});
 
 /** Another replica moved the cadence's nextDueAt between our read and our write. */
 class EditRaced extends Error {}
@@ -155,13 +158,11 @@ async function saveEdit(
     ? exceptionsOffGrid(
         settings.recurrence,
         settings.timezone,
-        upcomingChanges.map(
-          (o): OccurrenceException => ({
-            originalDueAt: o.dueAt,
-            kind: o.status === "moved" ? "moved" : "skipped",
-            movedToAt: o.movedToAt,
-          }),
-        ),
+        upcomingChanges.map((o): OccurrenceException => ({
+          originalDueAt: o.dueAt,
+          kind: o.status === "moved" ? "moved" : "skipped",
+          movedToAt: o.movedToAt,
+        })),
         now,
       )
     : [];
@@ -172,7 +173,10 @@ async function saveEdit(
     exceptions: loaded.exceptions.filter((e) => !dropped.has(e.originalDueAt.getTime())),
   };
   const latest = await deps.db.occurrence.findFirst({
-    where: { cadenceId: cadence.id, status: { in: ["pending", "posted", "done", "missed", "failed"] } },
+    where: {
+      cadenceId: cadence.id,
+      status: { in: ["pending", "posted", "done", "missed", "failed"] },
+    },
     orderBy: { dueAt: "desc" },
     select: { dueAt: true, status: true },
   });

@@ -131,7 +131,8 @@ type FieldState = z.infer<typeof FieldState>;
 /** Field errors keyed by block id, as `response_action: "errors"` wants them. */
 export type FieldErrors = Partial<Record<FieldBlock, string>>;
 
-export type FormReading = { ok: true; settings: CadenceSettings } | { ok: false; errors: FieldErrors };
+export type FormReading =
+  { ok: true; settings: CadenceSettings } | { ok: false; errors: FieldErrors };
 
 export interface FormContext {
   /** Standard cadences keep their title; a custom one's comes from the form. */
@@ -231,7 +232,8 @@ function readRhythm(
   const needEvery = (min: number, max: number, unit: string, fallback: number | null) => {
     const n = every ?? fallback;
     if (n === null || !Number.isInteger(n) || n < min || n > max) {
-      errors[FIELDS.every] = `For this rhythm, N is a whole number of ${unit} from ${min} to ${max}.`;
+      errors[FIELDS.every] =
+        `For this rhythm, N is a whole number of ${unit} from ${min} to ${max}.`;
       return null;
     }
     return n;
@@ -385,11 +387,7 @@ export function describeChanges(before: CadenceSettings, after: CadenceSettings)
     reminders(before.reminderOffsetsMinutes),
     reminders(after.reminderOffsetsMinutes),
   );
-  add(
-    "escalation",
-    hours(before.escalationGraceMinutes),
-    hours(after.escalationGraceMinutes),
-  );
+  add("escalation", hours(before.escalationGraceMinutes), hours(after.escalationGraceMinutes));
   add("DRI", person(before.driSlackUserId), person(after.driSlackUserId));
   add("backup", person(before.backupSlackUserId), person(after.backupSlackUserId));
   add("holidays", before.holidayPolicy, after.holidayPolicy);

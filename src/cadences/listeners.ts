@@ -23,7 +23,10 @@ import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 
-export { subcommands } from "./subcommands.js";
+import { subcommands as cadenceSubcommands } from "./subcommands.js";
+import { editSubcommands, register as registerEditing } from "./edit-listeners.js";
+
+export const subcommands = [...cadenceSubcommands, ...editSubcommands];
 
 const PickSchema = z.object({
   op: z.enum(["assign", "backup", "pause", "resume", "done"]),
@@ -75,6 +78,7 @@ export function register(app: App, deps: AppDeps): void {
   }
   app.action<BlockAction>(ACTIONS.handOver, guarded("openHandOver", openHandOver(deps)));
   app.view<ViewSubmitAction>(HAND_OVER_CALLBACK, guarded("submitHandOver", submitHandOver(deps)));
+  registerEditing(app, deps);
   // When Slack reports a person deactivated, their cadences move on at once.
   app.event("user_change", async ({ event, client }) => {
     const user = DepartedUserSchema.safeParse(event.user);

@@ -2,6 +2,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { context, header, section } from "../slack/blocks.js";
 import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
+import { editButton } from "./edit-modal.js";
 import { purposeOf } from "./kinds.js";
 import { describeRecurrence, type Recurrence } from "./recurrence.js";
 
@@ -73,6 +74,8 @@ export interface ListedCadence {
   nextDueAt: Date | null;
   timezone: string;
   recurrence: Recurrence;
+  /** With it, `/cadence list` offers an Edit button for the cadence. */
+  id?: string;
 }
 
 /** One line per cadence for `/cadence list`: the unassigned ones first, so they get noticed. */
@@ -110,7 +113,21 @@ export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
       unassigned ? `${unassigned} without a DRI: ${assignCommand()}` : "Every cadence has a DRI.",
     ),
   );
+  blocks.push(...editButtonRows(ordered));
   return blocks;
+}
+
+/** "Edit <title>" buttons under the list, 25 to a row as Slack allows (./edit-modal.ts). */
+function editButtonRows(cadences: ListedCadence[]): KnownBlock[] {
+  const editable = cadences.filter((c): c is ListedCadence & { id: string } => Boolean(c.id));
+  const rows: KnownBlock[] = [];
+  for (let start = 0; start < editable.length && rows.length < 4; start += 25)
+    rows.push({
+      type: "actions",
+      block_id: `cadence_edit_buttons_${start}`,
+      elements: editable.slice(start, start + 25).map((c) => editButton(c.id, `Edit ${c.title}`)),
+    });
+  return rows;
 }
 
 /**

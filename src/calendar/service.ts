@@ -80,6 +80,7 @@ export async function serveFeed(
     where: {
       slackTeamId: feed.slackTeamId,
       active: true,
+      archivedAt: null,
       ...(feed.slackUserId
         ? { OR: [{ driSlackUserId: feed.slackUserId }, { backupSlackUserId: feed.slackUserId }] }
         : {}),
