@@ -21,10 +21,11 @@ import {
 } from "./editing.js";
 import { WEEKDAYS } from "./recurrence.js";
 import { HOLIDAY_POLICIES } from "./schedule.js";
-import { formatInstant, titleText } from "./views.js";
+import { EDIT_ACTIONS, formatInstant, titleText } from "./views.js";
+
+export { EDIT_ACTIONS, editButton } from "./views.js";
 
 export const EDIT_CALLBACK = "cadence_edit_modal";
-export const EDIT_ACTIONS = { edit: "cadence_edit", create: "cadence_new" } as const;
 
 /** private_metadata: which cadence (null: a new one), and where the modal was opened. */
 export const EditMetaSchema = z.object({
@@ -235,16 +236,6 @@ export function editCadenceModal(input_: {
     submit: plain(isNew ? "Create" : "Save"),
     close: plain("Cancel"),
     blocks,
-  };
-}
-
-/** The Edit button for one cadence (value: its id). */
-export function editButton(cadenceId: string, label = "Edit") {
-  return {
-    type: "button" as const,
-    action_id: EDIT_ACTIONS.edit,
-    text: plain(label),
-    value: cadenceId,
   };
 }
 

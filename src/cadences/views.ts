@@ -2,7 +2,6 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { context, header, section } from "../slack/blocks.js";
 import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
-import { editButton } from "./edit-modal.js";
 import { purposeOf } from "./kinds.js";
 import { describeRecurrence, type Recurrence } from "./recurrence.js";
 
@@ -160,6 +159,19 @@ export const ACTIONS = {
   snooze: "cadence_snooze_day",
   handOver: "cadence_hand_over",
 } as const;
+
+/** Edit (a cadence's settings) and New cadence: the edit modal is in ./edit-modal.ts. */
+export const EDIT_ACTIONS = { edit: "cadence_edit", create: "cadence_new" } as const;
+
+/** The Edit button for one cadence (value: its id). */
+export function editButton(cadenceId: string, label = "Edit") {
+  return {
+    type: "button" as const,
+    action_id: EDIT_ACTIONS.edit,
+    text: { type: "plain_text" as const, text: label.slice(0, 75) },
+    value: cadenceId,
+  };
+}
 
 /** Mark done, Snooze a day, Hand over: the same three buttons in reminders and the Home tab. */
 export function driButtons(cadenceId: string): KnownBlock {
