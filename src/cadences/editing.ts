@@ -244,8 +244,14 @@ function readRhythm(
     case "every_n_weeks": {
       needWeekdays();
       const everyWeeks = rhythm === "weekly" ? 1 : needEvery(2, 8, "weeks", null);
+      // The first week counted: kept from before, so an edit does not shift a fortnightly one;
+      // a new every-N-weeks rhythm counts from this week.
       const anchor =
-        previous?.kind === "weekly" && previous.everyWeeks > 1 ? previous.anchor : context.today;
+        previous?.kind === "weekly" && (previous.everyWeeks > 1 || everyWeeks === 1)
+          ? previous.anchor
+          : everyWeeks === 1
+            ? undefined
+            : context.today;
       candidate = { kind: "weekly", weekdays, time, everyWeeks, anchor };
       break;
     }
