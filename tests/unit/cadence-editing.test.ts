@@ -41,7 +41,7 @@ const settings = (extra: Partial<CadenceSettings> = {}): CadenceSettings =>
 function form(fields: Record<string, Record<string, unknown>>): EditFormValues {
   return Object.fromEntries(
     Object.entries(fields).map(([block, state]) => [block, { value: state }]),
-  ) as EditFormValues;
+  );
 }
 
 const base = {
@@ -247,7 +247,7 @@ describe("reading the edit modal", () => {
     for (const block of view.blocks) {
       if (block.type !== "input") continue;
       const e = block.element as unknown as Record<string, unknown>;
-      expect(block.label.type).toBe("plain_text");
+      expect((block.label as { type: string }).type).toBe("plain_text");
       values[block.block_id!] = {
         value: e.initial_value ?? null,
         selected_option: e.initial_option ?? null,
