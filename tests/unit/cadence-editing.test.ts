@@ -244,10 +244,15 @@ describe("reading the edit modal", () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     // What Slack would send back for the initial values.
     const values: Record<string, Record<string, unknown>> = {};
-    for (const block of view.blocks) {
+    for (const block of view.blocks as Array<{
+      type: string;
+      block_id?: string;
+      label?: { type: string };
+      element?: Record<string, unknown>;
+    }>) {
       if (block.type !== "input") continue;
-      const e = block.element as unknown as Record<string, unknown>;
-      expect((block.label as { type: string }).type).toBe("plain_text");
+      const e = block.element!;
+      expect(block.label!.type).toBe("plain_text");
       values[block.block_id!] = {
         value: e.initial_value ?? null,
         selected_option: e.initial_option ?? null,
