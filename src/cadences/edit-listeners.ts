@@ -113,7 +113,7 @@ async function newModalFor(deps: AppDeps, actor: Actor, teamId: string, fromHome
   };
 }
 
-/** Tells the person why a button did nothing: in the message's thread of replies, or by DM. */
+/** Tells the person why a button did nothing: privately under the message, or by DM from the Home tab. */
 async function tellRefusal(body: BlockAction, respond: RespondFn, client: WebClient, text: string) {
   if (body.view?.type === "home") await client.chat.postMessage({ channel: body.user.id, text });
   else await respond({ response_type: "ephemeral", replace_original: false, text });

@@ -37,7 +37,7 @@ export type EditMeta = z.infer<typeof EditMetaSchema>;
 const plain = (text: string) => ({ type: "plain_text" as const, text: text.slice(0, 75) });
 const option = (value: string, label: string): PlainTextOption => ({ text: plain(label), value });
 
-function input(
+function inputBlock(
   block: FieldBlock,
   label: string,
   element: Record<string, unknown>,
@@ -54,12 +54,12 @@ function input(
 }
 
 /** The edit modal; `cadenceId` null makes it the New cadence modal (a custom cadence). */
-export function editCadenceModal(input_: {
+export function editCadenceModal(input: {
   meta: EditMeta;
   settings: CadenceSettings;
   titleEditable: boolean;
 }): ModalView {
-  const { settings, meta } = input_;
+  const { settings, meta } = input;
   const isNew = meta.cadenceId === null;
   const r = settings.recurrence;
   const weekdays = r.kind === "weekly" ? r.weekdays : [];
@@ -77,15 +77,15 @@ export function editCadenceModal(input_: {
   );
   const rhythm = RHYTHMS.find((x) => x.value === rhythmOf(r))!;
   const blocks: KnownBlock[] = [
-    input_.titleEditable
-      ? input(FIELDS.title, "Title", {
+    input.titleEditable
+      ? inputBlock(FIELDS.title, "Title", {
           type: "plain_text_input",
           max_length: 80,
           ...(settings.title ? { initial_value: settings.title } : {}),
           placeholder: plain("e.g. Pipeline hygiene check"),
         })
       : section(`Editing ${titleText(settings.title)} (a standard cadence keeps its title).`),
-    input(FIELDS.rhythm, "Rhythm", {
+    inputBlock(FIELDS.rhythm, "Rhythm", {
       type: "static_select",
       options: RHYTHMS.map((x) => option(x.value, x.label)),
       initial_option: option(rhythm.value, rhythm.label),
@@ -93,7 +93,7 @@ export function editCadenceModal(input_: {
     context(
       "Only the fields the chosen rhythm needs are read: weekdays for the weekly ones, N for every N weeks or months, the day or the Nth weekday for the monthly ones.",
     ),
-    input(
+    inputBlock(
       FIELDS.weekdays,
       "Weekdays",
       {
@@ -109,7 +109,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(
+    inputBlock(
       FIELDS.every,
       "N (weeks or months)",
       {
@@ -124,7 +124,7 @@ export function editCadenceModal(input_: {
         hint: "Every N weeks: 2 to 8. Monthly: every N months (1 = each month). After completion: N months.",
       },
     ),
-    input(
+    inputBlock(
       FIELDS.dayOfMonth,
       "Day of the month",
       {
@@ -136,7 +136,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(
+    inputBlock(
       FIELDS.nth,
       "Which one of the month",
       {
@@ -153,7 +153,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(
+    inputBlock(
       FIELDS.nthWeekday,
       "Weekday of the month",
       {
@@ -165,14 +165,14 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(FIELDS.time, "Local time", { type: "timepicker", initial_time: r.time }),
-    input(
+    inputBlock(FIELDS.time, "Local time", { type: "timepicker", initial_time: r.time }),
+    inputBlock(
       FIELDS.timezone,
       "Timezone",
       { type: "plain_text_input", initial_value: settings.timezone, max_length: 64 },
       { hint: "An IANA name, e.g. America/New_York or Europe/Paris." },
     ),
-    input(
+    inputBlock(
       FIELDS.channel,
       "Channel",
       {
@@ -182,7 +182,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true, hint: "Where it posts when due. Empty: the DRI's DM." },
     ),
-    input(
+    inputBlock(
       FIELDS.reminders,
       "Reminders to the DRI",
       {
@@ -192,7 +192,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(
+    inputBlock(
       FIELDS.grace,
       "Escalate after (hours)",
       {
@@ -204,7 +204,7 @@ export function editCadenceModal(input_: {
       },
       { hint: "How long after the due time an occurrence not marked done is escalated." },
     ),
-    input(
+    inputBlock(
       FIELDS.dri,
       "DRI",
       {
@@ -213,7 +213,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true, hint: "One named person, never a team." },
     ),
-    input(
+    inputBlock(
       FIELDS.backup,
       "Backup",
       {
@@ -222,7 +222,7 @@ export function editCadenceModal(input_: {
       },
       { optional: true },
     ),
-    input(FIELDS.holidays, "On a workspace holiday", {
+    inputBlock(FIELDS.holidays, "On a workspace holiday", {
       type: "radio_buttons",
       options: HOLIDAY_POLICIES.map((p) => option(p, HOLIDAY_CHOICES[p])),
       initial_option: option(settings.holidayPolicy, HOLIDAY_CHOICES[settings.holidayPolicy]),
@@ -258,7 +258,7 @@ export function summaryMrkdwn(summary: string): string {
 }
 
 /** The confirmation after a save: what changed, and the next dates before and after. */
-export function editConfirmation(input_: {
+export function editConfirmation(input: {
   title: string;
   created: boolean;
   changes: string[];
@@ -269,23 +269,23 @@ export function editConfirmation(input_: {
   active: boolean;
 }): string {
   const dates = (list: Date[]) =>
-    list.length ? list.map((d) => formatInstant(d, input_.timezone)).join("; ") : "none scheduled";
+    list.length ? list.map((d) => formatInstant(d, input.timezone)).join("; ") : "none scheduled";
   const lines = [
-    input_.created
-      ? `:sparkles: Created ${titleText(input_.title)}.`
-      : input_.changes.length
-        ? `:pencil2: Saved ${titleText(input_.title)}: ${input_.changes.map(summaryMrkdwn).join("; ")}.`
-        : `Nothing changed in ${titleText(input_.title)}.`,
+    input.created
+      ? `:sparkles: Created ${titleText(input.title)}.`
+      : input.changes.length
+        ? `:pencil2: Saved ${titleText(input.title)}: ${input.changes.map(summaryMrkdwn).join("; ")}.`
+        : `Nothing changed in ${titleText(input.title)}.`,
   ];
-  if (!input_.active) lines.push("It is paused: no dates until someone resumes it.");
-  else if (input_.created) lines.push(`Next dates: ${dates(input_.after)}.`);
-  else if (input_.changes.length) {
-    lines.push(`Next dates before: ${dates(input_.before)}.`);
-    lines.push(`Next dates now: ${dates(input_.after)}.`);
+  if (!input.active) lines.push("It is paused: no dates until someone resumes it.");
+  else if (input.created) lines.push(`Next dates: ${dates(input.after)}.`);
+  else if (input.changes.length) {
+    lines.push(`Next dates before: ${dates(input.before)}.`);
+    lines.push(`Next dates now: ${dates(input.after)}.`);
   }
-  if (input_.removedExceptions)
+  if (input.removedExceptions)
     lines.push(
-      `${input_.removedExceptions} skipped or moved date${input_.removedExceptions === 1 ? " was" : "s were"} not on the new rhythm and ${input_.removedExceptions === 1 ? "was" : "were"} dropped.`,
+      `${input.removedExceptions} skipped or moved date${input.removedExceptions === 1 ? " was" : "s were"} not on the new rhythm and ${input.removedExceptions === 1 ? "was" : "were"} dropped.`,
     );
   return lines.join("\n");
 }

@@ -121,7 +121,6 @@ async function saveEdit(
   const now = deps.clock.now();
   const before = cadenceSettings(cadence);
   const changes = describeChanges(before, settings);
-  const oldSchedule = await loadSchedule(deps.db, cadence, now);
   if (changes.length === 0)
     return {
       ok: true,
@@ -137,6 +136,7 @@ async function saveEdit(
         active: cadence.active,
       }),
     };
+  const oldSchedule = await loadSchedule(deps.db, cadence, now);
   const timingChanged = !sameTiming(before, settings);
   const reshaped = {
     ...cadence,
