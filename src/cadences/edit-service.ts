@@ -372,6 +372,11 @@ export async function archiveCadence(
       where: { id: cadence.id },
       data: { archivedAt: now, active: false, nextDueAt: null, title },
     });
+    // An occurrence materialised but not yet posted would still be posted: it is skipped instead.
+    await tx.occurrence.updateMany({
+      where: { cadenceId: cadence.id, status: "pending" },
+      data: { status: "skipped", note: "archived", changedBySlackUserId: actor.slackUserId },
+    });
     await recordHistory(tx, {
       cadenceId: cadence.id,
       changedBy: actor.slackUserId,

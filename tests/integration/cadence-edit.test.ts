@@ -385,6 +385,10 @@ describeEachDatabase("editing cadences", (provider) => {
       "Only the DRI of *Pipeline check* (<@U0CAROL>)",
     );
     const custom = await named("Pipeline check");
+    // Materialised but not posted yet: archiving must stop it too.
+    await db().occurrence.create({
+      data: { cadenceId: custom.id, dueAt: new Date("2026-11-26T14:00:00Z"), status: "pending" },
+    });
     expect((await command("U0CAROL", "archive pipeline")).json<{ text: string }>().text).toBe(
       ":file_cabinet: Archived *Pipeline check*: it keeps its history, and no longer posts, reminds or shows in the list and the calendar. Its title is free for a new cadence.",
     );
@@ -396,6 +400,12 @@ describeEachDatabase("editing cadences", (provider) => {
     });
     expect(archived.archivedAt).not.toBeNull();
     expect(await db().cadenceHistory.count({ where: { cadenceId: custom.id } })).toBe(2);
+    const posts = cadence.slack.callsTo("chat.postMessage").length;
+    await cadence.sweep();
+    expect(cadence.slack.callsTo("chat.postMessage").slice(posts)).toEqual([]);
+    expect(await db().occurrence.findMany({ where: { cadenceId: custom.id } })).toMatchObject([
+      { status: "skipped", note: "archived", changedBySlackUserId: "U0CAROL" },
+    ]);
     const list = (await command("U0OPS", "list")).json<{ blocks: ModalBlock[] }>();
     expect(blockTexts(list.blocks).join("\n")).not.toContain("Pipeline check");
     expect(await ics()).not.toContain("Pipeline check");
