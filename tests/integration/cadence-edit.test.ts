@@ -1,6 +1,7 @@
 // Editing a cadence from Slack (the Edit button, `/cadence edit`), custom cadences (`/cadence
 // new`, `/cadence archive`) and their history, asserting on what Slack received and what was
 // stored; and an edit racing the scheduler on two replicas of one database.
+import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SlackCall } from "../fakes/fake-slack.js";
 import { startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
@@ -548,4 +549,83 @@ describeEachDatabase("an edit racing the scheduler (two replicas on PostgreSQL)"
       ).map((o) => o.dueAt.toISOString()),
     ).toEqual(["2026-11-30T14:00:00.000Z", "2026-12-01T19:00:00.000Z"]);
   });
+  // Needs a second connection holding the cadence's row lock, which SQLite's driver cannot do here.
+  it.skipIf(provider !== "postgres")(
+    "retries an edit that lost the race to a scheduler, on what the scheduler wrote",
+    async () => {
+      setClocks("2026-12-08T19:00:30Z"); // Tuesday's occurrence is due, not yet materialised
+      const before = first.slack.callsTo("views.open").length;
+      await second.requests.blockActions({
+        user: "U0OPS",
+        view: { type: "modal", id: "V0X" },
+        actions: [{ action_id: "cadence_edit", value: weeklyId, type: "button" }],
+      });
+      await expect.poll(() => first.slack.callsTo("views.open").length).toBe(before + 1);
+      const view = first.slack.callsTo("views.open").at(-1)!.args.view as Modal;
+
+      // Another replica materialises Tuesday's occurrence while the edit is being saved: it holds
+      // the cadence's row, so the edit's compare-and-set waits, then finds nextDueAt moved.
+      const scheduler = new pg.Client({ connectionString: first.database.url });
+      await scheduler.connect();
+      try {
+        await scheduler.query("BEGIN");
+        await scheduler.query('SELECT id FROM "Cadence" WHERE id = $1 FOR UPDATE', [weeklyId]);
+        const dms = first.slack
+          .callsTo("chat.postMessage")
+          .filter((c) => c.args.channel === "U0OPS").length;
+        const saved = second.requests.viewSubmission({
+          user: "U0OPS",
+          view: {
+            ...view,
+            state: stateWith(view, {
+              cadence_weekdays: { selected_options: [option("wednesday")] },
+            }),
+          },
+        });
+        await expect
+          .poll(
+            async () =>
+              (
+                await scheduler.query<{ n: number }>(
+                  "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+              ).rows[0]!.n,
+            { timeout: 5_000 },
+          )
+          .toBe(1);
+        await scheduler.query(
+          `INSERT INTO "Occurrence" (id, "cadenceId", "dueAt", status) VALUES ('race-occurrence', $1, '2026-12-08 19:00:00', 'pending')`,
+          [weeklyId],
+        );
+        await scheduler.query(
+          `UPDATE "Cadence" SET "nextDueAt" = '2026-12-15 19:00:00' WHERE id = $1`,
+          [weeklyId],
+        );
+        await scheduler.query("COMMIT");
+        expect((await saved).text).toBe("");
+        await expect
+          .poll(
+            () =>
+              first.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === "U0OPS")
+                .length,
+          )
+          .toBe(dms + 1);
+      } finally {
+        await scheduler.end();
+      }
+      const confirmation = first.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => c.args.channel === "U0OPS")
+        .at(-1)!.args.text as string;
+      expect(confirmation).toContain("rhythm: Tuesdays at 14:00 → Wednesdays at 14:00.");
+      // Not Tuesday again: it was already materialised, and a second one today is never made.
+      expect(confirmation).toContain("Next dates now: Wed, Dec 9, 14:00 EST;");
+      expect((await db().cadence.findUniqueOrThrow({ where: { id: weeklyId } })).nextDueAt).toEqual(
+        new Date("2026-12-09T19:00:00Z"),
+      );
+      const posted = posts().length;
+      await sweepAll();
+      expect(posts()).toHaveLength(posted + 1); // Tuesday's, once
+    },
+  );
 });
