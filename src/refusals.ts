@@ -81,6 +81,12 @@ const MESSAGES = {
   "move-to-past": () => `Choose a date and time still to come. ${NOTHING_CHANGED}`,
   "move-onto-occurrence": (d: { title: string; when: string }) =>
     `${bold(d.title)} is already due ${d.when}: choose another time, or skip this one instead. ${NOTHING_CHANGED}`,
+  "move-onto-changed": (d: { title: string; when: string }) =>
+    `A date of ${bold(d.title)} at ${d.when} was skipped or moved, and its record keeps that time: choose a minute earlier or later. ${NOTHING_CHANGED}`,
+  "occurrence-note-too-long": (d: { max: number }) =>
+    `Keep the reason under ${d.max} characters. ${NOTHING_CHANGED}`,
+  "occurrence-form-outdated": () =>
+    "This form is out of date: close it and press the button again. Nothing was changed.",
   "unknown-workspace": () =>
     "Cadence does not know this workspace yet. Open Cadence's Home tab once, then try again.",
 } satisfies Record<string, (details: never) => string>;

@@ -18,6 +18,7 @@ import type { AppDeps } from "../slack/deps.js";
 import { announceDeparture } from "./notices.js";
 import { handOverDepartedPerson, assignDri, markDone, type CadenceChange } from "./service.js";
 import { snoozeCadence } from "./occurrence-changes.js";
+import { register as registerOccurrenceChanges } from "./occurrence-listeners.js";
 import { findCadenceById } from "./store.js";
 import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./subcommands.js";
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
@@ -78,6 +79,7 @@ export function register(app: App, deps: AppDeps): void {
   }
   app.action<BlockAction>(ACTIONS.handOver, guarded("openHandOver", openHandOver(deps)));
   app.view<ViewSubmitAction>(HAND_OVER_CALLBACK, guarded("submitHandOver", submitHandOver(deps)));
+  registerOccurrenceChanges(app, deps);
   registerEditing(app, deps);
   // When Slack reports a person deactivated, their cadences move on at once.
   app.event("user_change", async ({ event, client }) => {

@@ -5,7 +5,13 @@ import { refuse, type Refusal } from "../refusals.js";
 import { canChangeCadence, type Actor } from "./rules.js";
 import { nextScheduled, scheduledBetween, type Schedule } from "./schedule.js";
 import type { CadenceDeps } from "./service.js";
-import { findCadenceById, loadSchedule, recordHistory, type CadenceRow } from "./store.js";
+import {
+  findCadenceById,
+  loadSchedule,
+  loadSchedules,
+  recordHistory,
+  type CadenceRow,
+} from "./store.js";
 import { formatInstant, titleText } from "./views.js";
 
 export type OccurrenceChange =
@@ -20,10 +26,16 @@ function locate(
   schedule: Schedule,
   dueAt: Date,
 ): { originalDueAt: Date } | Refusal {
-  if (schedule.recurrence.kind === "after-completion")
-    return cadence.nextDueAt?.getTime() === dueAt.getTime()
-      ? { originalDueAt: dueAt }
-      : refuse("no-such-occurrence", { title: cadence.title });
+  if (schedule.recurrence.kind === "after-completion") {
+    if (cadence.nextDueAt?.getTime() !== dueAt.getTime())
+      return refuse("no-such-occurrence", { title: cadence.title });
+    // Moved before: the record stays keyed by the date it first had, so moving it again (or back)
+    // changes that record instead of leaving one behind at a time it may be moved back to.
+    const earlier = schedule.exceptions.find(
+      (e) => e.kind === "moved" && e.movedToAt?.getTime() === dueAt.getTime(),
+    );
+    return { originalDueAt: earlier?.originalDueAt ?? dueAt };
+  }
   const [found] = scheduledBetween(schedule, dueAt, new Date(dueAt.getTime() + 1), 1);
   return found ? { originalDueAt: found.originalDueAt } : refuse("no-such-occurrence", cadence);
 }
@@ -69,16 +81,19 @@ export async function changeOccurrence(
   if (change.kind === "move") {
     if (change.to <= now) return refuse("move-to-past");
     const clash = scheduledBetween(schedule, change.to, new Date(change.to.getTime() + 1), 1)[0];
+    const when = formatInstant(change.to, cadence.timezone);
     if (clash && clash.originalDueAt.getTime() !== originalDueAt.getTime())
-      return refuse("move-onto-occurrence", {
-        title: cadence.title,
-        when: formatInstant(change.to, cadence.timezone),
-      });
+      return refuse("move-onto-occurrence", { title: cadence.title, when });
+    // An occurrence is stored once per cadence and time: a skipped (or moved-away) date holds its
+    // time, and one moved there would never be created when it falls due.
+    const held = schedule.exceptions.some(
+      (e) =>
+        e.originalDueAt.getTime() === change.to.getTime() &&
+        e.originalDueAt.getTime() !== originalDueAt.getTime(),
+    );
+    if (held) return refuse("move-onto-changed", { title: cadence.title, when });
   }
-  const backToRhythm =
-    change.kind === "move" &&
-    change.to.getTime() === originalDueAt.getTime() &&
-    schedule.recurrence.kind !== "after-completion";
+  const backToRhythm = change.kind === "move" && change.to.getTime() === originalDueAt.getTime();
   const exceptions = schedule.exceptions.filter(
     (e) => e.originalDueAt.getTime() !== originalDueAt.getTime(),
   );
@@ -95,8 +110,18 @@ export async function changeOccurrence(
       ? `skipped ${when}${change.note ? ` (${change.note})` : ""}`
       : `moved ${when} to ${formatInstant(change.to, cadence.timezone)}${change.note ? ` (${change.note})` : ""}`;
   const updated = await deps.db.$transaction(async (tx) => {
+    // The scheduler may have fired the cadence meanwhile: only the next due date read above is
+    // replaced, else nothing is written.
+    const moved = await tx.cadence.updateMany({
+      where: { id: cadence.id, nextDueAt: cadence.nextDueAt },
+      data: { nextDueAt },
+    });
+    if (moved.count !== 1) return null;
     const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: originalDueAt } };
-    if (backToRhythm) await tx.occurrence.deleteMany({ where: { ...key.cadenceId_dueAt } });
+    if (backToRhythm)
+      await tx.occurrence.deleteMany({
+        where: { ...key.cadenceId_dueAt, status: { in: ["skipped", "moved"] } },
+      });
     else {
       const record = {
         status: change.kind === "skip" ? "skipped" : "moved",
@@ -121,8 +146,9 @@ export async function changeOccurrence(
           ? { skipped: true, note: change.note }
           : { dueAt: change.to.toISOString(), note: change.note },
     });
-    return tx.cadence.update({ where: { id: cadence.id }, data: { nextDueAt } });
+    return tx.cadence.findUniqueOrThrow({ where: { id: cadence.id } });
   });
+  if (!updated) return refuse("no-such-occurrence", cadence);
   deps.onScheduleChanged();
   const next = updated.nextDueAt
     ? ` Next: ${formatInstant(updated.nextDueAt, cadence.timezone)}.`
@@ -137,6 +163,37 @@ export async function changeOccurrence(
     dueAt: updated.nextDueAt,
     message: `<@${actor.slackUserId}> ${verb}.${next}`,
   };
+}
+
+/** Why a cadence's next date is not its rhythm's: moved by a person or off a holiday, and from when. */
+export interface NextDateShift {
+  why: "moved" | "holiday";
+  from: Date;
+}
+
+/** For each running cadence whose next date was shifted, from where and why (for the Home tab). */
+export async function nextDateShifts(
+  db: CadenceDeps["db"],
+  cadences: readonly CadenceRow[],
+): Promise<Map<string, NextDateShift>> {
+  const running = cadences.filter((c) => c.active && !c.archivedAt && c.nextDueAt);
+  const shifts = new Map<string, NextDateShift>();
+  if (running.length === 0) return shifts;
+  const since = new Date(Math.min(...running.map((c) => c.nextDueAt!.getTime())));
+  const schedules = await loadSchedules(db, running, since);
+  for (const cadence of running) {
+    const schedule = schedules.get(cadence.id)!;
+    const next = cadence.nextDueAt!;
+    const moved = schedule.exceptions.find(
+      (e) => e.kind === "moved" && e.movedToAt?.getTime() === next.getTime(),
+    );
+    const [found] = scheduledBetween(schedule, next, new Date(next.getTime() + 1), 1);
+    if (moved && moved.originalDueAt.getTime() !== next.getTime())
+      shifts.set(cadence.id, { why: "moved", from: moved.originalDueAt });
+    else if (found?.shift === "holiday")
+      shifts.set(cadence.id, { why: "holiday", from: found.originalDueAt });
+  }
+  return shifts;
 }
 
 /** Snooze a day: the next occurrence (and its reminders) moves 24 hours later, recorded as a move. */

@@ -158,6 +158,8 @@ export const ACTIONS = {
   markDone: "cadence_mark_done",
   snooze: "cadence_snooze_day",
   handOver: "cadence_hand_over",
+  skipOccurrence: "cadence_skip_occurrence",
+  moveOccurrence: "cadence_move_occurrence",
 } as const;
 
 /** Edit (a cadence's settings) and New cadence: the edit modal is in ./edit-modal.ts. */
@@ -173,8 +175,29 @@ export function editButton(cadenceId: string, label = "Edit") {
   };
 }
 
-/** Mark done, Snooze a day, Hand over: the same three buttons in reminders and the Home tab. */
-export function driButtons(cadenceId: string): KnownBlock {
+/**
+ * Mark done, Snooze a day, Hand over: the same buttons in reminders and the Home tab. Given the
+ * due time they refer to, Skip this one and Move to… follow, carrying it with the cadence's id
+ * (read back by src/cadences/occurrence-listeners.ts).
+ */
+export function driButtons(cadenceId: string, dueAt: Date | null = null): KnownBlock {
+  const occurrence = JSON.stringify({ cadenceId, dueAt: dueAt?.toISOString() });
+  const occurrenceButtons = dueAt
+    ? [
+        {
+          type: "button" as const,
+          action_id: ACTIONS.skipOccurrence,
+          text: { type: "plain_text" as const, text: "Skip this one" },
+          value: occurrence,
+        },
+        {
+          type: "button" as const,
+          action_id: ACTIONS.moveOccurrence,
+          text: { type: "plain_text" as const, text: "Move to…" },
+          value: occurrence,
+        },
+      ]
+    : [];
   return {
     type: "actions",
     block_id: `dri_actions:${cadenceId}`,
@@ -198,6 +221,7 @@ export function driButtons(cadenceId: string): KnownBlock {
         text: { type: "plain_text", text: "Hand over" },
         value: cadenceId,
       },
+      ...occurrenceButtons,
     ],
   };
 }
@@ -216,7 +240,7 @@ export function reminderMessage(input: {
         ? `in ${Math.round(input.offsetMinutes / 60)} hour${input.offsetMinutes >= 120 ? "s" : ""}`
         : `in ${input.offsetMinutes} minutes`;
   const text = `Reminder: ${titleText(input.title)} is due ${when} (${formatInstant(input.dueAt, input.timezone)}). You are its DRI.`;
-  return { text, blocks: [section(text), driButtons(input.cadenceId)] };
+  return { text, blocks: [section(text), driButtons(input.cadenceId, input.dueAt)] };
 }
 
 export function escalationMessage(input: {

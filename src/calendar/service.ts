@@ -2,7 +2,7 @@
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
-import { recurrenceOf } from "../cadences/store.js";
+import { loadSchedules } from "../cadences/store.js";
 import { refuse, type Result } from "../refusals.js";
 import { hashFeedToken, newFeedToken, renderFeed } from "./feed.js";
 
@@ -91,12 +91,31 @@ export async function serveFeed(
     select: { slackUserId: true, name: true },
   });
   const names = new Map(people.map((p) => [p.slackUserId, p.name]));
+  const now = deps.clock.now();
+  const schedules = await loadSchedules(deps.db, cadences, now);
+  const reasons = await deps.db.occurrence.findMany({
+    where: {
+      cadenceId: { in: cadences.map((c) => c.id) },
+      status: { in: ["skipped", "moved"] },
+      note: { not: null },
+      OR: [{ dueAt: { gte: now } }, { movedToAt: { gte: now } }],
+    },
+    select: { cadenceId: true, dueAt: true, note: true },
+  });
+  const notesOf = (cadenceId: string) =>
+    new Map(
+      reasons.filter((r) => r.cadenceId === cadenceId).map((r) => [r.dueAt.getTime(), r.note!]),
+    );
   return renderFeed({
     name: feed.slackUserId
       ? `Cadence: ${names.get(feed.slackUserId) ?? "my cadences"}`
       : `Cadence: ${feed.workspace.name}`,
-    cadences: cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) })),
+    cadences: cadences.map((c) => ({
+      ...c,
+      schedule: schedules.get(c.id)!,
+      notes: notesOf(c.id),
+    })),
     nameOf: (id) => names.get(id) ?? id,
-    now: deps.clock.now(),
+    now,
   });
 }

@@ -1,6 +1,7 @@
 // Builds a person's Home tab from their cadences and whether they may administer the workspace.
 import type { HomeView } from "@slack/types";
 import { recentHistory, recurrenceOf } from "../cadences/store.js";
+import { nextDateShifts } from "../cadences/occurrence-changes.js";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
@@ -19,6 +20,7 @@ export async function buildHome(
         orderBy: { title: "asc" },
       })
     : [];
+  const shifts = await nextDateShifts(db, cadences);
   const isAdmin = isCadenceAdmin(
     { slackUserId, isWorkspaceAdmin: access.isWorkspaceAdmin },
     access.adminUserIds,
@@ -27,7 +29,11 @@ export async function buildHome(
     slackUserId,
     workspaceName: workspace?.name ?? null,
     isAdmin,
-    cadences: cadences.map((c) => ({ ...c, recurrence: recurrenceOf(c) })),
+    cadences: cadences.map((c) => ({
+      ...c,
+      recurrence: recurrenceOf(c),
+      nextShift: shifts.get(c.id) ?? null,
+    })),
     recentChanges: await recentChangesFor(db, workspace?.slackTeamId ?? null, isAdmin),
   });
 }

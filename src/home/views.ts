@@ -15,7 +15,14 @@ import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
 
 export interface HomeCadence extends ListedCadence {
   id: string;
+  /** Why the next date is not the rhythm's (src/cadences/occurrence-changes.ts, nextDateShifts). */
+  nextShift?: { why: "moved" | "holiday"; from: Date } | null;
 }
+
+const shiftText = (c: HomeCadence) =>
+  c.nextShift
+    ? ` (${c.nextShift.why === "holiday" ? "holiday: " : ""}moved from ${formatInstant(c.nextShift.from, c.timezone)})`
+    : "";
 
 export interface HomeInput {
   slackUserId: string;
@@ -37,12 +44,14 @@ const nextText = (c: HomeCadence) =>
   !c.active
     ? "paused"
     : c.nextDueAt
-      ? `next *${formatInstant(c.nextDueAt, c.timezone)}*`
+      ? `next *${formatInstant(c.nextDueAt, c.timezone)}*${shiftText(c)}`
       : "waiting for the last one to be marked done";
 
 function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] {
   const line = `${titleText(c.title)} (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
-  return role === "DRI" ? [withEditButton(section(line), c), driButtons(c.id)] : [section(line)];
+  return role === "DRI"
+    ? [withEditButton(section(line), c), driButtons(c.id, c.active ? c.nextDueAt : null)]
+    : [section(line)];
 }
 
 export function homeView({

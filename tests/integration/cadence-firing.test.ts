@@ -73,8 +73,10 @@ describeEachDatabase("cadences firing", (provider) => {
       "cadence_mark_done",
       "cadence_snooze_day",
       "cadence_hand_over",
+      "cadence_skip_occurrence",
+      "cadence_move_occurrence",
     ]);
-    expect(buttons.elements!.every((e) => e.value === weeklyId)).toBe(true);
+    expect(buttons.elements!.slice(0, 3).every((e) => e.value === weeklyId)).toBe(true);
 
     await at("2026-11-30T13:00:00Z");
     await at("2026-11-30T13:30:00Z");

@@ -63,6 +63,8 @@ describeEachDatabase("the Home tab", (provider) => {
       "cadence_mark_done",
       "cadence_snooze_day",
       "cadence_hand_over",
+      "cadence_skip_occurrence",
+      "cadence_move_occurrence",
     ]);
     expect(texts).not.toContain("All cadences");
   });
