@@ -272,7 +272,13 @@ export async function createCustomCadence(
   const now = deps.clock.now();
   const schedule = await loadSchedule(
     deps.db,
-    { id: "", slackTeamId, ...settings, recurrence: settings.recurrence },
+    {
+      id: "",
+      slackTeamId,
+      recurrence: settings.recurrence,
+      timezone: settings.timezone,
+      holidayPolicy: settings.holidayPolicy,
+    },
     now,
   );
   const nextDueAt = firstDueAt(schedule, now, null);
