@@ -31,6 +31,18 @@ const MESSAGES = {
   "no-cadence": (d: { name: string }) =>
     `No cadence matches "${escapeInline(echo(d.name))}". Try \`/cadence list\`.`,
   "cadence-gone": () => "That cadence no longer exists.",
+  "cadence-archived": (d: { title: string }) =>
+    `${bold(d.title)} is archived: it keeps its history but can no longer be changed. ${NOTHING_CHANGED}`,
+  "archive-standard": (d: { title: string }) =>
+    `${bold(d.title)} is a standard cadence: it can be paused (\`/cadence pause\`) but not archived. Only custom cadences are archived. ${NOTHING_CHANGED}`,
+  "title-taken": (d: { title: string }) =>
+    `Another cadence is already called ${bold(d.title)}: choose another title.`,
+  "not-admin-create": () =>
+    `Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can create a cadence. ${NOTHING_CHANGED}`,
+  "edit-raced": (d: { title: string }) =>
+    `${bold(d.title)} fell due while you were saving, and changed meanwhile: press Save again. ${NOTHING_CHANGED}`,
+  "edit-form-stale": () =>
+    "This form is out of date (or was not sent by Cadence): close it and open Edit again. Nothing was changed.",
   ambiguous: (d: { name: string; titles: string[] }) =>
     `"${escapeInline(echo(d.name))}" matches ${d.titles.length} cadences: ${d.titles.map(bold).join(", ")}. Which one?`,
   "backup-is-dri": (d: { person: string; title: string }) =>

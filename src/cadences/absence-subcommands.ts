@@ -8,9 +8,8 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { buildHome } from "../home/service.js";
+import { republishHome } from "../home/service.js";
 import {
   ADD_ABSENCE_ACTION,
   ADD_ABSENCE_CALLBACK,
@@ -20,9 +19,8 @@ import {
 } from "../home/views.js";
 import type { RefusalCode } from "../refusals.js";
 import { blocksReply, type EphemeralReply } from "../slack/ack.js";
-import { actorOf, type Actor } from "../slack/actor.js";
+import { actorOf } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
-import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { TEAM_MENTION } from "../slack/mentions.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
@@ -106,27 +104,6 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const AbsenceIdSchema = z.string().min(1).max(64);
 
-/** Shows a confirmation on top of the person's republished Home tab. */
-async function republishHome(
-  deps: AppDeps,
-  client: WebClient,
-  teamId: string,
-  user: string,
-  actor: Actor,
-  text: string,
-) {
-  const view = await buildHome(deps.db, teamId, user, {
-    isWorkspaceAdmin: actor.isWorkspaceAdmin,
-    adminUserIds: deps.config.adminUserIds,
-    now: deps.clock.now(),
-  });
-  view.blocks.splice(1, 0, context(text));
-  await client.views.publish({
-    user_id: user,
-    view: { ...view, blocks: view.blocks.slice(0, 100) },
-  });
-}
-
 /** The End early button: ends that range, then shows the result where the button was. */
 export function endAbsenceButton(deps: AppDeps) {
   return async function answerEndAbsence({
@@ -145,7 +122,7 @@ export function endAbsenceButton(deps: AppDeps) {
     const result = await endAway(absenceDeps(deps), teamId, actor, { absenceId: absenceId.data });
     const text = result.ok ? `:palm_tree: ${result.message}` : result.message;
     if (body.view?.type === "home")
-      return republishHome(deps, client, teamId, body.user.id, actor, text);
+      return republishHome(deps, client, teamId, { ...actor, slackUserId: body.user.id }, text);
     await respond({ response_type: "ephemeral", replace_original: result.ok, text });
   };
 }
@@ -222,7 +199,7 @@ export function submitAddAbsence(deps: AppDeps) {
     await ack();
     const text = `:palm_tree: ${result.message}`;
     if (meta.data.origin === "home")
-      await republishHome(deps, client, teamId, body.user.id, actor, text);
+      await republishHome(deps, client, teamId, { ...actor, slackUserId: body.user.id }, text);
     else await client.chat.postMessage({ channel: body.user.id, text });
   };
 }

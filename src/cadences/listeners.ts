@@ -10,10 +10,9 @@ import type {
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { buildHome } from "../home/service.js";
+import { republishHome } from "../home/service.js";
 import { actorOf, type Actor } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
-import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { announceDeparture } from "./notices.js";
 import { registerAbsenceActions } from "./absence-subcommands.js";
@@ -25,7 +24,10 @@ import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 
-export { subcommands } from "./subcommands.js";
+import { subcommands as cadenceSubcommands } from "./subcommands.js";
+import { editSubcommands, register as registerEditing } from "./edit-listeners.js";
+
+export const subcommands = [...cadenceSubcommands, ...editSubcommands];
 
 const PickSchema = z.object({
   op: z.enum(["assign", "backup", "pause", "resume", "done"]),
@@ -79,6 +81,7 @@ export function register(app: App, deps: AppDeps): void {
   app.view<ViewSubmitAction>(HAND_OVER_CALLBACK, guarded("submitHandOver", submitHandOver(deps)));
   registerOccurrenceChanges(app, deps);
   registerAbsenceActions(app, deps);
+  registerEditing(app, deps);
   // When Slack reports a person deactivated, their cadences move on at once.
   app.event("user_change", async ({ event, client }) => {
     const user = DepartedUserSchema.safeParse(event.user);
@@ -167,16 +170,7 @@ async function answerButton(
 ) {
   const text = change.ok ? `${icon} ${change.message}` : change.message;
   if (args.body.view?.type === "home") {
-    const view = await buildHome(deps.db, teamId, args.body.user.id, {
-      isWorkspaceAdmin: args.actor.isWorkspaceAdmin,
-      adminUserIds: deps.config.adminUserIds,
-      now: deps.clock.now(),
-    });
-    view.blocks.splice(1, 0, context(text));
-    await args.client.views.publish({
-      user_id: args.body.user.id,
-      view: { ...view, blocks: view.blocks.slice(0, 100) },
-    });
+    await republishHome(deps, args.client, teamId, args.actor, text);
     return;
   }
   await args.respond({ response_type: "ephemeral", replace_original: change.ok, text });

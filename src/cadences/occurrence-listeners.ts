@@ -12,11 +12,10 @@ import type {
 } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { buildHome } from "../home/service.js";
+import { republishHome } from "../home/service.js";
 import { refuse } from "../refusals.js";
 import { actorOf, type Actor } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
-import { context } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 import { changeOccurrence, type OccurrenceChange } from "./occurrence-changes.js";
@@ -227,16 +226,7 @@ async function confirm(
     return;
   }
   if (origin.surface === "home") {
-    const view = await buildHome(deps.db, teamId, actor.slackUserId, {
-      isWorkspaceAdmin: actor.isWorkspaceAdmin,
-      adminUserIds: deps.config.adminUserIds,
-      now: deps.clock.now(),
-    });
-    view.blocks.splice(1, 0, context(text));
-    await client.views.publish({
-      user_id: actor.slackUserId,
-      view: { ...view, blocks: view.blocks.slice(0, 100) },
-    });
+    await republishHome(deps, client, teamId, actor, text);
     return;
   }
   await client.chat.postMessage({ channel: actor.slackUserId, text });

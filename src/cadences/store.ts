@@ -54,29 +54,38 @@ export async function changeRole(
   change: RoleChange,
   extra: { clearBackup?: boolean } = {},
 ) {
-  return db.$transaction(async (tx) => {
-    const data =
-      change.role === "dri"
-        ? {
-            driSlackUserId: change.to,
-            unassignedSince: change.to ? null : change.at,
-            ...(extra.clearBackup ? { backupSlackUserId: null } : {}),
-          }
-        : { backupSlackUserId: change.to };
-    const cadence = await tx.cadence.update({ where: { id: change.cadenceId }, data });
-    await tx.driChange.create({
-      data: {
-        cadenceId: change.cadenceId,
-        role: change.role,
-        fromSlackUserId: change.from,
-        toSlackUserId: change.to,
-        changedBySlackUserId: change.changedBy,
-        reason: change.reason,
-        changedAt: change.at,
-      },
-    });
-    return cadence;
+  return db.$transaction((tx) => writeRoleChange(tx, change, extra));
+}
+
+type RoleWriter = Pick<Db, "cadence" | "driChange">;
+
+/** changeRole's writes, for a caller already inside a transaction (an edit of many settings). */
+export async function writeRoleChange(
+  tx: RoleWriter,
+  change: RoleChange,
+  extra: { clearBackup?: boolean } = {},
+) {
+  const data =
+    change.role === "dri"
+      ? {
+          driSlackUserId: change.to,
+          unassignedSince: change.to ? null : change.at,
+          ...(extra.clearBackup ? { backupSlackUserId: null } : {}),
+        }
+      : { backupSlackUserId: change.to };
+  const cadence = await tx.cadence.update({ where: { id: change.cadenceId }, data });
+  await tx.driChange.create({
+    data: {
+      cadenceId: change.cadenceId,
+      role: change.role,
+      fromSlackUserId: change.from,
+      toSlackUserId: change.to,
+      changedBySlackUserId: change.changedBy,
+      reason: change.reason,
+      changedAt: change.at,
+    },
   });
+  return cadence;
 }
 
 export function dueCadences(db: Db, now: Date, limit: number) {

@@ -73,6 +73,8 @@ export interface ListedCadence {
   nextDueAt: Date | null;
   timezone: string;
   recurrence: Recurrence;
+  /** With it, `/cadence list` offers an Edit button for the cadence. */
+  id?: string;
 }
 
 /** One line per cadence for `/cadence list`: the unassigned ones first, so they get noticed. */
@@ -110,7 +112,21 @@ export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
       unassigned ? `${unassigned} without a DRI: ${assignCommand()}` : "Every cadence has a DRI.",
     ),
   );
+  blocks.push(...editButtonRows(ordered));
   return blocks;
+}
+
+/** "Edit <title>" buttons under the list, 25 to a row as Slack allows (./edit-modal.ts). */
+function editButtonRows(cadences: ListedCadence[]): KnownBlock[] {
+  const editable = cadences.filter((c): c is ListedCadence & { id: string } => Boolean(c.id));
+  const rows: KnownBlock[] = [];
+  for (let start = 0; start < editable.length && rows.length < 4; start += 25)
+    rows.push({
+      type: "actions",
+      block_id: `cadence_edit_buttons_${start}`,
+      elements: editable.slice(start, start + 25).map((c) => editButton(c.id, `Edit ${c.title}`)),
+    });
+  return rows;
 }
 
 /**
@@ -145,6 +161,19 @@ export const ACTIONS = {
   skipOccurrence: "cadence_skip_occurrence",
   moveOccurrence: "cadence_move_occurrence",
 } as const;
+
+/** Edit (a cadence's settings) and New cadence: the edit modal is in ./edit-modal.ts. */
+export const EDIT_ACTIONS = { edit: "cadence_edit", create: "cadence_new" } as const;
+
+/** The Edit button for one cadence (value: its id). */
+export function editButton(cadenceId: string, label = "Edit") {
+  return {
+    type: "button" as const,
+    action_id: EDIT_ACTIONS.edit,
+    text: { type: "plain_text" as const, text: label.slice(0, 75) },
+    value: cadenceId,
+  };
+}
 
 /**
  * Mark done, Snooze a day, Hand over: the same buttons in reminders and the Home tab. Given the

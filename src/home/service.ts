@@ -1,12 +1,13 @@
 // Builds a person's Home tab from their cadences and whether they may administer the workspace.
 import type { HomeView } from "@slack/types";
-import { recurrenceOf } from "../cadences/store.js";
+import { recentHistory, recurrenceOf } from "../cadences/store.js";
 import { nextDateShifts } from "../cadences/occurrence-changes.js";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import { openAbsences } from "../cadences/absence-service.js";
 import { localDate } from "../cadences/schedule.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
+import { context, SLACK_LIMITS } from "../slack/blocks.js";
 import { homeView } from "./views.js";
 
 export async function buildHome(
@@ -18,7 +19,7 @@ export async function buildHome(
   const workspace = slackTeamId ? await findWorkspace(db, slackTeamId) : null;
   const cadences = workspace
     ? await db.cadence.findMany({
-        where: { slackTeamId: workspace.slackTeamId },
+        where: { slackTeamId: workspace.slackTeamId, archivedAt: null },
         orderBy: { title: "asc" },
       })
     : [];
@@ -39,6 +40,7 @@ export async function buildHome(
     absences: workspace
       ? await awaySection(db, workspace, slackUserId, isAdmin, access.now)
       : undefined,
+    recentChanges: await recentChangesFor(db, workspace?.slackTeamId ?? null, isAdmin),
   });
 }
 
@@ -58,4 +60,42 @@ async function awaySection(
     isAdmin ? undefined : slackUserId,
   );
   return { today, ranges };
+}
+
+/** How many of the latest cadence changes admins see on the Home tab. */
+const RECENT_CHANGES = 5;
+
+async function recentChangesFor(db: Db, slackTeamId: string | null, isAdmin: boolean) {
+  if (!slackTeamId || !isAdmin) return [];
+  const entries = await recentHistory(db, slackTeamId, RECENT_CHANGES);
+  return entries.map((e) => ({ ...e, title: e.cadence.title }));
+}
+
+export interface HomeDeps {
+  db: Db;
+  clock: { now(): Date };
+  config: { adminUserIds: readonly string[] };
+}
+
+/**
+ * Publishes a person's Home tab again after something on it changed, with `notice` (mrkdwn we
+ * wrote) at the top: the Home tab has no response_url, so this is how a button there confirms.
+ */
+export async function republishHome(
+  deps: HomeDeps,
+  client: { views: { publish(args: { user_id: string; view: HomeView }): Promise<unknown> } },
+  slackTeamId: string,
+  viewer: { slackUserId: string; isWorkspaceAdmin: boolean },
+  notice?: string,
+): Promise<void> {
+  const view = await buildHome(deps.db, slackTeamId, viewer.slackUserId, {
+    isWorkspaceAdmin: viewer.isWorkspaceAdmin,
+    adminUserIds: deps.config.adminUserIds,
+    now: deps.clock.now(),
+  });
+  if (notice) view.blocks.splice(1, 0, context(notice));
+  await client.views.publish({
+    user_id: viewer.slackUserId,
+    view: { ...view, blocks: view.blocks.slice(0, SLACK_LIMITS.blocksPerView) },
+  });
 }

@@ -1,6 +1,7 @@
 // The Home tab: the person's own cadences with the DRI buttons, and for admins every cadence,
 // unassigned ones first. Stays within Slack's 100 blocks per view.
-import type { HomeView, KnownBlock, ModalView } from "@slack/types";
+import type { HomeView, KnownBlock, ModalView, SectionBlock } from "@slack/types";
+import { editButton, newCadenceButton, summaryMrkdwn } from "../cadences/edit-modal.js";
 import { describeRecurrence } from "../cadences/recurrence.js";
 import {
   driButtons,
@@ -30,6 +31,15 @@ export interface HomeInput {
   cadences: HomeCadence[];
   /** Away ranges still to come or running: the person's own, for admins everyone's. */
   absences?: { today: string; ranges: HomeAbsence[] };
+  /** The workspace's latest cadence changes, newest first (shown to admins). */
+  recentChanges?: HomeChange[];
+}
+
+export interface HomeChange {
+  title: string;
+  changedBySlackUserId: string | null;
+  changedAt: Date;
+  summary: string;
 }
 
 export interface HomeAbsence {
@@ -123,7 +133,7 @@ const nextText = (c: HomeCadence) =>
 function ownCadenceBlocks(c: HomeCadence, role: "DRI" | "backup"): KnownBlock[] {
   const line = `${titleText(c.title)} (${role === "DRI" ? "you are the DRI" : `you are the backup; DRI ${owner(c.driSlackUserId)}`})\n${nextText(c)} · _${describeRecurrence(c.recurrence, c.timezone)}_`;
   return role === "DRI"
-    ? [section(line), driButtons(c.id, c.active ? c.nextDueAt : null)]
+    ? [withEditButton(section(line), c), driButtons(c.id, c.active ? c.nextDueAt : null)]
     : [section(line)];
 }
 
@@ -133,6 +143,7 @@ export function homeView({
   isAdmin,
   cadences,
   absences,
+  recentChanges = [],
 }: HomeInput): HomeView {
   const mine = cadences.filter((c) => c.driSlackUserId === slackUserId);
   const backing = cadences.filter((c) => c.backupSlackUserId === slackUserId);
@@ -158,7 +169,7 @@ export function homeView({
         Number(Boolean(a.driSlackUserId)) - Number(Boolean(b.driSlackUserId)) ||
         a.title.localeCompare(b.title),
     );
-    blocks.push(divider(), header("All cadences"));
+    blocks.push(divider(), header("All cadences"), newCadenceBlock());
     const unassigned = ordered.filter((c) => !c.driSlackUserId).length;
     blocks.push(
       context(
@@ -169,11 +180,15 @@ export function homeView({
     );
     for (const c of ordered) {
       blocks.push(
-        section(
-          `${c.driSlackUserId ? "" : ":warning: "}${titleText(c.title)}: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${nextText(c)}`,
+        withEditButton(
+          section(
+            `${c.driSlackUserId ? "" : ":warning: "}${titleText(c.title)}: DRI ${owner(c.driSlackUserId)}, backup ${owner(c.backupSlackUserId)}, ${nextText(c)}`,
+          ),
+          c,
         ),
       );
     }
+    blocks.push(...recentChangesBlocks(recentChanges));
   }
   blocks.push(
     context(
@@ -181,4 +196,24 @@ export function homeView({
     ),
   );
   return { type: "home", blocks: fitBlocks(blocks, SLACK_LIMITS.blocksPerView) };
+}
+
+/** A cadence's line with its Edit button (shown only to those who may edit: its DRI, admins). */
+function withEditButton(block: SectionBlock, c: HomeCadence): SectionBlock {
+  return { ...block, accessory: editButton(c.id) };
+}
+
+/** "New cadence" (a custom one), for admins. */
+function newCadenceBlock(): KnownBlock {
+  return { type: "actions", block_id: "cadence_new", elements: [newCadenceButton()] };
+}
+
+/** Recent changes to the workspace's cadences: who, when, what (admins). */
+function recentChangesBlocks(changes: HomeChange[]): KnownBlock[] {
+  if (changes.length === 0) return [];
+  const lines = changes.map(
+    (change) =>
+      `${titleText(change.title)} · ${change.changedBySlackUserId ? `<@${change.changedBySlackUserId}>` : "Cadence"} · <!date^${Math.floor(change.changedAt.getTime() / 1000)}^{date_short_pretty} {time}|${change.changedAt.toISOString()}>\n      ${summaryMrkdwn(change.summary)}`,
+  );
+  return [divider(), header("Recent changes"), section(lines.join("\n"))];
 }

@@ -1,0 +1,263 @@
+// The Edit and New cadence buttons, the edit modal's submission, and `/cadence edit|new|archive`.
+// Each parses its input (zod), checks who asks, calls a use case in ./edit-service.ts and shows
+// the answer; the modal's fields are read by ./editing.ts.
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import { republishHome } from "../home/service.js";
+import { refuse } from "../refusals.js";
+import { actorOf, type Actor } from "../slack/actor.js";
+import { guard } from "../slack/answered.js";
+import type { AppDeps } from "../slack/deps.js";
+import { plainTextOf } from "../slack/mrkdwn.js";
+import { subcommand, type Parsed } from "../slack/subcommands.js";
+import { findWorkspace } from "../workspaces/store.js";
+import {
+  EditFormValuesSchema,
+  FIELDS,
+  newCadenceSettings,
+  readEditForm,
+  todayIn,
+  type FieldBlock,
+  type FieldErrors,
+} from "./editing.js";
+import {
+  EDIT_ACTIONS,
+  EDIT_CALLBACK,
+  EditMetaSchema,
+  editCadenceModal,
+  type EditMeta,
+} from "./edit-modal.js";
+import {
+  archiveCadence,
+  cadenceSettings,
+  createCustomCadence,
+  editCadence,
+  whyNotEditable,
+} from "./edit-service.js";
+import { isStandardKind } from "./kinds.js";
+import { isCadenceAdmin, withoutMentions } from "./rules.js";
+import { findCadence } from "./service.js";
+import { findCadenceById, type CadenceRow } from "./store.js";
+import { cadenceDeps, ownerRefusal } from "./subcommands.js";
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const CadenceIdSchema = z.string().min(1).max(64);
+
+/** private_metadata is ours, but a forged or truncated one must still get a clear answer. */
+function readMeta(raw: string | undefined): EditMeta | null {
+  try {
+    const parsed = EditMetaSchema.safeParse(JSON.parse(raw || "null"));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A refusal under a modal field: plain text, and people named as "this person". */
+const fieldError = (message: string) =>
+  plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
+
+const workspaceTimezone = async (deps: AppDeps, teamId: string) =>
+  (await findWorkspace(deps.db, teamId))?.timezone ?? deps.config.defaultTimezone;
+
+export function register(app: App, deps: AppDeps): void {
+  app.action<BlockAction>(
+    EDIT_ACTIONS.edit,
+    guard(deps.logger, "openCadenceEdit", openEditFromButton(deps)),
+  );
+  app.action<BlockAction>(
+    EDIT_ACTIONS.create,
+    guard(deps.logger, "openCadenceNew", openNewFromButton(deps)),
+  );
+  app.view<ViewSubmitAction>(
+    EDIT_CALLBACK,
+    guard(deps.logger, "submitCadenceEdit", submitEdit(deps)),
+  );
+}
+
+/** The edit modal for a cadence, or why this person may not open it. */
+function editModalFor(deps: AppDeps, actor: Actor, cadence: CadenceRow | null, fromHome: boolean) {
+  const problem = whyNotEditable(cadenceDeps(deps), actor, cadence);
+  if (problem || !cadence) return { ok: false as const, message: problem!.message };
+  return {
+    ok: true as const,
+    view: editCadenceModal({
+      meta: { cadenceId: cadence.id, fromHome },
+      settings: cadenceSettings(cadence),
+      titleEditable: !isStandardKind(cadence.kind),
+    }),
+  };
+}
+
+async function newModalFor(deps: AppDeps, actor: Actor, teamId: string, fromHome: boolean) {
+  if (!isCadenceAdmin(actor, deps.config.adminUserIds))
+    return { ok: false as const, message: refuse("not-admin-create").message };
+  return {
+    ok: true as const,
+    view: editCadenceModal({
+      meta: { cadenceId: null, fromHome },
+      settings: newCadenceSettings(await workspaceTimezone(deps, teamId), actor.slackUserId),
+      titleEditable: true,
+    }),
+  };
+}
+
+/** Tells the person why a button did nothing: privately under the message, or by DM from the Home tab. */
+async function tellRefusal(body: BlockAction, respond: RespondFn, client: WebClient, text: string) {
+  if (body.view?.type === "home") await client.chat.postMessage({ channel: body.user.id, text });
+  else await respond({ response_type: "ephemeral", replace_original: false, text });
+}
+
+function openEditFromButton(deps: AppDeps) {
+  return async function openCadenceEdit({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+    context,
+  }: ActionArgs) {
+    await ack();
+    const cadenceId = CadenceIdSchema.safeParse((action as { value?: unknown }).value);
+    const teamId = body.team?.id;
+    if (!cadenceId.success || !teamId || !body.trigger_id) return;
+    const cadence = await findCadenceById(deps.db, teamId, cadenceId.data);
+    const modal = editModalFor(deps, await actorOf(context), cadence, body.view?.type === "home");
+    if (!modal.ok) return tellRefusal(body, respond, client, modal.message);
+    await client.views.open({ trigger_id: body.trigger_id, view: modal.view });
+  };
+}
+
+function openNewFromButton(deps: AppDeps) {
+  return async function openCadenceNew({ ack, body, respond, client, context }: ActionArgs) {
+    await ack();
+    const teamId = body.team?.id;
+    if (!teamId || !body.trigger_id) return;
+    const modal = await newModalFor(
+      deps,
+      await actorOf(context),
+      teamId,
+      body.view?.type === "home",
+    );
+    if (!modal.ok) return tellRefusal(body, respond, client, modal.message);
+    await client.views.open({ trigger_id: body.trigger_id, view: modal.view });
+  };
+}
+
+function submitEdit(deps: AppDeps) {
+  return async function submitCadenceEdit({ ack, body, view, client, context }: ViewArgs) {
+    const fail = (errors: FieldErrors) => ack({ response_action: "errors", errors });
+    const stale = { [FIELDS.rhythm]: fieldError(refuse("edit-form-stale").message) };
+    const meta = readMeta(view.private_metadata);
+    const values = EditFormValuesSchema.safeParse(view.state?.values ?? {});
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    if (!meta || !values.success || !teamId) return fail(stale);
+    const cadence = meta.cadenceId ? await findCadenceById(deps.db, teamId, meta.cadenceId) : null;
+    if (meta.cadenceId && !cadence)
+      return fail({ [FIELDS.rhythm]: fieldError(refuse("cadence-gone").message) });
+    const previous = cadence ? cadenceSettings(cadence) : null;
+    const timezone = cadence?.timezone ?? (await workspaceTimezone(deps, teamId));
+    const reading = readEditForm(values.data, {
+      titleEditable: !cadence || !isStandardKind(cadence.kind),
+      previous,
+      today: todayIn(deps.clock.now(), timezone),
+    });
+    if (!reading.ok) return fail(reading.errors);
+    const { settings } = reading;
+    const people: Array<[FieldBlock, string | null]> = [
+      [FIELDS.dri, settings.driSlackUserId],
+      [FIELDS.backup, settings.backupSlackUserId],
+    ];
+    const errors: FieldErrors = {};
+    for (const [block, person] of people) {
+      const problem = person ? await ownerRefusal(deps, client, teamId, person) : null;
+      if (problem) errors[block] = fieldError(problem.message);
+    }
+    if (Object.keys(errors).length) return fail(errors);
+    const actor = await actorOf(context);
+    const result = cadence
+      ? await editCadence(cadenceDeps(deps), teamId, actor, cadence.id, settings)
+      : await createCustomCadence(cadenceDeps(deps), teamId, actor, settings);
+    if (!result.ok) return fail({ [result.field ?? FIELDS.rhythm]: fieldError(result.message) });
+    await ack();
+    await client.chat.postMessage({ channel: body.user.id, text: result.message });
+    if (meta.fromHome) {
+      await republishHome(deps, client, teamId, actor);
+    }
+  };
+}
+
+const usage = (problem: string): Parsed<never> => ({ ok: false, problem });
+
+function parseName(args: string): Parsed<{ cadence: string }> {
+  const name = withoutMentions(args);
+  return name ? { ok: true, input: { cadence: name } } : usage("Which cadence?");
+}
+
+/** `/cadence edit|new|archive`, appended to the cadences' subcommands (./subcommands.ts). */
+export const editSubcommands = [
+  subcommand<{ cadence: string }>({
+    name: "edit",
+    usage: "/cadence edit <cadence>",
+    description:
+      "Change a cadence's rhythm, time, timezone, channel, reminders, escalation, DRI, backup and holidays (admins, the DRI).",
+    opensModal: true,
+    parse: parseName,
+    run: async (input, { deps, client, teamId, actor, triggerId }) => {
+      const match = await findCadence(deps.db, teamId, input.cadence);
+      if (match.kind === "none")
+        return { text: refuse("no-cadence", { name: input.cadence }).message };
+      if (match.kind === "ambiguous")
+        return {
+          text: refuse("ambiguous", {
+            name: input.cadence,
+            titles: match.candidates.map((c) => c.title),
+          }).message,
+        };
+      const modal = editModalFor(deps, await actor(), match.cadence, false);
+      if (!modal.ok) return { text: modal.message };
+      await client.views.open({ trigger_id: triggerId, view: modal.view });
+      return null;
+    },
+  }),
+  subcommand({
+    name: "new",
+    usage: "/cadence new",
+    description: "Create a custom cadence with its own title and rhythm (admins).",
+    opensModal: true,
+    parse: () => ({ ok: true, input: null }),
+    run: async (_input, { deps, client, teamId, actor, triggerId }) => {
+      const modal = await newModalFor(deps, await actor(), teamId, false);
+      if (!modal.ok) return { text: modal.message };
+      await client.views.open({ trigger_id: triggerId, view: modal.view });
+      return null;
+    },
+  }),
+  subcommand<{ cadence: string }>({
+    name: "archive",
+    usage: "/cadence archive <cadence>",
+    description:
+      "Archive a custom cadence: it keeps its history and leaves the list, the calendar and the schedule.",
+    parse: parseName,
+    run: async (input, request) => {
+      const result = await archiveCadence(
+        cadenceDeps(request.deps),
+        request.teamId,
+        await request.actor(),
+        input.cadence,
+      );
+      return { text: result.message };
+    },
+  }),
+];
