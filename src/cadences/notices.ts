@@ -182,7 +182,13 @@ type OverdueOccurrence = Awaited<ReturnType<typeof overdueOccurrences>>[number];
 
 function overdueOccurrences(deps: DeliveryDeps, now: Date) {
   return deps.db.occurrence.findMany({
-    where: { status: "posted", escalatedAt: null, dueAt: { lte: now } },
+    where: {
+      status: "posted",
+      escalatedAt: null,
+      dueAt: { lte: now },
+      // An archived cadence asks nothing more of anyone; a paused one still owes what was posted.
+      cadence: { archivedAt: null },
+    },
     include: { cadence: { include: { workspace: true } } },
     take: 500,
   });
