@@ -25,6 +25,7 @@ import {
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
+import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
@@ -147,6 +148,12 @@ export async function startCadence(
   });
   const database = openDatabase(config.databaseUrl);
   await database.configure();
+  // Stored CRM credentials that cannot be opened would fail every sync: stop now, in one line.
+  const crmProblem = await crmCredentialsProblem(database.db, config.crm.encryptionKey);
+  if (crmProblem) {
+    await database.close();
+    throw new CrmCredentialsError(crmProblem);
+  }
   await recordWorkspace(
     database.db,
     { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },

@@ -15,7 +15,12 @@ import {
   type HubspotApi,
   type RetryPolicy,
 } from "./hubspot/api.js";
-import { mapContact, rawValues, type HubspotMapping } from "./hubspot/mapping.js";
+import {
+  HubspotMappingSchema,
+  mapContact,
+  rawValues,
+  type HubspotMapping,
+} from "./hubspot/mapping.js";
 import { contactBatches } from "./hubspot/reader.js";
 import {
   allConnections,
@@ -26,6 +31,7 @@ import {
   recordSyncOutcome,
   recordSyncStarted,
   saveConnection,
+  updateSettings,
   type CrmConnectionRow,
 } from "./store.js";
 
@@ -86,6 +92,11 @@ export async function crmStatus(db: Db, slackTeamId: string): Promise<CrmConnect
   return findConnection(db, slackTeamId);
 }
 
+/** `cadence start` stops with this when stored CRM credentials cannot be opened. */
+export class CrmCredentialsError extends Error {
+  override name = "CrmCredentialsError";
+}
+
 /**
  * Why `cadence start` cannot use the stored CRM credentials (no key, or not the key they were
  * sealed with), or null when every connection opens.
@@ -122,10 +133,7 @@ async function openHubspot(
   slackTeamId: string,
 ): Promise<CrmResult<OpenHubspot>> {
   const connection = await findConnection(db, slackTeamId);
-  if (!connection || connection.provider !== "hubspot")
-    return no(
-      `No HubSpot connection for ${slackTeamId}: run \`cadence crm connect hubspot\` first.`,
-    );
+  if (!connection || connection.provider !== "hubspot") return no(notConnected(slackTeamId));
   if (!deps.config.encryptionKey) return no(MISSING_KEY);
   let token: string;
   try {
@@ -286,3 +294,35 @@ export async function syncHubspot(
   await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: null });
   return { ok: true, summary };
 }
+
+/** The workspace's mapping as stored, every default filled in. */
+export async function hubspotMapping(
+  db: Db,
+  slackTeamId: string,
+): Promise<CrmResult<{ mapping: HubspotMapping }>> {
+  const connection = await findConnection(db, slackTeamId);
+  if (!connection) return no(notConnected(slackTeamId));
+  return { ok: true, mapping: connection.settings.mapping };
+}
+
+/** Replaces the mapping with `input` (parsed JSON), or says what is wrong with it; all or nothing. */
+export async function setHubspotMapping(
+  db: Db,
+  slackTeamId: string,
+  input: unknown,
+): Promise<CrmResult<{ mapping: HubspotMapping }>> {
+  const connection = await findConnection(db, slackTeamId);
+  if (!connection) return no(notConnected(slackTeamId));
+  const parsed = HubspotMappingSchema.safeParse(input);
+  if (!parsed.success)
+    return no(
+      `The mapping was not changed: ${parsed.error.issues
+        .map((issue) => `${issue.path.join(".") || "(the file)"} ${issue.message}`)
+        .join("; ")}.`,
+    );
+  await updateSettings(db, slackTeamId, { ...connection.settings, mapping: parsed.data });
+  return { ok: true, mapping: parsed.data };
+}
+
+const notConnected = (slackTeamId: string) =>
+  `No CRM is connected for ${slackTeamId}: run \`cadence crm connect hubspot\` first.`;

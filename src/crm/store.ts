@@ -78,6 +78,15 @@ export async function saveConnection(
   });
 }
 
+/** New settings (a new mapping) change what every record maps to: the next sync reads them all. */
+export async function updateSettings(
+  db: Db,
+  slackTeamId: string,
+  settings: CrmSettings,
+): Promise<void> {
+  await db.crmConnection.update({ where: { slackTeamId }, data: { settings, syncCursor: null } });
+}
+
 export async function deleteConnection(db: Db, slackTeamId: string): Promise<boolean> {
   const { count } = await db.crmConnection.deleteMany({ where: { slackTeamId } });
   return count > 0;
