@@ -135,7 +135,7 @@ function CrmEnvShape() {
       .url({ error: "must be an http(s) URL such as https://api.hubapi.com" })
       .default("https://api.hubapi.com")
       .transform((url) => url.replace(/\/+$/, "")),
-    CRM_SYNC_INTERVAL_MINUTES: z.coerce
+    CRM_SYNC_MINUTES: z.coerce
       .number({ error: "must be a number of minutes" })
       .int("must be a whole number of minutes")
       .min(1, "must be at least 1")
@@ -149,7 +149,7 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
   return {
     encryptionKey: env.CADENCE_ENCRYPTION_KEY,
     hubspotApiUrl: env.HUBSPOT_API_URL,
-    syncIntervalMs: env.CRM_SYNC_INTERVAL_MINUTES * 60_000,
+    syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
   };
 }
 

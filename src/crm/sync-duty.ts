@@ -1,4 +1,4 @@
-// The scheduler's incremental CRM sync: every CRM_SYNC_INTERVAL_MINUTES, each connected workspace
+// The scheduler's incremental CRM sync: every CRM_SYNC_MINUTES, each connected workspace
 // is synced by one replica. The replica that claims the interval's key (src/scheduler/claims.ts)
 // syncs; the others skip it. The sync runs beside the sweep, not inside it, so a long first
 // backfill never delays a cadence. A replica killed mid-sync loses nothing and doubles nothing:

@@ -36,7 +36,7 @@ describeEachDatabase("the scheduled CRM sync", (provider) => {
     config = loadCrmConfig({
       CADENCE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       HUBSPOT_API_URL: hubspot.baseUrl,
-      CRM_SYNC_INTERVAL_MINUTES: "5",
+      CRM_SYNC_MINUTES: "5",
     });
     testDb = await createTestDatabase(provider);
     await migrateDatabase(testDb.url);
