@@ -9,6 +9,7 @@ import {
   crmStatus,
   disconnectCrm,
   previewHubspot,
+  setHubspotMapping,
   syncHubspot,
 } from "../../src/crm/service.js";
 import type { RetryPolicy } from "../../src/crm/hubspot/api.js";
@@ -250,6 +251,30 @@ describeEachDatabase("HubSpot connector", (provider) => {
     const status = await crmStatus(database.db, TEAM);
     expect(status).toMatchObject({ lastError: "HubSpot answered 502: internal error" });
     expect(status!.syncCursor).toEqual(before);
+  });
+
+  it("follows a stage moving backwards: a cleared date clears the stored one", async () => {
+    hubspot.put("contacts", { hs_v2_date_entered_salesqualifiedlead: "" }, "102");
+    const result = await sync();
+    if (!result.ok) throw new Error(result.message);
+    expect(result.summary.updated).toBe(1);
+    expect((await leads()).find((lead) => lead.crmId === "102")!.acceptedAt).toBeNull();
+  });
+
+  it("applies a mapping change to every contact on the next sync", async () => {
+    const bad = await setHubspotMapping(database.db, TEAM, {
+      sourcedBy: { byValue: { REFERRALS: "partners" } },
+    });
+    expect(bad.ok).toBe(false);
+    const changed = await setHubspotMapping(database.db, TEAM, {
+      sourcedBy: { byValue: { REFERRALS: "partner", OFFLINE: "sales" } },
+    });
+    expect(changed.ok).toBe(true);
+    expect((await crmStatus(database.db, TEAM))!.syncCursor).toBeNull();
+    const result = await sync();
+    if (!result.ok) throw new Error(result.message);
+    expect(result.summary).toMatchObject({ read: 4, updated: 1, unchanged: 3 });
+    expect((await leads()).find((lead) => lead.crmId === "101")!.sourcedBy).toBe("partner");
   });
 
   it("pages a backfill larger than one search page by windowing on lastmodifieddate", async () => {

@@ -134,12 +134,24 @@ export interface HubspotApi {
   owners(): Promise<Map<string, HubspotOwner>>;
 }
 
+/**
+ * HubSpot's search endpoints take about five requests a second per account; staying under that
+ * spares a 429 (whose answer, unlike the other endpoints', carries no rate-limit headers).
+ */
+export const SEARCH_INTERVAL_MS = 250;
+
 export function hubspotApi(
   accessToken: string,
   baseUrl: string,
   policy: RetryPolicy = DEFAULT_HUBSPOT_RETRY,
 ): HubspotApi {
   const client = new Client({ accessToken, basePath: baseUrl });
+  let lastSearch = 0;
+  const paceSearch = async () => {
+    const wait = lastSearch + SEARCH_INTERVAL_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastSearch = Date.now();
+  };
 
   async function call<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -189,8 +201,9 @@ export function hubspotApi(
     },
 
     async searchContacts({ modifiedSince, properties, limit, after }) {
-      const answer = await call(() =>
-        client.crm.contacts.searchApi.doSearch({
+      const answer = await call(async () => {
+        await paceSearch();
+        return client.crm.contacts.searchApi.doSearch({
           filterGroups: [
             {
               filters: [
@@ -209,8 +222,8 @@ export function hubspotApi(
           properties,
           limit,
           ...(after ? { after } : {}),
-        }),
-      );
+        });
+      });
       return {
         total: answer.total,
         results: answer.results.map(plain),
