@@ -53,6 +53,8 @@ export class FakeHubspot {
   readonly owners: FakeOwner[] = [];
   /** The next this-many requests get a 429 (ten-secondly limit) with these headers. */
   rateLimited = { next: 0, retryAfterSeconds: 1 };
+  /** Scopes the private app was not given: reads needing them answer 403. */
+  readonly missingScopes = new Set<string>();
   /** The next this-many requests get this 5xx status. */
   failing = { next: 0, status: 502 };
   private server: Server | undefined;
@@ -178,8 +180,11 @@ export class FakeHubspot {
 
     const route = `${request.method} ${url.pathname.replace(/\/$/, "")}`;
     let match: RegExpExecArray | null;
-    if (route === "GET /crm/v3/objects/contacts")
-      return this.list(response, "contacts", url.searchParams);
+    if ((match = /^GET \/crm\/v3\/objects\/(contacts|companies|deals)$/.exec(route))) {
+      const type = match[1] as ObjectType;
+      if (this.missingScopes.has(`crm.objects.${type}.read`)) return missingScope(response, type);
+      return this.list(response, type, url.searchParams);
+    }
     if ((match = /^POST \/crm\/v3\/objects\/(contacts|companies|deals)\/search$/.exec(route)))
       return this.search(response, match[1] as ObjectType, body as SearchRequest);
     if ((match = /^POST \/crm\/v3\/objects\/(contacts|companies|deals)\/batch\/read$/.exec(route)))
@@ -194,7 +199,11 @@ export class FakeHubspot {
         match[1] as "companies" | "deals",
         body as BatchReadRequest,
       );
-    if (route === "GET /crm/v3/owners") return this.ownersPage(response, url.searchParams);
+    if (route === "GET /crm/v3/owners") {
+      if (this.missingScopes.has("crm.objects.owners.read"))
+        return missingScope(response, "owners");
+      return this.ownersPage(response, url.searchParams);
+    }
     send(response, 404, {
       status: "error",
       message: `No route for ${route}`,
@@ -462,6 +471,21 @@ function publicObject(object: FakeObject, properties: string[]) {
     updatedAt: object.updatedAt,
     archived: false,
   };
+}
+
+function missingScope(response: ServerResponse, objects: string): void {
+  send(response, 403, {
+    status: "error",
+    message: `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.`,
+    correlationId: "fake-correlation-id",
+    errors: [
+      {
+        message: "One or more of the following scopes are required.",
+        context: { requiredGranularScopes: [`crm.objects.${objects}.read`] },
+      },
+    ],
+    category: "MISSING_SCOPES",
+  });
 }
 
 function validationError(message: string) {

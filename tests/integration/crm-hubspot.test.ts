@@ -80,13 +80,32 @@ describeEachDatabase("HubSpot connector", (provider) => {
     expect(await database.db.crmConnection.count()).toBe(0);
   });
 
+  it("names a scope the private app lacks, and stores nothing", async () => {
+    hubspot.missingScopes.add("crm.objects.owners.read");
+    const result = await connectHubspot(database.db, deps(), {
+      slackTeamId: TEAM,
+      token: hubspot.accessToken,
+    });
+    hubspot.missingScopes.clear();
+    expect(result).toEqual({
+      ok: false,
+      message:
+        "The private app lacks the crm.objects.owners.read scope (HubSpot answered 403). Add it in HubSpot (Settings > Integrations > Private Apps > your app > Scopes); the token stays the same. Nothing was stored.",
+    });
+    expect(await database.db.crmConnection.count()).toBe(0);
+  });
+
   it("connects with a good token, verified through the SDK, and stores it sealed", async () => {
     expect(
       await connectHubspot(database.db, deps(), { slackTeamId: TEAM, token: hubspot.accessToken }),
     ).toEqual({ ok: true });
-    const verify = hubspot.requests.at(-1)!;
-    expect(verify.path).toBe("/crm/v3/objects/contacts");
-    expect(verify.authorization).toBe(`Bearer ${hubspot.accessToken}`);
+    expect(hubspot.requests.slice(-4).map((request) => request.path)).toEqual([
+      "/crm/v3/objects/contacts",
+      "/crm/v3/objects/companies",
+      "/crm/v3/objects/deals",
+      "/crm/v3/owners/",
+    ]);
+    expect(hubspot.requests.at(-1)!.authorization).toBe(`Bearer ${hubspot.accessToken}`);
     const row = await database.db.crmConnection.findUniqueOrThrow({ where: { slackTeamId: TEAM } });
     expect(row.provider).toBe("hubspot");
     expect(row.credentials).toMatch(/^v1:[0-9a-f]{8}:/);

@@ -114,7 +114,7 @@ function explain(error: unknown, baseUrl: string): HubspotError {
 }
 
 export interface HubspotApi {
-  /** A cheap call that needs the contacts scope: proves the token works. */
+  /** Cheap reads that prove the token works and has every scope the sync needs. */
   verify(): Promise<void>;
   searchContacts(request: {
     modifiedSince: Date;
@@ -197,7 +197,28 @@ export function hubspotApi(
 
   return {
     async verify() {
-      await call(() => client.crm.contacts.basicApi.getPage(1));
+      // One cheap read per scope the sync needs, so a missing scope is named now, not mid-sync.
+      const checks: Array<[string, () => Promise<unknown>]> = [
+        ["crm.objects.contacts.read", () => client.crm.contacts.basicApi.getPage(1)],
+        ["crm.objects.companies.read", () => client.crm.companies.basicApi.getPage(1)],
+        ["crm.objects.deals.read", () => client.crm.deals.basicApi.getPage(1)],
+        [
+          "crm.objects.owners.read",
+          () => client.crm.owners.ownersApi.getPage(undefined, undefined, 1),
+        ],
+      ];
+      for (const [scope, check] of checks) {
+        try {
+          await call(check);
+        } catch (error) {
+          if (error instanceof HubspotError && error.status === 403)
+            throw new HubspotError(
+              `The private app lacks the ${scope} scope (HubSpot answered 403). Add it in HubSpot (Settings > Integrations > Private Apps > your app > Scopes); the token stays the same.`,
+              403,
+            );
+          throw error;
+        }
+      }
     },
 
     async searchContacts({ modifiedSince, properties, limit, after }) {
