@@ -236,6 +236,9 @@ export async function syncHubspot(
     (connection.syncCursor
       ? new Date(connection.syncCursor.getTime() - CURSOR_OVERLAP_MS)
       : new Date(0));
+  // A --since later than the cursor leaves out changes between the two: it must not move the
+  // cursor past them, or the next sync would never read them.
+  const movesCursor = !connection.syncCursor || since <= connection.syncCursor;
   const summary: SyncSummary = {
     read: 0,
     inserted: 0,
@@ -261,7 +264,7 @@ export async function syncHubspot(
       });
       // Only now, with the batch stored, does the cursor move past it.
       await recordBatchStored(db, request.slackTeamId, {
-        cursor: batch.modifiedUpTo,
+        cursor: movesCursor ? batch.modifiedUpTo : null,
         read: rows.length,
         refused: stored.invalid,
       });
@@ -270,7 +273,7 @@ export async function syncHubspot(
       summary.updated += stored.updated;
       summary.unchanged += stored.unchanged;
       summary.refused += stored.invalid;
-      summary.cursor = batch.modifiedUpTo;
+      if (movesCursor) summary.cursor = batch.modifiedUpTo;
       for (const problem of stored.problems)
         summary.problems.push({
           crmId: rows[problem.line - 1]?.raw.id ?? "?",

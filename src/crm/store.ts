@@ -92,16 +92,16 @@ export async function deleteConnection(db: Db, slackTeamId: string): Promise<boo
   return count > 0;
 }
 
-/** After a batch is stored: the cursor moves to what it covered, and its counts are added. */
+/** After a batch is stored: the cursor moves to what it covered (unless null), and its counts are added. */
 export async function recordBatchStored(
   db: Db,
   slackTeamId: string,
-  batch: { cursor: Date; read: number; refused: number },
+  batch: { cursor: Date | null; read: number; refused: number },
 ): Promise<void> {
   await db.crmConnection.update({
     where: { slackTeamId },
     data: {
-      syncCursor: batch.cursor,
+      ...(batch.cursor ? { syncCursor: batch.cursor } : {}),
       recordsRead: { increment: batch.read },
       recordsRefused: { increment: batch.refused },
     },

@@ -12,7 +12,7 @@ import {
   setHubspotMapping,
   syncHubspot,
 } from "../../src/crm/service.js";
-import type { RetryPolicy } from "../../src/crm/hubspot/api.js";
+import { hubspotApi, type RetryPolicy } from "../../src/crm/hubspot/api.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { FakeHubspot } from "../fakes/fake-hubspot.js";
@@ -315,6 +315,44 @@ describeEachDatabase("HubSpot connector", (provider) => {
     ).toBe(true);
   });
 
+  it("does not move the cursor past changes a later --since left out", async () => {
+    const before = (await crmStatus(database.db, TEAM))!.syncCursor!;
+    hubspot.put("contacts", { hs_analytics_source: "DIRECT_TRAFFIC" }, "103");
+    hubspot.put("contacts", { hs_analytics_source: "DIRECT_TRAFFIC" }, "102");
+    const later = new Date(hubspot.objects.contacts.get("102")!.properties.lastmodifieddate!);
+    const partial = await sync(later);
+    if (!partial.ok) throw new Error(partial.message);
+    expect(partial.summary).toMatchObject({ read: 1, updated: 1 });
+    expect((await crmStatus(database.db, TEAM))!.syncCursor).toEqual(before);
+    const rest = await sync();
+    if (!rest.ok) throw new Error(rest.message);
+    expect((await leads()).find((lead) => lead.crmId === "103")!.source).toBe("DIRECT_TRAFFIC");
+    expect((await crmStatus(database.db, TEAM))!.syncCursor).toEqual(later);
+  });
+
+  it("pages a run of contacts modified in the same millisecond with `after`, and HubSpot refuses paging past 10,000", async () => {
+    const same = "2026-12-01T00:00:00.000Z";
+    for (let i = 0; i < 150; i += 1)
+      hubspot.put("contacts", {
+        hs_v2_date_entered_marketingqualifiedlead: "2026-11-10T09:00:00.000Z",
+        lastmodifieddate: same,
+      });
+    const searchesBefore = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
+    const result = await sync(new Date(same));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.summary).toMatchObject({ read: 150, inserted: 150 });
+    const afters = hubspot
+      .requestsTo("/crm/v3/objects/contacts/search")
+      .slice(searchesBefore)
+      .map((request) => (request.body as { after?: string }).after);
+    expect(afters).toEqual([undefined, "100"]);
+
+    const api = hubspotApi(hubspot.accessToken, hubspot.baseUrl, retry);
+    await expect(
+      api.searchContacts({ modifiedSince: new Date(0), properties: [], limit: 100, after: "9950" }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+
   it("start refuses when the key is missing or another key", async () => {
     expect(await crmCredentialsProblem(database.db, undefined)).toContain(
       `a CRM is connected (hubspot for ${TEAM}) but CADENCE_ENCRYPTION_KEY is not set`,
@@ -328,7 +366,7 @@ describeEachDatabase("HubSpot connector", (provider) => {
   it("disconnects: the credentials are gone, the leads stay", async () => {
     expect(await disconnectCrm(database.db, TEAM)).toBe(true);
     expect(await database.db.crmConnection.count()).toBe(0);
-    expect(await database.db.lead.count()).toBe(254);
+    expect(await database.db.lead.count()).toBe(404);
     expect(await disconnectCrm(database.db, TEAM)).toBe(false);
   });
 });
