@@ -118,6 +118,13 @@ describe("the cadence crm commands", () => {
       "Synced 3 HubSpot contacts: 3 new, 0 updated, 0 unchanged, 0 refused.",
     );
 
+    // The Monday digest is computed from what was synced.
+    const digest = await cadence(["digest", "--week", "2026-11-02", "--json"], env);
+    expect(digest.code).toBe(0);
+    expect(JSON.parse(digest.stdout)).toMatchObject({
+      volumes: { mql: 3, sql: 1, opportunities: 1 },
+    });
+
     const status = await cadence(["crm", "status"], env);
     expect(status.stdout).toContain(`CRM:            hubspot for ${TEAM} (${hubspot.baseUrl})`);
     expect(status.stdout).toContain("Records:        3 read, 0 refused (all syncs)");
