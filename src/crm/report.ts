@@ -60,7 +60,7 @@ export function previewLines(items: PreviewItem[]): string[] {
 
 export function syncLines(summary: SyncSummary): string[] {
   const lines = [
-    `Synced ${summary.read} HubSpot contact${summary.read === 1 ? "" : "s"}: ${summary.inserted} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.refused} refused.`,
+    `Synced ${summary.read} HubSpot contact${summary.read === 1 ? "" : "s"}: ${summary.inserted} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.refused} refused${summary.removed ? `, ${summary.removed} removed (deleted or merged in HubSpot)` : ""}.`,
     summary.cursor
       ? `Up to date with changes made in HubSpot until ${summary.cursor.toISOString()}.`
       : "HubSpot had no contacts to sync.",

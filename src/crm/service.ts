@@ -18,6 +18,7 @@ import {
 import {
   HubspotMappingSchema,
   mapContact,
+  mergedIds,
   rawValues,
   type HubspotMapping,
 } from "./hubspot/mapping.js";
@@ -27,6 +28,7 @@ import {
   CrmSettingsSchema,
   deleteConnection,
   findConnection,
+  forgetLeads,
   recordBatchStored,
   recordSyncOutcome,
   recordSyncStarted,
@@ -203,6 +205,8 @@ export interface SyncSummary {
   updated: number;
   unchanged: number;
   refused: number;
+  /** Leads removed: their contacts were deleted in HubSpot, or merged into another. */
+  removed: number;
   /** Every refused record's problems (one line each). */
   problems: RefusedRecord[];
   /** The newest modification stored: the next sync resumes here. */
@@ -245,6 +249,7 @@ export async function syncHubspot(
     updated: 0,
     unchanged: 0,
     refused: 0,
+    removed: 0,
     problems: [],
     cursor: connection.syncCursor,
   };
@@ -262,6 +267,12 @@ export async function syncHubspot(
         now: request.now(),
         skipInvalid: true,
       });
+      // A merged contact's lead is the surviving contact's, stored just now.
+      summary.removed += await forgetLeads(
+        db,
+        request.slackTeamId,
+        batch.contacts.flatMap((context) => mergedIds(context.contact)),
+      );
       // Only now, with the batch stored, does the cursor move past it.
       await recordBatchStored(db, request.slackTeamId, {
         cursor: movesCursor ? batch.modifiedUpTo : null,
@@ -285,6 +296,8 @@ export async function syncHubspot(
       total = Math.max(total, summary.read - rows.length + batch.total);
       request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
     }
+    // Deleted contacts leave no change to search for: HubSpot lists them apart.
+    summary.removed += await forgetLeads(db, request.slackTeamId, await api.archivedContactIds());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: message });

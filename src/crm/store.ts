@@ -124,3 +124,18 @@ export async function recordSyncOutcome(
       : { lastSuccessAt: outcome.at, lastError: null, lastErrorAt: null },
   });
 }
+
+/**
+ * Removes the leads of contacts the CRM deleted, or merged into another (whose lead now counts
+ * them). The lead write path (src/funnel/import.ts) only adds and updates, so removal is here.
+ */
+export async function forgetLeads(db: Db, slackTeamId: string, crmIds: string[]): Promise<number> {
+  let removed = 0;
+  for (let start = 0; start < crmIds.length; start += 500) {
+    const { count } = await db.lead.deleteMany({
+      where: { slackTeamId, crmId: { in: crmIds.slice(start, start + 500) } },
+    });
+    removed += count;
+  }
+  return removed;
+}

@@ -51,6 +51,8 @@ export class FakeHubspot {
     deals: new Map(),
   };
   readonly owners: FakeOwner[] = [];
+  /** Deleted ("archived") contacts, by id: listed with `archived=true`, found by no search. */
+  readonly archivedContacts = new Map<string, FakeObject & { archivedAt: string }>();
   /** The next this-many requests get a 429 (ten-secondly limit) with these headers. */
   rateLimited = { next: 0, retryAfterSeconds: 1 };
   /** Scopes the private app was not given: reads needing them answer 403. */
@@ -115,6 +117,32 @@ export class FakeHubspot {
     object.updatedAt = object.properties.lastmodifieddate;
     this.objects[type].set(id, object);
     return id;
+  }
+
+  /** Deletes a contact as HubSpot does: it moves to the archived list. */
+  archive(id: string): void {
+    const contact = this.objects.contacts.get(id);
+    if (!contact) throw new Error(`no contact ${id}`);
+    this.objects.contacts.delete(id);
+    this.lastModified += 60_000;
+    this.archivedContacts.set(id, {
+      ...contact,
+      archivedAt: new Date(this.lastModified).toISOString(),
+    });
+  }
+
+  /**
+   * Merges `secondary` into `primary` as HubSpot does: the secondary's id is gone (not archived),
+   * and the primary lists it in hs_merged_object_ids and counts as modified.
+   */
+  merge(primary: string, secondary: string): void {
+    if (!this.objects.contacts.delete(secondary)) throw new Error(`no contact ${secondary}`);
+    const merged = this.objects.contacts.get(primary)?.properties.hs_merged_object_ids;
+    this.put(
+      "contacts",
+      { hs_merged_object_ids: merged ? `${merged};${secondary}` : secondary },
+      primary,
+    );
   }
 
   associate(contactId: string, type: "companies" | "deals", ids: string[]): void {
@@ -215,13 +243,19 @@ export class FakeHubspot {
     const limit = Math.min(Number(query.get("limit") ?? 10), 100);
     const after = Number(query.get("after") ?? 0);
     const properties = query.get("properties")?.split(",") ?? [];
-    const all = [...this.objects[type].values()].sort((a, b) => Number(a.id) - Number(b.id));
+    const archived = query.get("archived") === "true";
+    const all = [
+      ...(archived && type === "contacts" ? this.archivedContacts : this.objects[type]).values(),
+    ].sort((a, b) => Number(a.id) - Number(b.id));
     const page = all.slice(after, after + limit);
     send(
       response,
       200,
       {
-        results: page.map((object) => publicObject(object, properties)),
+        results: page.map((object) => ({
+          ...publicObject(object, properties),
+          ...("archivedAt" in object ? { archived: true, archivedAt: object.archivedAt } : {}),
+        })),
         ...(after + limit < all.length
           ? { paging: { next: { after: String(after + limit) } } }
           : {}),

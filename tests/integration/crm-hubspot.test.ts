@@ -353,6 +353,21 @@ describeEachDatabase("HubSpot connector", (provider) => {
     ).rejects.toMatchObject({ status: 400 });
   });
 
+  it("removes the lead of a contact deleted in HubSpot, and of one merged into another", async () => {
+    hubspot.archive("103");
+    hubspot.merge("101", "102");
+    const result = await sync();
+    if (!result.ok) throw new Error(result.message);
+    expect(result.summary.removed).toBe(2);
+    const ids = (await leads()).map((lead) => lead.crmId);
+    expect(ids).toContain("101");
+    expect(ids).not.toContain("102");
+    expect(ids).not.toContain("103");
+    // Nothing left to remove the next time.
+    const again = await sync();
+    expect(again.ok && again.summary.removed).toBe(0);
+  });
+
   it("start refuses when the key is missing or another key", async () => {
     expect(await crmCredentialsProblem(database.db, undefined)).toContain(
       `a CRM is connected (hubspot for ${TEAM}) but CADENCE_ENCRYPTION_KEY is not set`,
@@ -366,7 +381,7 @@ describeEachDatabase("HubSpot connector", (provider) => {
   it("disconnects: the credentials are gone, the leads stay", async () => {
     expect(await disconnectCrm(database.db, TEAM)).toBe(true);
     expect(await database.db.crmConnection.count()).toBe(0);
-    expect(await database.db.lead.count()).toBe(404);
+    expect(await database.db.lead.count()).toBe(402);
     expect(await disconnectCrm(database.db, TEAM)).toBe(false);
   });
 });

@@ -132,6 +132,8 @@ export interface HubspotApi {
   /** contact id -> associated object ids, in HubSpot's order. */
   associated(contactIds: string[], to: "companies" | "deals"): Promise<Map<string, string[]>>;
   owners(): Promise<Map<string, HubspotOwner>>;
+  /** The ids of deleted (archived) contacts; HubSpot keeps them listed for 90 days. */
+  archivedContactIds(): Promise<string[]>;
 }
 
 /**
@@ -272,6 +274,19 @@ export function hubspotApi(
           );
       }
       return found;
+    },
+
+    async archivedContactIds() {
+      const ids: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await call(() =>
+          client.crm.contacts.basicApi.getPage(100, after, [], undefined, undefined, true),
+        );
+        ids.push(...page.results.map((contact) => contact.id));
+        after = page.paging?.next?.after;
+      } while (after);
+      return ids;
     },
 
     async owners() {

@@ -73,7 +73,19 @@ export function contactProperties(mapping: HubspotMapping): string[] {
     mapping.rejection.status,
     mapping.rejection.reason,
     "lastmodifieddate",
+    MERGED_IDS,
   ]);
+}
+
+/** On a contact that others were merged into: their ids, separated by semicolons. */
+const MERGED_IDS = "hs_merged_object_ids";
+
+/** The ids of the contacts merged into this one: their leads are now this one's. */
+export function mergedIds(contact: HubspotObject): string[] {
+  return (contact.properties[MERGED_IDS] ?? "")
+    .split(";")
+    .map((id) => id.trim())
+    .filter((id) => id && id !== contact.id);
 }
 
 export const companyProperties = (mapping: HubspotMapping): string[] =>
