@@ -325,7 +325,9 @@ crmCommand
     await withDatabase(async (database) => {
       const choice = await chooseWorkspace(database.db, options.workspace);
       if (!choice.ok) fail([choice.message]);
-      const token = await readSecret("HubSpot private-app access token (not shown): ");
+      const token = await readSecret("HubSpot private-app access token (not shown): ").catch(
+        (error: unknown) => fail([(error as Error).message]),
+      );
       if (!token)
         fail(["No token was given: pipe it in or type it at the prompt. Nothing was stored."]);
       const result = await connectHubspot(
