@@ -308,8 +308,9 @@ export class FakeHubspot {
   }
 
   private batchRead(response: ServerResponse, type: ObjectType, request: BatchReadRequest): void {
-    if (request.inputs.length > 100) {
-      send(response, 400, validationError("at most 100 inputs per batch read"));
+    const most = request.propertiesWithHistory?.length ? 50 : 100;
+    if (request.inputs.length > most) {
+      send(response, 400, validationError(`at most ${most} inputs per batch read`));
       return;
     }
     const now = new Date().toISOString();

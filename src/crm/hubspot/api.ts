@@ -184,10 +184,11 @@ export function hubspotApi(
     propertiesWithHistory: string[] = [],
   ): Promise<HubspotObject[]> {
     const found: HubspotObject[] = [];
-    // HubSpot reads at most 100 objects per batch call.
-    for (let start = 0; start < ids.length; start += 100) {
+    // HubSpot reads at most 100 objects per batch call, and 50 when it returns property history.
+    const size = propertiesWithHistory.length ? 50 : 100;
+    for (let start = 0; start < ids.length; start += size) {
       const input = {
-        inputs: ids.slice(start, start + 100).map((id) => ({ id })),
+        inputs: ids.slice(start, start + size).map((id) => ({ id })),
         properties,
         propertiesWithHistory,
       };
