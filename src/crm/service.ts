@@ -228,7 +228,8 @@ export async function syncHubspot(
     /** Read contacts modified since then; by default, since the cursor (everything the first time). */
     since?: Date;
     now: () => Date;
-    onProgress?: (progress: { read: number; total: number; upTo: Date }) => void;
+    /** After each stored batch; awaited. */
+    onProgress?: (progress: { read: number; total: number; upTo: Date }) => void | Promise<void>;
   },
 ): Promise<CrmResult<{ summary: SyncSummary }>> {
   const db = database.db;
@@ -294,7 +295,7 @@ export async function syncHubspot(
         });
       // The window's total counts what is left from its start: a running estimate of the whole.
       total = Math.max(total, summary.read - rows.length + batch.total);
-      request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
+      await request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
     }
     // Deleted contacts leave no change to search for: HubSpot lists them apart.
     summary.removed += await forgetLeads(db, request.slackTeamId, await api.archivedContactIds());

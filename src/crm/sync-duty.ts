@@ -1,8 +1,11 @@
-// The scheduler's incremental CRM sync: every CRM_SYNC_MINUTES, each connected workspace
-// is synced by one replica. The replica that claims the interval's key (src/scheduler/claims.ts)
-// syncs; the others skip it. The sync runs beside the sweep, not inside it, so a long first
-// backfill never delays a cadence. A replica killed mid-sync loses nothing and doubles nothing:
-// the cursor moves only after a batch is stored, and a record stored twice is the same upsert.
+// The scheduler's incremental CRM sync: every CRM_SYNC_MINUTES, each connected workspace is
+// synced by one replica. The replica that claims the interval's key (src/scheduler/claims.ts)
+// syncs, renewing the claim's lease after each stored batch; the others skip the workspace while
+// that claim is live, so one replica at a time syncs it, however long a backfill takes. The sync
+// runs beside the sweep, not inside it, so a long first backfill never delays a cadence. A
+// replica killed mid-sync loses nothing and doubles nothing: the cursor moves only after a batch
+// is stored, a record stored twice is the same upsert, and once the dead replica's lease runs
+// out the next interval's claim resumes from the cursor.
 import type { Clock } from "../clock.js";
 import type { CrmConfig } from "../config.js";
 import { claimWork, completeWork, retryWorkLater } from "../scheduler/claims.js";
@@ -40,6 +43,8 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
       slackTeamId,
       timezone: workspace?.timezone ?? "UTC",
       now: () => deps.clock.now(),
+      // A long backfill keeps its claim: no other replica starts on this workspace meanwhile.
+      onProgress: () => renewLease(key),
     });
     if (result.ok) {
       await completeWork(db, key, deps.owner, deps.clock.now());
@@ -60,11 +65,29 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
     }
   };
 
+  const renewLease = async (key: string) => {
+    await deps.database.db.claim.updateMany({
+      where: { key, owner: deps.owner, status: "claimed" },
+      data: { leaseUntil: new Date(deps.clock.now().getTime() + interval) },
+    });
+  };
+
+  /** Another replica is syncing this workspace (its claim of an earlier interval is still live). */
+  const syncingElsewhere = async (slackTeamId: string, now: Date) =>
+    (await deps.database.db.claim.count({
+      where: {
+        key: { startsWith: `crm.sync:${slackTeamId}:` },
+        status: "claimed",
+        leaseUntil: { gt: now },
+      },
+    })) > 0;
+
   const duty: Duty = async () => {
     const now = deps.clock.now();
     const slot = new Date(Math.floor(now.getTime() / interval) * interval).toISOString();
     for (const connection of await allConnections(deps.database.db)) {
       if (connection.provider !== "hubspot" || running.has(connection.slackTeamId)) continue;
+      if (await syncingElsewhere(connection.slackTeamId, now)) continue;
       const key = `crm.sync:${connection.slackTeamId}:${slot}`;
       // The lease covers the interval: a replica that dies mid-sync is replaced by the next one.
       const claim = await claimWork(deps.database.db, key, deps.owner, now, interval);

@@ -94,6 +94,28 @@ describeEachDatabase("the scheduled CRM sync", (provider) => {
     expect(status.lastSuccessAt).toEqual(now);
   });
 
+  it("leaves a workspace alone while another replica's sync of an earlier interval is still running", async () => {
+    now = new Date(now.getTime() + INTERVAL_MS);
+    // replica-b started a long backfill an hour ago and has just renewed its lease.
+    await database.db.claim.create({
+      data: {
+        key: `crm.sync:${TEAM}:${new Date(now.getTime() - 3_600_000).toISOString()}`,
+        owner: "replica-b",
+        status: "claimed",
+        leaseUntil: new Date(now.getTime() + INTERVAL_MS),
+      },
+    });
+    const searches = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
+    const other = replica("replica-a");
+    await other.duty();
+    await other.idle();
+    expect(hubspot.requestsTo("/crm/v3/objects/contacts/search")).toHaveLength(searches);
+    await database.db.claim.updateMany({
+      where: { owner: "replica-b" },
+      data: { status: "done", doneAt: now },
+    });
+  });
+
   it("takes over from a replica that died holding the claim, once its lease runs out", async () => {
     now = new Date(now.getTime() + INTERVAL_MS);
     const slot = new Date(Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS).toISOString();
