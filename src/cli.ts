@@ -2,12 +2,24 @@
 // The `cadence` command. Each subcommand calls the same use cases as the Slack app.
 // First, before any module that loads a native addon: refuse an unsupported Node.js.
 import "./runtime/node-version.js";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { webApi } from "@slack/bolt";
 import { Command } from "commander";
 import { z } from "zod";
 import { isValidTimezone } from "./cadences/recurrence.js";
-import { ConfigError, loadConfig, loadDatabaseUrl } from "./config.js";
+import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseUrl } from "./config.js";
+import { previewLines, statusLines, syncLines } from "./crm/report.js";
+import { readSecret } from "./crm/secret-input.js";
+import {
+  connectHubspot,
+  CrmCredentialsError,
+  crmStatus,
+  disconnectCrm,
+  hubspotMapping,
+  previewHubspot,
+  setHubspotMapping,
+  syncHubspot,
+} from "./crm/service.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { databaseProblem } from "./db/problems.js";
@@ -100,6 +112,7 @@ program
       process.once("SIGTERM", shutdown);
     } catch (error) {
       if (error instanceof SlackAuthError) fail([`Cadence cannot start: ${error.message}`]);
+      if (error instanceof CrmCredentialsError) fail([`Cadence cannot start: ${error.message}`]);
       const problem = databaseProblem(error, config.databaseUrl);
       if (problem) fail([`Cadence cannot start: ${problem}`]);
       logger.fatal({ err: error }, "Cadence failed to start");
@@ -288,6 +301,204 @@ tokenCommand
       if (!(await revokeApiToken(database.db, id, new Date())))
         fail([`No active token ${id}. \`cadence token list\` shows them.`]);
       console.log(`Token ${id} is revoked.`);
+    });
+  });
+
+const crmCommand = program
+  .command("crm")
+  .description("connect a CRM (HubSpot) and sync its leads into Cadence");
+
+const CrmWorkspaceOptions = z.object({ workspace: z.string().optional() });
+
+crmCommand
+  .command("connect <provider>")
+  .description(
+    "store a HubSpot private-app token (read from stdin or a hidden prompt, never from arguments), verified first",
+  )
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (provider: string, raw: Record<string, unknown>) => {
+    if (provider === "salesforce")
+      fail(["Salesforce is not supported yet: `cadence crm connect hubspot` is."]);
+    if (provider !== "hubspot") fail([`Unknown CRM "${provider}": use hubspot.`]);
+    const options = CrmWorkspaceOptions.parse(raw);
+    const config = configured(loadCrmConfig);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const token = await readSecret("HubSpot private-app access token (not shown): ").catch(
+        (error: unknown) => fail([(error as Error).message]),
+      );
+      if (!token)
+        fail(["No token was given: pipe it in or type it at the prompt. Nothing was stored."]);
+      const result = await connectHubspot(
+        database.db,
+        { config },
+        {
+          slackTeamId: choice.slackTeamId,
+          token,
+        },
+      );
+      if (!result.ok) fail([result.message]);
+      console.log(
+        `HubSpot is connected for ${choice.slackTeamId}; the token is stored encrypted. Next: \`cadence crm preview\`, then \`cadence crm sync\`.`,
+      );
+    });
+  });
+
+crmCommand
+  .command("status")
+  .description("the connection and its sync health: cursor, lag, last success, records, last error")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const options = CrmWorkspaceOptions.parse(raw);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const connection = await crmStatus(database.db, choice.slackTeamId);
+      for (const line of statusLines(connection, choice.slackTeamId, new Date())) console.log(line);
+    });
+  });
+
+crmCommand
+  .command("disconnect")
+  .description("delete the stored CRM credentials (the leads already synced stay)")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const options = CrmWorkspaceOptions.parse(raw);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.message]);
+      if (!(await disconnectCrm(database.db, choice.slackTeamId)))
+        fail([`No CRM is connected for ${choice.slackTeamId}.`]);
+      console.log(
+        `The CRM is disconnected for ${choice.slackTeamId}: its credentials are deleted. Leads already synced stay.`,
+      );
+    });
+  });
+
+const CrmPreviewOptions = CrmWorkspaceOptions.extend({
+  limit: z.coerce
+    .number({ error: "--limit must be a number" })
+    .int("--limit must be a whole number")
+    .min(1, "--limit must be between 1 and 100")
+    .max(100, "--limit must be between 1 and 100")
+    .default(10),
+});
+
+crmCommand
+  .command("preview")
+  .description(
+    "show a few contacts' HubSpot values and the lead records they map to, or why refused",
+  )
+  .option("--limit <n>", "how many contacts (default 10)")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const parsed = CrmPreviewOptions.safeParse(raw);
+    if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
+    const config = configured(loadCrmConfig);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, parsed.data.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const preview = await previewHubspot(
+        database.db,
+        { config },
+        {
+          slackTeamId: choice.slackTeamId,
+          timezone: choice.timezone,
+          limit: parsed.data.limit,
+        },
+      );
+      if (!preview.ok) fail([preview.message]);
+      for (const line of previewLines(preview.items)) console.log(line);
+    });
+  });
+
+const CrmSyncOptions = CrmWorkspaceOptions.extend({
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "--since must be a date, YYYY-MM-DD")
+    .transform((day) => new Date(`${day}T00:00:00Z`))
+    .optional(),
+});
+
+crmCommand
+  .command("sync")
+  .description(
+    "read contacts changed since the last sync (all of them the first time) and store them",
+  )
+  .option("--since <date>", "read every contact changed since this day (UTC), YYYY-MM-DD")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const parsed = CrmSyncOptions.safeParse(raw);
+    if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
+    const config = configured(loadCrmConfig);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, parsed.data.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const progress = progressBar();
+      const result = await syncHubspot(
+        database,
+        { config },
+        {
+          slackTeamId: choice.slackTeamId,
+          timezone: choice.timezone,
+          since: parsed.data.since,
+          now: () => new Date(),
+          onProgress: ({ read, total, upTo }) => {
+            progress.update("syncing", read, total ? read / total : 0);
+            if (!process.stderr.isTTY)
+              console.error(
+                `Synced ${read} of about ${total} contacts (changed up to ${upTo.toISOString()})`,
+              );
+          },
+        },
+      );
+      progress.done();
+      if (!result.ok) fail([result.message]);
+      for (const line of syncLines(result.summary)) console.log(line);
+    });
+  });
+
+const crmMapping = crmCommand
+  .command("mapping")
+  .description("the workspace's mapping from HubSpot properties to lead record fields");
+
+crmMapping
+  .command("get")
+  .description("print the mapping as JSON (every default filled in)")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (raw: Record<string, unknown>) => {
+    const options = CrmWorkspaceOptions.parse(raw);
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const result = await hubspotMapping(database.db, choice.slackTeamId);
+      if (!result.ok) fail([result.message]);
+      console.log(JSON.stringify(result.mapping, null, 2));
+    });
+  });
+
+crmMapping
+  .command("set <file>")
+  .description("replace the mapping with a JSON file (parts left out take their defaults)")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .action(async (file: string, raw: Record<string, unknown>) => {
+    const options = CrmWorkspaceOptions.parse(raw);
+    if (!existsSync(file)) fail([`No such file: ${file}`]);
+    let input: unknown;
+    try {
+      input = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    } catch (error) {
+      fail([`${file} is not JSON (${(error as Error).message}). The mapping was not changed.`]);
+    }
+    await withDatabase(async (database) => {
+      const choice = await chooseWorkspace(database.db, options.workspace);
+      if (!choice.ok) fail([choice.message]);
+      const result = await setHubspotMapping(database.db, choice.slackTeamId, input);
+      if (!result.ok) fail([result.message]);
+      console.log(
+        "The mapping is saved. The next `cadence crm sync` reads every contact again with it; `cadence crm preview` shows the result first.",
+      );
     });
   });
 

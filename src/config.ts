@@ -1,6 +1,7 @@
 // The one place the environment is read. Every variable is parsed by ConfigSchema at start-up;
 // a bad value stops the process with one line per problem (see formatConfigProblems).
 import { z } from "zod";
+import { parseEncryptionKey, SecretsError } from "./crypto/secrets.js";
 
 const isTimezone = (value: string): boolean => {
   try {
@@ -110,7 +111,49 @@ export const EnvSchema = z.object({
     .number({ error: "must be a number of hours" })
     .min(0, "must be 0 or more")
     .default(6),
+  ...CrmEnvShape(),
 });
+
+/** The CRM connectors' variables: shared by `cadence start` and the `cadence crm` commands. */
+function CrmEnvShape() {
+  return {
+    CADENCE_ENCRYPTION_KEY: optionalText.pipe(
+      z
+        .string()
+        .transform((value, ctx) => {
+          try {
+            return parseEncryptionKey(value);
+          } catch (error) {
+            if (!(error instanceof SecretsError)) throw error;
+            ctx.addIssue({ code: "custom", message: error.message });
+            return z.NEVER;
+          }
+        })
+        .optional(),
+    ),
+    HUBSPOT_API_URL: z
+      .url({ error: "must be an http(s) URL such as https://api.hubapi.com" })
+      .default("https://api.hubapi.com")
+      .transform((url) => url.replace(/\/+$/, "")),
+    CRM_SYNC_MINUTES: z.coerce
+      .number({ error: "must be a number of minutes" })
+      .int("must be a whole number of minutes")
+      .min(1, "must be at least 1")
+      .default(5),
+  };
+}
+
+const CrmEnvSchema = z.object(CrmEnvShape()).transform(crmConfigOf);
+
+function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) {
+  return {
+    encryptionKey: env.CADENCE_ENCRYPTION_KEY,
+    hubspotApiUrl: env.HUBSPOT_API_URL,
+    syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
+  };
+}
+
+export type CrmConfig = ReturnType<typeof crmConfigOf>;
 
 export const ConfigSchema = EnvSchema.refine(
   (env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET),
@@ -146,6 +189,7 @@ export const ConfigSchema = EnvSchema.refine(
     leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
     catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
   },
+  crm: crmConfigOf(env),
 }));
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -156,6 +200,7 @@ const HOW_TO_GET: Record<string, string> = {
   SLACK_SIGNING_SECRET: "Slack app > Basic Information > App Credentials > Signing Secret",
   SLACK_APP_TOKEN:
     "Slack app > Basic Information > App-Level Tokens, with the connections:write scope",
+  CADENCE_ENCRYPTION_KEY: "keep it with your backups: stored CRM credentials need it",
 };
 
 export class ConfigError extends Error {
@@ -185,4 +230,11 @@ export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const parsed = EnvSchema.pick({ DATABASE_URL: true }).safeParse(env);
   if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
   return parsed.data.DATABASE_URL;
+}
+
+/** The CRM part alone, for the `cadence crm` commands, which need no Slack tokens. */
+export function loadCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig {
+  const parsed = CrmEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
+  return parsed.data;
 }

@@ -18,6 +18,10 @@ const SECRET_KEYS = [
   "SLACK_APP_TOKEN",
   "SLACK_SIGNING_SECRET",
   "OPENAI_API_KEY",
+  "accessToken",
+  "credentials",
+  "CADENCE_ENCRYPTION_KEY",
+  "encryptionKey",
 ];
 
 export const REDACTED_PATHS = [
@@ -30,8 +34,10 @@ export const REDACTED_PATHS = [
   'headers["x-slack-signature"]',
 ];
 
-/** Slack tokens (xoxb-, xoxp-, xapp-, …), OpenAI keys (sk-…) and bearer credentials. */
-const SECRET_PATTERN = /\b(xox[abposr]-[\w-]+|xapp-[\w-]+|sk-[\w-]{8,}|Bearer\s+[\w.~+/-]+=*)/g;
+/** Slack tokens (xoxb-, xoxp-, xapp-, …), OpenAI keys (sk-…), HubSpot private-app tokens (pat-…)
+ * and bearer credentials. */
+const SECRET_PATTERN =
+  /\b(xox[abposr]-[\w-]+|xapp-[\w-]+|sk-[\w-]{8,}|pat-[a-z]{2}\d-[\w-]{8,}|Bearer\s+[\w.~+/-]+=*)/g;
 
 export function maskSecrets(text: string): string {
   return text.replace(SECRET_PATTERN, (match) =>

@@ -26,6 +26,8 @@ import {
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
+import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
+import { crmSyncDuty } from "./crm/sync-duty.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
@@ -149,6 +151,12 @@ export async function startCadence(
   });
   const database = openDatabase(config.databaseUrl);
   await database.configure();
+  // Stored CRM credentials that cannot be opened would fail every sync: stop now, in one line.
+  const crmProblem = await crmCredentialsProblem(database.db, config.crm.encryptionKey);
+  if (crmProblem) {
+    await database.close();
+    throw new CrmCredentialsError(crmProblem);
+  }
   await recordWorkspace(
     database.db,
     { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },
@@ -199,8 +207,17 @@ export async function startCadence(
   const port = (server.address() as AddressInfo).port;
 
   const firing = schedulerDeps(config, database, clock, logger, replicaName());
+  // The CRM sync needs the database's driver and the encryption key, beyond the firing deps.
+  const crmSync = crmSyncDuty({
+    database,
+    config: config.crm,
+    clock,
+    logger: logger.child({ component: "crm-sync" }),
+    owner: firing.owner,
+  });
+  const duties = { ...registerDuties(firing), "crm.sync": crmSync.duty };
   const scheduler = config.scheduler.enabled
-    ? startScheduler(firing, registerDuties(firing), {
+    ? startScheduler(firing, duties, {
         sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds,
         nextWakeUp: () => earliestNextDueAt(database.db),
       })
