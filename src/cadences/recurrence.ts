@@ -93,14 +93,23 @@ export const STANDARD_RECURRENCES = {
   }),
 } as const satisfies Record<string, Recurrence>;
 
+/** Zones already checked: building an Intl.DateTimeFormat costs more than the date arithmetic. */
+const checkedTimezones = new Map<string, boolean>();
+
 export function isValidTimezone(timezone: string): boolean {
   if (!timezone) return false;
+  const known = checkedTimezones.get(timezone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return DateTime.local().setZone(timezone).isValid;
+    valid = DateTime.local().setZone(timezone).isValid;
   } catch {
-    return false;
+    valid = false;
   }
+  // Bounded, so a flood of made-up names cannot grow it without end.
+  if (checkedTimezones.size < 1_000) checkedTimezones.set(timezone, valid);
+  return valid;
 }
 
 function assertUsable(timezone: string, ...instants: Array<Date | null | undefined>): void {

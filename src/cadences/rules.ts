@@ -117,9 +117,11 @@ export function planMaterialisation(
 ): MaterialisationPlan {
   const { schedule } = state;
   const grid = schedule.recurrence.kind !== "after-completion";
-  const first = grid
-    ? scheduledBetween(schedule, state.nextDueAt, new Date(state.nextDueAt.getTime() + 1), 1)[0]
-    : undefined;
+  // Only a moved occurrence stands for another time; without exceptions there is none to find.
+  const first =
+    grid && schedule.exceptions.length
+      ? scheduledBetween(schedule, state.nextDueAt, new Date(state.nextDueAt.getTime() + 1), 1)[0]
+      : undefined;
   const due = [
     {
       dueAt: state.nextDueAt,

@@ -39,12 +39,16 @@ export interface ScheduledOccurrence {
 
 /** How far a holiday can push an occurrence; past that (a very long break) it is skipped. */
 const MAX_HOLIDAY_SHIFT_DAYS = 14;
-/** How far back rhythm times are read, so a holiday-shifted one that now lands ahead is found. */
-const LOOKBACK_MS = (MAX_HOLIDAY_SHIFT_DAYS + 1) * 86_400_000;
-/** Search windows for the next occurrence: most rhythms answer in the first. */
-const NEXT_WINDOWS_DAYS = [45, 400, 800];
-
 const DAY_MS = 86_400_000;
+/**
+ * How far back rhythm times are read, so a holiday-shifted one that now lands ahead is found.
+ * Without holidays nothing can land later than its rhythm time except a move, and moves are
+ * read from the exceptions themselves.
+ */
+const lookbackMs = (schedule: Schedule): number =>
+  schedule.holidays.size ? (MAX_HOLIDAY_SHIFT_DAYS + 1) * DAY_MS : 0;
+/** The furthest ahead the next occurrence is looked for (the longest rhythm is a year). */
+const NEXT_HORIZON_MS = 800 * DAY_MS;
 
 /** The local date of an instant in `timezone`: "2026-12-25". */
 export function localDate(at: Date, timezone: string): string {
@@ -63,6 +67,7 @@ export function holidayShift(
   holidays: ReadonlySet<string>,
   policy: HolidayPolicy,
 ): Date | null {
+  if (holidays.size === 0) return at;
   const local = DateTime.fromJSDate(at, { zone: timezone });
   if (!holidays.has(local.toISODate()!)) return at;
   if (policy === "skip") return null;
@@ -114,7 +119,7 @@ export function scheduledBetween(
   if (schedule.recurrence.kind === "after-completion" || limit < 1 || from >= to) return [];
   const originals = occurrencesBetween(
     schedule.recurrence,
-    new Date(from.getTime() - LOOKBACK_MS),
+    new Date(from.getTime() - lookbackMs(schedule)),
     to,
     schedule.timezone,
     null,
@@ -134,15 +139,34 @@ export function scheduledBetween(
   return [...found.values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).slice(0, limit);
 }
 
-/** The first occurrence strictly after `after`, or null when the rhythm has no grid. */
+/**
+ * The first occurrence strictly after `after`, or null when the rhythm has no grid. Walks the
+ * rhythm one time at a time (the scheduler asks this for every cadence it fires): an occurrence
+ * that is not moved never comes before its rhythm time, so the walk stops at the first rhythm
+ * time not earlier than the best found; moved ones are read from the exceptions.
+ */
 export function nextScheduled(schedule: Schedule, after: Date): ScheduledOccurrence | null {
   if (schedule.recurrence.kind === "after-completion") return null;
-  const from = new Date(after.getTime() + 1);
-  for (const days of NEXT_WINDOWS_DAYS) {
-    const [next] = scheduledBetween(schedule, from, new Date(from.getTime() + days * DAY_MS), 1);
-    if (next) return next;
+  let best: ScheduledOccurrence | null = null;
+  for (const e of schedule.exceptions) {
+    if (e.kind !== "moved" || !e.movedToAt || e.movedToAt <= after) continue;
+    if (!best || e.movedToAt < best.dueAt)
+      best = { dueAt: e.movedToAt, originalDueAt: e.originalDueAt, shift: "moved" };
   }
-  return null;
+  const horizon = after.getTime() + NEXT_HORIZON_MS;
+  let cursor = new Date(after.getTime() - lookbackMs(schedule));
+  for (;;) {
+    const original = nextOccurrence(schedule.recurrence, cursor, schedule.timezone);
+    if (!original || original.getTime() > horizon || (best && original >= best.dueAt)) break;
+    const occurrence = effective(original, schedule);
+    if (occurrence && occurrence.shift !== "moved" && occurrence.dueAt > after) {
+      if (!best || occurrence.dueAt < best.dueAt) best = occurrence;
+      // Later rhythm times are later than this one, which kept its own time: none can beat it.
+      if (occurrence.shift === null) break;
+    }
+    cursor = original;
+  }
+  return best;
 }
 
 /** The next `count` occurrences after `after`, for confirmations ("next three dates"). */
