@@ -148,6 +148,20 @@ async function withDatabase(work: (database: Database) => Promise<void>): Promis
   }
 }
 
+type ChosenWorkspace = Extract<Awaited<ReturnType<typeof chooseWorkspace>>, { ok: true }>;
+
+/** Opens the database and picks the workspace `--workspace` names (or the only one there is). */
+function withWorkspace(
+  workspace: string | undefined,
+  work: (database: Database, choice: ChosenWorkspace) => Promise<void>,
+): Promise<void> {
+  return withDatabase(async (database) => {
+    const choice = await chooseWorkspace(database.db, workspace);
+    if (!choice.ok) fail([choice.message]);
+    await work(database, choice);
+  });
+}
+
 importCommand
   .command("leads <file>")
   .description("import lead records from a CRM's CSV export (all-or-nothing unless --skip-invalid)")
@@ -155,9 +169,7 @@ importCommand
   .option("--skip-invalid", "write the valid rows and list the invalid ones", false)
   .action(async (file: string, options: { workspace?: string; skipInvalid: boolean }) => {
     if (!existsSync(file)) fail([`No such file: ${file}`]);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const source = csvFile(file);
       const progress = progressBar();
       const summary = await importLeads(database, source, {
@@ -205,9 +217,7 @@ program
     const parsed = DigestOptionsSchema.safeParse(raw);
     if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
     const options = parsed.data;
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const built = await workspaceDigest(
         database,
         choice.slackTeamId,
@@ -249,9 +259,7 @@ exportCommand
     const parsed = ExportOptionsSchema.safeParse(raw);
     if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
     const options = parsed.data;
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const notes = await notesOf(database.db, choice.slackTeamId, options.month);
       process.stdout.write(options.format === "csv" ? feedbackCsv(notes) : feedbackJson(notes));
       console.error(`${notes.length} note${notes.length === 1 ? "" : "s"} for ${options.month}.`);
@@ -268,9 +276,7 @@ tokenCommand
   .option("--workspace <teamId>", "the Slack workspace (team id) the token writes to")
   .option("--label <label>", "what the token is for, e.g. the CRM sync job", "ingest")
   .action(async (options: { workspace?: string; label: string }) => {
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const { id, token } = await createApiToken(database.db, choice.slackTeamId, options.label);
       console.log(
         `Token ${id} for ${choice.slackTeamId} (${options.label}). Store it now: it is not shown again.`,
@@ -322,9 +328,7 @@ crmCommand
     if (provider !== "hubspot") fail([`Unknown CRM "${provider}": use hubspot.`]);
     const options = CrmWorkspaceOptions.parse(raw);
     const config = configured(loadCrmConfig);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const token = await readSecret("HubSpot private-app access token (not shown): ").catch(
         (error: unknown) => fail([(error as Error).message]),
       );
@@ -351,9 +355,7 @@ crmCommand
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const options = CrmWorkspaceOptions.parse(raw);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const connection = await crmStatus(database.db, choice.slackTeamId);
       for (const line of statusLines(connection, choice.slackTeamId, new Date())) console.log(line);
     });
@@ -365,9 +367,7 @@ crmCommand
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const options = CrmWorkspaceOptions.parse(raw);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       if (!(await disconnectCrm(database.db, choice.slackTeamId)))
         fail([`No CRM is connected for ${choice.slackTeamId}.`]);
       console.log(
@@ -396,9 +396,7 @@ crmCommand
     const parsed = CrmPreviewOptions.safeParse(raw);
     if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
     const config = configured(loadCrmConfig);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, parsed.data.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(parsed.data.workspace, async (database, choice) => {
       const preview = await previewHubspot(
         database.db,
         { config },
@@ -432,9 +430,7 @@ crmCommand
     const parsed = CrmSyncOptions.safeParse(raw);
     if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
     const config = configured(loadCrmConfig);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, parsed.data.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(parsed.data.workspace, async (database, choice) => {
       const progress = progressBar();
       const result = await syncHubspot(
         database,
@@ -469,9 +465,7 @@ crmMapping
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const options = CrmWorkspaceOptions.parse(raw);
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const result = await hubspotMapping(database.db, choice.slackTeamId);
       if (!result.ok) fail([result.message]);
       console.log(JSON.stringify(result.mapping, null, 2));
@@ -491,9 +485,7 @@ crmMapping
     } catch (error) {
       fail([`${file} is not JSON (${(error as Error).message}). The mapping was not changed.`]);
     }
-    await withDatabase(async (database) => {
-      const choice = await chooseWorkspace(database.db, options.workspace);
-      if (!choice.ok) fail([choice.message]);
+    await withWorkspace(options.workspace, async (database, choice) => {
       const result = await setHubspotMapping(database.db, choice.slackTeamId, input);
       if (!result.ok) fail([result.message]);
       console.log(
