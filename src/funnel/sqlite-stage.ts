@@ -53,15 +53,29 @@ export async function withSqliteStage<T>(
   }
 }
 
-function sqliteStage(connection: BetterSqlite3.Database, slackTeamId: string): LeadStage {
-  const stage = connection.prepare(
-    `INSERT INTO "importStage" VALUES (${Array.from({ length: RECORD_COLUMNS.length + 1 }, () => "?").join(", ")})`,
+/** Staged rows per INSERT: one statement per row spent a sixth of the staging time binding and
+ * stepping statements (the staging runs on the thread that also receives the parsed batches). */
+const STAGE_ROWS_PER_INSERT = 25;
+
+/** An INSERT of `rows` rows into the staging table. */
+function stageInsert(connection: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
+  const row = `(${Array.from({ length: RECORD_COLUMNS.length + 1 }, () => "?").join(", ")})`;
+  return connection.prepare(
+    `INSERT INTO "importStage" VALUES ${Array.from({ length: rows }, () => row).join(", ")}`,
   );
+}
+
+function sqliteStage(connection: BetterSqlite3.Database, slackTeamId: string): LeadStage {
+  const stage = stageInsert(connection, 1);
+  const stageMany = stageInsert(connection, STAGE_ROWS_PER_INSERT);
   const repeats = `SELECT s."crmId", s."line", f."firstLine" FROM
       (SELECT "crmId", min("line") AS "firstLine" FROM "importStage" GROUP BY "crmId" HAVING count(*) > 1) f
       JOIN "importStage" s ON s."crmId" = f."crmId" AND s."line" > f."firstLine"`;
   const stageRows = connection.transaction((rows: unknown[][]) => {
-    for (const row of rows) stage.run(row);
+    let at = 0;
+    for (; at + STAGE_ROWS_PER_INSERT <= rows.length; at += STAGE_ROWS_PER_INSERT)
+      stageMany.run(rows.slice(at, at + STAGE_ROWS_PER_INSERT).flat());
+    for (; at < rows.length; at += 1) stage.run(rows[at]);
   });
   return {
     add(rows) {
