@@ -1,13 +1,15 @@
 // The import's fast paths read exactly what their slow counterparts read: plain CSV split by hand
-// gives csv-parse's rows (with its options), and plainLead gives the zod schema's record or leaves
-// the row to it. Checked against the slow paths on many generated inputs.
+// gives csv-parse's rows (with its options), plainLead gives the zod schema's record or leaves the
+// row to it, and timestamps are written and checked as toISOString would. Checked against the
+// slow paths on many generated inputs.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { expect, it } from "vitest";
 import { csvFile, type SourceRow } from "../../src/funnel/csv.js";
-import { leadInputSchema, plainLead } from "../../src/funnel/rules.js";
+import { utcText } from "../../src/funnel/bulk-writer.js";
+import { leadInputSchema, parseTimestamp, plainLead } from "../../src/funnel/rules.js";
 
 /** A deterministic pseudo-random sequence, so a failure repeats. */
 function randomSource(seed: number) {
@@ -120,5 +122,35 @@ it("plainLead gives the schema's record for a valid row and leaves every other r
       if (expected.success) valid += 1;
     }
     expect(valid).toBeGreaterThan(100); // the generated rows include valid ones
+  }
+});
+
+it("writes timestamps out as toISOString does, and reads a UTC timestamp's day as the native parser's check did", () => {
+  const random = randomSource(3);
+  const span = 2 * 8.64e15;
+  const dates = [0, -1, 8.64e15, -8.64e15, NaN, Date.UTC(999, 11, 31, 23, 59, 59, 999)]
+    .concat([Date.UTC(1000, 0, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1)])
+    .concat(Array.from({ length: 5_000 }, () => Math.floor(random() * span - span / 2)))
+    .concat(Array.from({ length: 5_000 }, () => Date.UTC(2020, 0, 1) + Math.floor(random() * 4e11)))
+    .map((ms) => new Date(ms));
+  for (const date of dates) {
+    if (Number.isNaN(date.getTime())) {
+      expect(() => utcText(date)).toThrow(RangeError);
+      continue;
+    }
+    const iso = date.toISOString();
+    expect(utcText(date)).toBe(iso);
+    expect(utcText(date, "+00:00")).toBe(`${iso.slice(0, -1)}+00:00`);
+  }
+  const digits = (n: number, width: number) => String(n).padStart(width, "0");
+  const part = (max: number, width: number) => digits(Math.floor(random() * max), width);
+  for (let n = 0; n < 20_000; n += 1) {
+    const text = `${pick(random, ["0000", "0099", "1969", "2024", "2026", "9999", part(10_000, 4)])}-${part(14, 2)}-${part(33, 2)}T${part(26, 2)}:${part(61, 2)}${pick(random, ["", `:${part(61, 2)}`, `:${part(61, 2)}.${part(1000, 3)}`])}Z`;
+    const ms = Date.parse(text);
+    const before =
+      Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text.slice(0, 10)
+        ? null
+        : new Date(ms);
+    expect(parseTimestamp(text, "UTC"), text).toEqual(before);
   }
 });
