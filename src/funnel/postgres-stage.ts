@@ -108,14 +108,15 @@ function sessionCopy(client: pg.Client) {
       if (!copy.write(text)) await Promise.race([once(copy, "drain"), once(copy, "error")]);
       if ((failed as Error | undefined) !== undefined) throw failed as unknown as Error;
     },
+    // No ANALYZE after the COPY: it took 0.2-0.4 s at 200k rows, and the plans do not need it
+    // (the index on line, built after, gives the planner the table's size, and a range of lines
+    // is estimated small enough for that index either way).
     async finish() {
-      if (copy) {
-        const done = once(copy, "finish");
-        copy.end();
-        await done;
-        copy = null;
-      }
-      await client.query(`ANALYZE "importStage"`);
+      if (!copy) return;
+      const done = once(copy, "finish");
+      copy.end();
+      await done;
+      copy = null;
     },
   };
 }
@@ -193,12 +194,12 @@ async function mergeStaged(
         await Promise.all(clients.map((client) => client.query("SET synchronous_commit = on")));
       const results = await Promise.allSettled(
         clients.map((client) =>
-          client.query<{ rows: number; inserted: number; written: number }>(upsert, [
-            slackTeamId,
-            line,
-            to,
-            now.toISOString(),
-          ]),
+          // Named: each session parses and plans the statement once, not once per chunk.
+          client.query<{ rows: number; inserted: number; written: number }>({
+            name: "importMerge",
+            text: upsert,
+            values: [slackTeamId, line, to, now.toISOString()],
+          }),
         ),
       );
       for (const result of results) {
