@@ -15,6 +15,7 @@ import {
   LEAD_COLUMN_LIST,
   MergeInterrupted,
   nextChunkRows,
+  POSTGRES_SESSIONS,
   RECORD_COLUMNS,
   STAGED_COLUMN_LIST,
   UPDATE_SET,
@@ -31,15 +32,15 @@ const PG_TYPE: Record<Kind, string> = {
   boolean: "boolean",
 };
 
-/** Sessions that stage and merge side by side (the import bench's machine has two cores). */
-const SESSIONS = 2;
-
 export async function withPostgresStage<T>(
   url: string,
   slackTeamId: string,
   work: (stage: LeadStage) => Promise<T>,
 ): Promise<T> {
-  const clients = Array.from({ length: SESSIONS }, () => new pg.Client({ connectionString: url }));
+  const clients = Array.from(
+    { length: POSTGRES_SESSIONS },
+    () => new pg.Client({ connectionString: url }),
+  );
   const opened = await Promise.allSettled(
     clients.map(async (client) => {
       await client.connect();
@@ -66,32 +67,6 @@ async function openSession(client: pg.Client): Promise<void> {
   await client.query(
     `CREATE TEMP TABLE "importStage" ("line" int NOT NULL, ${RECORD_COLUMNS.map((c) => `${quote(c.name)} ${PG_TYPE[c.kind]}`).join(", ")})`,
   );
-}
-
-/** The session a record stages in: by its id, so that a repeated id stays in one session. */
-function sessionOf(crmId: string): number {
-  let hash = 0;
-  for (let i = 0; i < crmId.length; i += 1) hash = (hash * 31 + crmId.charCodeAt(i)) | 0;
-  return (hash >>> 0) % SESSIONS;
-}
-
-/** A value in COPY's text format: \N for null, backslash escapes for the separators. */
-function copyText(value: unknown): string {
-  if (value === null || value === undefined) return "\\N";
-  const text =
-    typeof value === "boolean"
-      ? value
-        ? "t"
-        : "f"
-      : typeof value === "number"
-        ? value.toString()
-        : (value as string);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(
-        /[\\\t\n\r]/g,
-        (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!,
-      )
-    : text;
 }
 
 /** One session's COPY into its staging table, opened at the first rows. */
@@ -126,8 +101,7 @@ function postgresStage(clients: pg.Client[], slackTeamId: string): LeadStage {
   return {
     async add(rows) {
       const texts = clients.map(() => "");
-      for (const values of rows)
-        texts[sessionOf(values[1] as string)] += values.map(copyText).join("\t") + "\n";
+      for (const [session, text] of rows as Array<[number, string]>) texts[session] += text;
       await Promise.all(
         texts.map((text, session) => (text ? copies[session]!.write(text) : Promise.resolve())),
       );

@@ -8,7 +8,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { expect, it } from "vitest";
 import { csvFile, type SourceRow } from "../../src/funnel/csv.js";
-import { utcText } from "../../src/funnel/bulk-writer.js";
+import { stagedValues, utcText } from "../../src/funnel/bulk-writer.js";
 import { leadInputSchema, parseTimestamp, plainLead } from "../../src/funnel/rules.js";
 
 /** A deterministic pseudo-random sequence, so a failure repeats. */
@@ -153,4 +153,19 @@ it("writes timestamps out as toISOString does, and reads a UTC timestamp's day a
         : new Date(ms);
     expect(parseTimestamp(text, "UTC"), text).toEqual(before);
   }
+});
+
+it("stages a PostgreSQL row as its session and its COPY line, escapes included", () => {
+  const record = plainLead(
+    { id: "L-7", mql_at: "2026-11-23T09:15:00Z", owner: "a\tb\\c\nd", influenced: "true" },
+    "UTC",
+  )!;
+  const [session, text] = stagedValues("postgres", { line: 9, record, contentHash: "h" });
+  expect(text).toBe(
+    "9\tL-7\t2026-11-23T09:15:00.000Z\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\ta\\tb\\\\c\\nd\t\\N\t\\N\tmarketing\tt\t\\N\t\\N\t\\N\th\n",
+  );
+  // A repeated id stages in the same session, so each session finds its repeats alone.
+  const again = stagedValues("postgres", { line: 10, record, contentHash: "h" });
+  expect(again[0]).toBe(session);
+  expect([0, 1]).toContain(session);
 });
