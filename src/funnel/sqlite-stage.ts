@@ -37,8 +37,6 @@ export async function withSqliteStage<T>(
   const connection = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
     connection.pragma("synchronous = NORMAL");
-    // The merge checkpoints after each chunk itself (checkpoint), outside the time it sizes by.
-    connection.pragma("wal_autocheckpoint = 0");
     // A million staged rows would hold ~400 MB in memory: the temporary database goes to a file.
     connection.pragma("temp_store = FILE");
     // 16 MB page caches: 64 MB each doubled the import's peak memory for a few % of speed.
@@ -121,6 +119,12 @@ async function mergeStaged(
     `CREATE TEMP TABLE "importOrder" AS SELECT * FROM "importStage" ORDER BY "mqlAt", "line"`,
   );
   const total = connection.prepare(`SELECT count(*) FROM "importOrder"`).pluck().get() as number;
+  // A merge of more than one chunk checkpoints after each chunk itself (checkpoint), outside the
+  // time it sizes chunks by. A small one (an ingest request, in the serving process) leaves it to
+  // SQLite, which checkpoints only once the WAL passes 1,000 pages: a checkpoint after every small
+  // write would sync the disk twice on the server's event loop each time.
+  const ownCheckpoints = total > FIRST_CHUNK_ROWS;
+  if (ownCheckpoints) connection.pragma("wal_autocheckpoint = 0");
   const staged = `"importOrder" s`;
   const inChunk = `s.rowid > @from AND s.rowid <= @to`;
   // Counted inside the chunk's transaction, without a second lookup per row: an upsert's changes
@@ -160,7 +164,7 @@ async function mergeStaged(
         if (connection.inTransaction) connection.exec("ROLLBACK");
         throw error;
       }
-      checkpoint(connection);
+      if (ownCheckpoints) checkpoint(connection);
       const elapsed = performance.now() - started;
       merged = range.to;
       chunks += 1;
