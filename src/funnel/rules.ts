@@ -69,15 +69,25 @@ const HAS_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)
 const ISO_LOCAL =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
+/**
+ * The native parser rolls 2026-02-30 over to March 2 (and T24:00 to the next day): a date must
+ * fall on the day written. Compared field by field: toISOString cost several times more.
+ */
+function readsAsWritten(date: Date, text: string): boolean {
+  return (
+    date.getUTCFullYear() === Number(text.slice(0, 4)) &&
+    date.getUTCMonth() + 1 === Number(text.slice(5, 7)) &&
+    date.getUTCDate() === Number(text.slice(8, 10))
+  );
+}
+
 /** An ISO 8601 timestamp; without an offset it is read in `timezone`. Null when it does not parse. */
 export function parseTimestamp(text: string, timezone: string): Date | null {
   const value = text.trim();
   // Fast path for the common export form (UTC with Z): the native parser, checked strictly.
   if (UTC_ISO.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)
-      ? null
-      : new Date(ms);
+    const date = new Date(Date.parse(value));
+    return readsAsWritten(date, value) ? date : null;
   }
   if (HAS_OFFSET.test(value)) {
     const parsed = DateTime.fromISO(value, { setZone: true });
@@ -102,11 +112,27 @@ export function parseTimestamp(text: string, timezone: string): Date | null {
   return instant.toJSDate();
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+// Each value's reading, shared by the schema and by plainLead (the fast path for valid rows).
+const cleanText = (value: string | number | boolean | null | undefined): string =>
+  value === null || value === undefined ? "" : String(value).trim();
+const orNull = (value: string): string | null => value || null;
+const amountDigits = (value: string): string => value.replace(/[,_\s]/g, "");
+const isAmount = (value: string): boolean => value === "" || DECIMAL.test(value);
+const amountOf = (value: string): string | null => (value === "" ? null : normaliseDecimal(value));
+const sourcedByText = (value: string): string => value.toLowerCase() || "marketing";
+const isSourcedBy = (value: string): value is LeadRecord["sourcedBy"] =>
+  (SOURCED_BY as readonly string[]).includes(value);
+const influencedText = (value: string): string => value.toLowerCase();
+const isInfluenced = (value: string): boolean =>
+  value === "" || value === "true" || value === "false";
+
 const text = z
   .union([z.string(), z.number(), z.boolean(), z.null()])
   .optional()
-  .transform((value) => (value === null || value === undefined ? "" : String(value).trim()));
-const optionalText = text.transform((value) => value || null);
+  .transform(cleanText);
+const optionalText = text.transform(orNull);
 
 const timestamp = (timezone: string, required: boolean) =>
   text.transform((value, ctx) => {
@@ -128,10 +154,15 @@ const timestamp = (timezone: string, required: boolean) =>
     return parsed;
   });
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-/** Validates one record; `timezone` reads timestamps written without an offset. */
+/**
+ * Validates one record; `timezone` reads timestamps written without an offset. The zod schema
+ * words every problem; plainLead reads the common valid row the same way at a fraction of the cost.
+ */
 export function leadInputSchema(timezone: string) {
+  return { timezone, zod: zodLeadSchema(timezone) };
+}
+
+function zodLeadSchema(timezone: string) {
   return z
     .object({
       id: text.refine((value) => value !== "", "is required: the CRM's id for the lead"),
@@ -144,28 +175,18 @@ export function leadInputSchema(timezone: string) {
       closed_won_at: timestamp(timezone, false),
       closed_lost_at: timestamp(timezone, false),
       amount: text
-        .transform((value) => value.replace(/[,_\s]/g, ""))
-        .refine(
-          (value) => value === "" || DECIMAL.test(value),
-          "is not a number (e.g. 12500 or 12500.50)",
-        )
-        .transform((value) => (value === "" ? null : normaliseDecimal(value))),
+        .transform(amountDigits)
+        .refine(isAmount, "is not a number (e.g. 12500 or 12500.50)")
+        .transform(amountOf),
       owner: optionalText,
       team: optionalText,
       source: optionalText,
       sourced_by: text
-        .transform((value) => value.toLowerCase() || "marketing")
-        .refine(
-          (value) => (SOURCED_BY as readonly string[]).includes(value),
-          `must be one of ${SOURCED_BY.join(", ")}`,
-        )
-        .transform((value) => value as LeadRecord["sourcedBy"]),
+        .transform(sourcedByText)
+        .refine(isSourcedBy, `must be one of ${SOURCED_BY.join(", ")}`),
       influenced: text
-        .transform((value) => value.toLowerCase())
-        .refine(
-          (value) => value === "" || value === "true" || value === "false",
-          "must be true or false",
-        )
+        .transform(influencedText)
+        .refine(isInfluenced, "must be true or false")
         .transform((value) => value === "true"),
       industry: optionalText,
       company_size: optionalText,
@@ -233,7 +254,9 @@ export function parseLead(
   raw: Record<string, unknown>,
   line: number,
 ): ParsedLead {
-  const parsed = schema.safeParse(raw);
+  const record = plainLead(raw, schema.timezone);
+  if (record) return { ok: true, record };
+  const parsed = schema.zod.safeParse(raw);
   if (parsed.success) return { ok: true, record: parsed.data };
   return {
     ok: false,
@@ -248,6 +271,79 @@ export function parseLead(
       };
     }),
   };
+}
+
+/**
+ * The schema's record for a valid row, or null when the row has a problem (or a value only the
+ * schema can judge, such as an object from JSON): the schema then checks it again and words its
+ * problems. The same readings (cleanText, amountDigits, …) as the schema, without zod's per-value
+ * machinery, which took about a sixth of an import's parsing time.
+ */
+export function plainLead(raw: Record<string, unknown>, timezone: string): LeadRecord | null {
+  try {
+    return plainRecord(raw, timezone);
+  } catch (error) {
+    if (error === NOT_PLAIN) return null;
+    throw error;
+  }
+}
+
+/** Thrown (never out of plainLead) at the first value the fast path leaves to the schema. */
+const NOT_PLAIN = new Error("left to the schema");
+
+function refuseIf(problem: unknown): void {
+  if (problem) throw NOT_PLAIN;
+}
+
+function plainText(value: unknown): string {
+  if (typeof value === "string") return value.trim();
+  // zod's number() refuses Infinity (JSON's 1e400), which String() would read as text.
+  const plain = value == null || typeof value === "boolean" || Number.isFinite(value);
+  refuseIf(!plain);
+  return cleanText(value as number | boolean | null | undefined);
+}
+
+function plainTimestamp(value: unknown, timezone: string): Date | null {
+  const text = plainText(value);
+  if (!text) return null;
+  const parsed = parseTimestamp(text, timezone);
+  refuseIf(!parsed);
+  return parsed;
+}
+
+function plainRecord(raw: Record<string, unknown>, timezone: string): LeadRecord {
+  const crmId = plainText(raw.id);
+  const mqlAt = plainTimestamp(raw.mql_at, timezone);
+  refuseIf(!crmId || !mqlAt);
+  const amount = amountDigits(plainText(raw.amount));
+  const sourcedBy = sourcedByText(plainText(raw.sourced_by));
+  const influenced = influencedText(plainText(raw.influenced));
+  refuseIf(!isAmount(amount) || !isSourcedBy(sourcedBy) || !isInfluenced(influenced));
+  const record: LeadRecord = {
+    crmId,
+    mqlAt: mqlAt!,
+    firstTouchAt: plainTimestamp(raw.first_touch_at, timezone),
+    acceptedAt: plainTimestamp(raw.accepted_at, timezone),
+    rejectedAt: plainTimestamp(raw.rejected_at, timezone),
+    rejectionReason: orNull(plainText(raw.rejection_reason)),
+    opportunityAt: plainTimestamp(raw.opportunity_at, timezone),
+    closedWonAt: plainTimestamp(raw.closed_won_at, timezone),
+    closedLostAt: plainTimestamp(raw.closed_lost_at, timezone),
+    amount: amountOf(amount),
+    owner: orNull(plainText(raw.owner)),
+    team: orNull(plainText(raw.team)),
+    source: orNull(plainText(raw.source)),
+    sourcedBy: sourcedBy as LeadRecord["sourcedBy"],
+    influenced: influenced === "true",
+    industry: orNull(plainText(raw.industry)),
+    companySize: orNull(plainText(raw.company_size)),
+    country: orNull(plainText(raw.country)),
+  };
+  // The schema's rules across values (its superRefine).
+  refuseIf(record.rejectedAt && !record.rejectionReason);
+  refuseIf(record.acceptedAt && record.rejectedAt);
+  refuseIf(record.closedWonAt && record.closedLostAt);
+  return record;
 }
 
 /** A raw value as a person would read it in an error message. */
