@@ -59,13 +59,15 @@ const isWeekend = (date: DateTime) => date.weekday >= 6;
 
 /**
  * Where a rhythm time on a holiday goes: the same local time on the next working day (not a
- * weekend, not a holiday), or null when the policy skips it or no working day comes soon.
+ * weekend, not a holiday, not a time `taken` by another occurrence's skip or move, which holds
+ * that instant on record), or null when the policy skips it or no working day comes soon.
  */
 export function holidayShift(
   at: Date,
   timezone: string,
   holidays: ReadonlySet<string>,
   policy: HolidayPolicy,
+  taken: ReadonlySet<number> = new Set(),
 ): Date | null {
   if (holidays.size === 0) return at;
   const local = DateTime.fromJSDate(at, { zone: timezone });
@@ -74,11 +76,12 @@ export function holidayShift(
   let day = DateTime.utc(local.year, local.month, local.day);
   for (let i = 0; i < MAX_HOLIDAY_SHIFT_DAYS; i += 1) {
     day = day.plus({ days: 1 });
-    if (!isWeekend(day) && !holidays.has(day.toISODate()!))
-      return wallClockInstant(
-        { year: day.year, month: day.month, day: day.day, hour: local.hour, minute: local.minute },
-        timezone,
-      ).toJSDate();
+    if (isWeekend(day) || holidays.has(day.toISODate()!)) continue;
+    const shifted = wallClockInstant(
+      { year: day.year, month: day.month, day: day.day, hour: local.hour, minute: local.minute },
+      timezone,
+    ).toJSDate();
+    if (!taken.has(shifted.getTime())) return shifted;
   }
   return null;
 }
@@ -96,6 +99,7 @@ function effective(original: Date, schedule: Schedule): ScheduledOccurrence | nu
     schedule.timezone,
     schedule.holidays,
     schedule.holidayPolicy,
+    new Set(schedule.exceptions.map((e) => e.originalDueAt.getTime())),
   );
   if (!shifted) return null;
   return {

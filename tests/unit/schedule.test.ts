@@ -175,4 +175,39 @@ describe("the effective schedule", () => {
     ).toBe("2027-05-31T10:00:00.000Z");
     expect(nextScheduled(s, at("2026-12-01T00:00:00Z"))).toBeNull();
   });
+  it("moves a holiday occurrence past a time another occurrence's skip or move holds on record", () => {
+    // Mon+Tue 09:00; Monday Dec 14 is a holiday. Tuesday Dec 15's own occurrence was moved to
+    // Thursday, so its time is on record as moved; the Monday goes on to Wednesday, where firing,
+    // the feed and the Home tab can all keep it.
+    const monTue = rule({ kind: "weekly", weekdays: ["monday", "tuesday"], time: "09:00" });
+    const moved = schedule(monTue, {
+      timezone: "UTC",
+      holidays: new Set(["2026-12-14"]),
+      exceptions: [
+        {
+          originalDueAt: at("2026-12-15T09:00:00Z"),
+          kind: "moved",
+          movedToAt: at("2026-12-17T15:00:00Z"),
+        },
+      ],
+    });
+    expect(
+      scheduledBetween(moved, at("2026-12-14T00:00:00Z"), at("2026-12-19T00:00:00Z")).map((o) => [
+        o.dueAt.toISOString(),
+        o.shift,
+      ]),
+    ).toEqual([
+      ["2026-12-16T09:00:00.000Z", "holiday"],
+      ["2026-12-17T15:00:00.000Z", "moved"],
+    ]);
+    // The same when the Tuesday the holiday Monday merged into is skipped.
+    const skipped = schedule(monTue, {
+      timezone: "UTC",
+      holidays: new Set(["2026-12-14"]),
+      exceptions: [{ originalDueAt: at("2026-12-15T09:00:00Z"), kind: "skipped", movedToAt: null }],
+    });
+    expect(nextScheduled(skipped, at("2026-12-13T00:00:00Z"))?.dueAt.toISOString()).toBe(
+      "2026-12-16T09:00:00.000Z",
+    );
+  });
 });
