@@ -62,6 +62,8 @@ const PickedTimeSchema = z
   .number()
   .int()
   .positive()
+  // Before 2100: a forged far-off value must get a field error, not break the date arithmetic.
+  .max(4_102_444_800)
   .transform((seconds) => new Date(seconds * 1000));
 
 /** JSON we wrote ourselves, but a forged or truncated payload must still be answered. */
@@ -138,10 +140,20 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
       dueAt: new Date(button.dueAt),
       origin,
     };
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: kind === "skip" ? skipOccurrenceModal(input) : moveOccurrenceModal(input),
-    });
+    try {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: kind === "skip" ? skipOccurrenceModal(input) : moveOccurrenceModal(input),
+      });
+    } catch (error) {
+      // An expired trigger (Slack took over 3 s) or Slack down: say so rather than nothing.
+      deps.logger.warn({ err: error, cadenceId: cadence.id }, "could not open the occurrence form");
+      const text = "Slack did not open the form. Press the button again.";
+      if (origin.surface === "home")
+        await confirm(deps, client, teamId, await actorOf(context), origin, text);
+      else if (body.response_url)
+        await respond({ response_type: "ephemeral", replace_original: false, text });
+    }
   };
 }
 
@@ -221,13 +233,19 @@ async function confirm(
   origin: OccurrenceOrigin,
   text: string,
 ): Promise<void> {
-  if (origin.surface === "message") {
-    await client.chat.update({ channel: origin.channel, ts: origin.ts, text, blocks: [] });
-    return;
-  }
-  if (origin.surface === "home") {
-    await republishHome(deps, client, teamId, actor, text);
-    return;
+  try {
+    if (origin.surface === "message") {
+      await client.chat.update({ channel: origin.channel, ts: origin.ts, text, blocks: [] });
+      return;
+    }
+    if (origin.surface === "home") {
+      await republishHome(deps, client, teamId, actor, text);
+      return;
+    }
+  } catch (error) {
+    // The message was deleted or the Home tab could not be published: the change is made, so
+    // the person still hears of it, by DM.
+    deps.logger.warn({ err: error }, "could not show the outcome where the button was");
   }
   await client.chat.postMessage({ channel: actor.slackUserId, text });
 }
