@@ -201,10 +201,19 @@ function dueAfterCompletion(
   return localInstant(date.year, date.month, date.day, rule.time, zone);
 }
 
+/** The next time the clock in `zone` shows `time`, strictly after `after`: today's, or tomorrow's. */
+function firstTimeAfter(time: string, after: DateTime, zone: string): DateTime {
+  const today = localInstant(after.year, after.month, after.day, time, zone);
+  if (today > after) return today;
+  const tomorrow = calendarDate(after).plus({ days: 1 });
+  return localInstant(tomorrow.year, tomorrow.month, tomorrow.day, time, zone);
+}
+
 /**
- * The first occurrence strictly after `after`. A completion-based rule is due `after` itself
- * when never completed, and otherwise at its due date even if that has passed (it is overdue,
- * and the scheduler must still fire it).
+ * The first occurrence strictly after `after`. A completion-based rule never completed is first
+ * due at its time of day, today or tomorrow (the first review, to start the count); once
+ * completed, at its due date even if that has passed (it is overdue, and the scheduler must
+ * still fire it).
  */
 export function nextOccurrence(
   rule: Recurrence,
@@ -222,7 +231,7 @@ export function nextOccurrence(
     case "after-completion":
       return lastCompletedAt
         ? dueAfterCompletion(rule, lastCompletedAt, timezone).toJSDate()
-        : new Date(after);
+        : firstTimeAfter(rule.time, start, timezone).toJSDate();
   }
 }
 

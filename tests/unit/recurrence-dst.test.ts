@@ -128,10 +128,10 @@ describe("monthly, quarterly and completion-based rules", () => {
     ]);
   });
 
-  it("six months after the last completion, or now when never done", () => {
+  it("six months after the last completion, or at its next time of day when never done", () => {
     const review = STANDARD_RECURRENCES.icp_review;
     const now = new Date("2026-11-23T12:00:00Z");
-    expect(nextOccurrence(review, now, NY, null)?.toISOString()).toBe(now.toISOString());
+    expect(nextOccurrence(review, now, NY, null)?.toISOString()).toBe("2026-11-23T15:00:00.000Z");
     expect(nextOccurrence(review, now, NY, new Date("2026-05-20T15:00:00Z"))?.toISOString()).toBe(
       "2026-11-20T15:00:00.000Z",
     );

@@ -235,9 +235,10 @@ describe("after-completion rules", () => {
   const review = STANDARD_RECURRENCES.icp_review;
   const sixMonthsAt10 = afterCompletion(6, "10:00");
 
-  it("is due at `after` itself when never completed", () => {
-    expect(next(review, "2026-11-23T12:00:00.000Z", NY, null)).toBe("2026-11-23T12:00:00.000Z");
-    expect(next(review, "2026-11-23T12:00:00.000Z", NY)).toBe("2026-11-23T12:00:00.000Z");
+  it("is first due at its time of day, today or tomorrow, when never completed", () => {
+    // 07:00 EST: today at 10:00. 12:45 EST: tomorrow at 10:00.
+    expect(next(review, "2026-11-23T12:00:00.000Z", NY, null)).toBe("2026-11-23T15:00:00.000Z");
+    expect(next(review, "2026-11-23T17:45:00.000Z", NY)).toBe("2026-11-24T15:00:00.000Z");
   });
 
   it("is due `months` after the completion's local date, at the rule's time", () => {
