@@ -5,7 +5,7 @@ import type { Clock } from "../clock.js";
 import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
 import { holidayShift, localDate, nextDueFrom } from "../cadences/schedule.js";
 import { loadSchedules, recordHistory, recurrenceOf } from "../cadences/store.js";
-import { formatInstant } from "../cadences/views.js";
+import { formatInstant, titleText } from "../cadences/views.js";
 import { readLocalDate } from "../cadences/absences.js";
 import type { Db } from "../db/client.js";
 import { refuse, type Result } from "../refusals.js";
@@ -71,9 +71,10 @@ async function applyMoves(
   actor: Actor,
   now: Date,
   reason: string,
-): Promise<number> {
-  let moved = 0;
-  for (const { cadence, from, to } of moves) {
+): Promise<Move[]> {
+  const moved: Move[] = [];
+  for (const move of moves) {
+    const { cadence, from, to } = move;
     const updated = await tx.cadence.updateMany({
       where: { id: cadence.id, nextDueAt: from },
       data: { nextDueAt: to },
@@ -87,13 +88,20 @@ async function applyMoves(
       before: { nextDueAt: from.toISOString() },
       after: { nextDueAt: to.toISOString() },
     });
-    moved += 1;
+    moved.push(move);
   }
   return moved;
 }
 
-const movedNote = (count: number) =>
-  count ? ` ${count} cadence${count === 1 ? "'s" : "s'"} next date moved accordingly.` : "";
+/** One line per cadence whose next date moved: "*Weekly funnel review*: Mon, Dec 7 → Tue, Dec 8". */
+const movedNote = (moved: readonly Move[]) =>
+  [...moved]
+    .sort((a, b) => a.cadence.title.localeCompare(b.cadence.title))
+    .map(
+      ({ cadence, from, to }) =>
+        `\n• ${titleText(cadence.title)}: ${formatInstant(from, cadence.timezone)} → ${formatInstant(to, cadence.timezone)}`,
+    )
+    .join("");
 
 export async function addHoliday(
   deps: HolidayDeps,

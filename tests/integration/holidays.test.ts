@@ -73,7 +73,7 @@ describeEachDatabase("workspace holidays", (provider) => {
 
   it("adds a holiday: the next occurrence moves to the next working day, or is skipped, at once", async () => {
     expect((await command("U0OPS", "holiday add 2026-11-30 Cyber <@U0BOB> Monday")).text).toBe(
-      ":calendar: 2026-11-30 (*Cyber &lt;@U0BOB&gt; Monday*) is a holiday: cadences due that day move to the next working day, or are skipped where set so. 2 cadences' next date moved accordingly.",
+      ":calendar: 2026-11-30 (*Cyber &lt;@U0BOB&gt; Monday*) is a holiday: cadences due that day move to the next working day, or are skipped where set so.\n• *Pipeline stand-up*: Mon, Nov 30, 08:00 EST → Mon, Dec 7, 08:00 EST\n• *Weekly funnel review*: Mon, Nov 30, 09:00 EST → Tue, Dec 1, 09:00 EST",
     );
     expect(await nextDueAt(weeklyId)).toBe("2026-12-01T14:00:00.000Z");
     expect(await nextDueAt(standupId)).toBe("2026-12-07T13:00:00.000Z");
@@ -127,7 +127,7 @@ describeEachDatabase("workspace holidays", (provider) => {
       "Only a workspace admin or a Cadence admin",
     );
     expect((await command("U0OPS", "holiday remove 2026-12-07")).text).toBe(
-      ":calendar: 2026-12-07 is no longer a holiday. 2 cadences' next date moved accordingly.",
+      ":calendar: 2026-12-07 is no longer a holiday.\n• *Pipeline stand-up*: Mon, Dec 14, 08:00 EST → Mon, Dec 7, 08:00 EST\n• *Weekly funnel review*: Tue, Dec 8, 09:00 EST → Mon, Dec 7, 09:00 EST",
     );
     expect(await nextDueAt(weeklyId)).toBe("2026-12-07T14:00:00.000Z");
     expect(await nextDueAt(standupId)).toBe("2026-12-07T13:00:00.000Z");
