@@ -47,3 +47,8 @@ export function usageBlocks(
     ...helpBlocks(subcommands).slice(1),
   ];
 }
+
+/** A known subcommand typed wrong: what was wrong and its usage, without the whole list. */
+export function argumentProblemBlocks(problem: string): KnownBlock[] {
+  return [section(escapeMrkdwn(problem)), context("`/cadence help` lists every command.")];
+}

@@ -1,7 +1,7 @@
 // `/cadence <subcommand> …`: reads the text against the table of subcommands the capabilities
 // registered, and answers. It knows no subcommand itself; a new one is an entry in a capability.
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { usageBlocks } from "../help/views.js";
+import { argumentProblemBlocks, usageBlocks } from "../help/views.js";
 import { blocksReply, replyWithinBudget, type EphemeralReply } from "./ack.js";
 import { actorOf } from "./actor.js";
 import { apology, guard, newReference } from "./answered.js";
@@ -22,7 +22,11 @@ export function cadenceCommand(deps: AppDeps, table: SubcommandTable) {
     if (!reading.ok) {
       await ack({
         response_type: "ephemeral",
-        ...blocksReply(usageBlocks(reading.problem, table)),
+        ...blocksReply(
+          reading.unknown
+            ? usageBlocks(reading.problem, table)
+            : argumentProblemBlocks(reading.problem),
+        ),
       });
       return;
     }

@@ -66,7 +66,8 @@ export { echo };
 
 export type CommandReading =
   | { ok: true; entry: Subcommand; input: unknown; run: Reading & { ok: true } }
-  | { ok: false; problem: string };
+  /** `unknown`: no such subcommand (the answer lists them all); else its arguments were wrong. */
+  | { ok: false; problem: string; unknown: boolean };
 
 export class SubcommandTable {
   readonly entries: Subcommand[] = [];
@@ -89,8 +90,11 @@ export class SubcommandTable {
     const trimmed = text.trim();
     const [first = "", ...rest] = trimmed.split(/\s+/);
     const entry = this.byName.get(first.toLowerCase() || "help");
-    if (!entry) return { ok: false, problem: `I don't know \`/cadence ${echo(trimmed)}\`.` };
+    if (!entry)
+      return { ok: false, problem: `I don't know \`/cadence ${echo(trimmed)}\`.`, unknown: true };
     const reading = entry.read(rest.join(" "));
-    return reading.ok ? { ok: true, entry, input: reading.input, run: reading } : reading;
+    return reading.ok
+      ? { ok: true, entry, input: reading.input, run: reading }
+      : { ...reading, unknown: false };
   }
 }

@@ -1,6 +1,6 @@
 // The `/cadence` table: a capability adds an entry and the router and help know it, untouched.
 import { describe, expect, it } from "vitest";
-import { helpBlocks } from "../../src/help/views.js";
+import { argumentProblemBlocks, helpBlocks, usageBlocks } from "../../src/help/views.js";
 import { SUBCOMMANDS } from "../../src/slack/capabilities.js";
 import { subcommand, SubcommandTable } from "../../src/slack/subcommands.js";
 
@@ -31,7 +31,18 @@ describe("the table of /cadence subcommands", () => {
     expect(table.read("leave soon")).toEqual({
       ok: false,
       problem: "For how many days? Usage: `/cadence leave <days>`",
+      unknown: false,
     });
+    expect(table.read("vacation soon")).toMatchObject({ ok: false, unknown: true });
+  });
+
+  it("answers a known subcommand typed wrong with its usage alone, an unknown one with the list", () => {
+    const known = argumentProblemBlocks("For how many days? Usage: `/cadence leave <days>`");
+    expect(JSON.stringify(known)).not.toContain("Here is what I can do");
+    expect(JSON.stringify(known)).toContain("`/cadence help` lists every command.");
+    expect(JSON.stringify(usageBlocks("I don't know `/cadence vacation`.", SUBCOMMANDS))).toContain(
+      "Here is what I can do",
+    );
   });
 
   it("refuses two capabilities claiming the same name", () => {
