@@ -19,6 +19,7 @@ import { guard } from "../slack/answered.js";
 import type { AppDeps } from "../slack/deps.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 import { changeOccurrence, type OccurrenceChange } from "./occurrence-changes.js";
+import { canChangeCadence } from "./rules.js";
 import {
   MAX_REASON_CHARS,
   MOVE_OCCURRENCE_CALLBACK,
@@ -122,13 +123,19 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
         : body.channel && body.message
           ? { surface: "message", channel: body.channel.id, ts: body.message.ts }
           : { surface: "dm" };
-    if (!button || !cadence || !body.trigger_id) {
-      const text = button
-        ? refuse("cadence-gone").message
-        : refuse("occurrence-form-outdated").message;
+    const actor = await actorOf(context);
+    // Someone who may not change it hears so now, not after filling in the form.
+    const problem = !button
+      ? refuse("occurrence-form-outdated")
+      : !cadence || !body.trigger_id
+        ? refuse("cadence-gone")
+        : !canChangeCadence(actor, deps.config.adminUserIds, cadence)
+          ? refuse("not-cadence-owner", { title: cadence.title, dri: cadence.driSlackUserId })
+          : null;
+    if (problem || !button || !cadence || !body.trigger_id) {
+      const text = problem?.message ?? refuse("cadence-gone").message;
       // The message with the button stays as it was: the answer is for this person only.
-      if (origin.surface === "home")
-        await confirm(deps, client, teamId, await actorOf(context), origin, text);
+      if (origin.surface === "home") await confirm(deps, client, teamId, actor, origin, text);
       else if (body.response_url)
         await respond({ response_type: "ephemeral", replace_original: false, text });
       return;
@@ -149,8 +156,7 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
       // An expired trigger (Slack took over 3 s) or Slack down: say so rather than nothing.
       deps.logger.warn({ err: error, cadenceId: cadence.id }, "could not open the occurrence form");
       const text = "Slack did not open the form. Press the button again.";
-      if (origin.surface === "home")
-        await confirm(deps, client, teamId, await actorOf(context), origin, text);
+      if (origin.surface === "home") await confirm(deps, client, teamId, actor, origin, text);
       else if (body.response_url)
         await respond({ response_type: "ephemeral", replace_original: false, text });
     }

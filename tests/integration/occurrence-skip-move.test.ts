@@ -334,10 +334,30 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
     );
   });
 
-  it("tells the DRI by DM when an admin changed their occurrence, and refuses others with a field error", async () => {
+  it("tells the DRI by DM when an admin changed their occurrence, and refuses others before and after the form", async () => {
     const value = JSON.stringify({ cadenceId: weeklyId, dueAt: "2026-12-14T14:00:00.000Z" });
     const action = [{ action_id: "cadence_skip_occurrence", value, type: "button" }];
-    const refusedView = await openModal({ user: "U0DAVE", actions: action });
+    // Someone who may not change it is told at the button, and no form opens.
+    const opened = cadence.slack.callsTo("views.open").length;
+    const refusedUrl = cadence.slack.responseUrl("refused-1");
+    await cadence.requests.blockActions({
+      user: "U0DAVE",
+      trigger_id: "7.7.trigger",
+      response_url: refusedUrl,
+      channel: { id: "DU0DAVE" },
+      message: { ts: "1.000002" },
+      actions: action,
+    });
+    const refusal = await cadence.slack.waitForCall("response_url", (call) =>
+      String(call.args.url).endsWith("refused-1"),
+    );
+    expect(refusal.args).toMatchObject({
+      replace_original: false,
+      text: "Only the DRI of *Weekly funnel review* (<@U0BOB>), a workspace admin or a Cadence admin can change it. Nothing was changed.",
+    });
+    expect(cadence.slack.callsTo("views.open").length).toBe(opened);
+    // A form they got hold of anyway is refused under its field.
+    const refusedView = await openModal({ user: "U0OPS", actions: action });
     expect((await submit("U0DAVE", refusedView, reason(null))).json()).toEqual({
       response_action: "errors",
       errors: {
