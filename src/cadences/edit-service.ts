@@ -23,6 +23,7 @@ import {
 } from "./editing.js";
 import { editConfirmation } from "./edit-modal.js";
 import { isStandardKind } from "./kinds.js";
+import { RecurrenceSchema } from "./recurrence.js";
 import {
   canChangeCadence,
   firstDueAt,
@@ -114,8 +115,13 @@ export async function editCadence(
       formFingerprint !== settingsFingerprint(cadenceSettings(cadence))
     )
       return { ...refuse("edit-form-stale"), field: FIELDS.rhythm };
-    // A standard cadence keeps its title: the docs and people's habits name it.
-    const settings = isStandardKind(cadence.kind) ? { ...wanted, title: cadence.title } : wanted;
+    // A standard cadence keeps its title: the docs and people's habits name it. The recurrence is
+    // parsed again so a caller's shorthand (no anchor, no defaults) is the stored shape.
+    const settings = {
+      ...wanted,
+      recurrence: RecurrenceSchema.parse(wanted.recurrence),
+      ...(isStandardKind(cadence.kind) ? { title: cadence.title } : {}),
+    };
     if (
       settings.title !== cadence.title &&
       isTitleTaken(settings.title, await otherTitles(deps, slackTeamId, cadence.id))
