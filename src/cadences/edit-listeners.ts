@@ -144,7 +144,7 @@ async function openModal(
   view: ModalView,
 ) {
   try {
-    await client.views.open({ trigger_id: body.trigger_id!, view });
+    await client.views.open({ trigger_id: body.trigger_id, view });
   } catch (error) {
     deps.logger.warn({ err: error }, "Slack did not open the cadence edit modal");
     await tellRefusal(body, respond, client, refuse("modal-not-opened").message);

@@ -262,16 +262,15 @@ export function newCadenceButton() {
  * bare `&`, an @channel) is escaped here too, so no summary written another way can ping anyone.
  */
 export function summaryMrkdwn(summary: string): string {
-  return summary
-    .split(/(<[@#][UWCGD][A-Z0-9]+>)/)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part
-        : escapeMrkdwn(
-            part.replace(/&(amp|lt|gt);/g, (_, name: string) => `\u0000${name};`),
-          ).replace(/\u0000(amp|lt|gt);/g, "&$1;"),
-    )
-    .join("");
+  return (
+    summary
+      .split(/(<[@#][UWCGD][A-Z0-9]+>)/)
+      // Escaping doubles every "&": the entities the writers made are given back as they were.
+      .map((part, i) =>
+        i % 2 === 1 ? part : escapeMrkdwn(part).replace(/&amp;(amp|lt|gt);/g, "&$1;"),
+      )
+      .join("")
+  );
 }
 
 /** The confirmation after a save: what changed, and the next dates before and after. */

@@ -57,7 +57,7 @@ describeEachDatabase("editing a cadence's time on its due day", (provider) => {
     const settings = cadenceSettings(row);
     const result = await editCadence(deps(), cadence.slack.teamId, ops, id, {
       ...settings,
-      recurrence: { ...settings.recurrence, time: "10:00" } as typeof settings.recurrence,
+      recurrence: { ...settings.recurrence, time: "10:00" },
     });
     expect(result).toMatchObject({ ok: true });
     // The confirmation says the due one goes out now, at its old time.
@@ -110,7 +110,7 @@ describeEachDatabase("editing a cadence's time on its due day", (provider) => {
     const s = cadenceSettings(fresh);
     const edited = await editCadence(deps(), cadence.slack.teamId, ops, row.id, {
       ...s,
-      recurrence: { ...s.recurrence, time: "14:00" } as typeof s.recurrence,
+      recurrence: { ...s.recurrence, time: "14:00" },
     });
     expect(edited.ok).toBe(true);
     expect((await db().cadence.findUniqueOrThrow({ where: { id: row.id } })).nextDueAt).toEqual(

@@ -38,7 +38,6 @@ function stateWith(view: Modal, changes: Values) {
 
 describeEachDatabase("edit modal: untrusted text and stale forms", (provider) => {
   let cadence: CadenceUnderTest;
-  let customId: string;
   const db = () => cadence.running.database.db;
   const command = (user: string, text: string) =>
     cadence.requests.slashCommand({ command: "/cadence", text, user_id: user });
@@ -68,21 +67,19 @@ describeEachDatabase("edit modal: untrusted text and stale forms", (provider) =>
       cadence.slack.addUser({ id: id!, real_name: name });
     await command("U0OPS", "assign weekly <@U0BOB>");
     await command("U0OPS", "channel weekly <#C0REVENUE|revenue>");
-    customId = (
-      await db().cadence.create({
-        data: {
-          slackTeamId: cadence.slack.teamId,
-          kind: "custom",
-          title: "Pipeline sync",
-          recurrence: { kind: "weekly", weekdays: ["monday"], time: "09:00" },
-          timezone: "America/New_York",
-          channelId: "C0SYNC",
-          driSlackUserId: "U0BOB",
-          reminderOffsetsMinutes: [],
-          nextDueAt: new Date("2026-11-30T14:00:00Z"),
-        },
-      })
-    ).id;
+    await db().cadence.create({
+      data: {
+        slackTeamId: cadence.slack.teamId,
+        kind: "custom",
+        title: "Pipeline sync",
+        recurrence: { kind: "weekly", weekdays: ["monday"], time: "09:00" },
+        timezone: "America/New_York",
+        channelId: "C0SYNC",
+        driSlackUserId: "U0BOB",
+        reminderOffsetsMinutes: [],
+        nextDueAt: new Date("2026-11-30T14:00:00Z"),
+      },
+    });
   });
   afterAll(() => cadence.stop());
 
