@@ -35,7 +35,7 @@ export const EDIT_CALLBACK = "cadence_edit_modal";
 export const EditMetaSchema = z.object({
   cadenceId: z.string().min(1).max(64).nullable(),
   fromHome: z.boolean(),
-  fingerprint: z.string().min(1).max(64).nullable(),
+  fingerprint: z.string().min(1).max(64).nullish(),
 });
 export type EditMeta = z.infer<typeof EditMetaSchema>;
 
