@@ -41,8 +41,10 @@ const MESSAGES = {
     `Only a workspace admin or a Cadence admin (ADMIN_USER_IDS) can create a cadence. ${NOTHING_CHANGED}`,
   "edit-raced": (d: { title: string }) =>
     `${bold(d.title)} fell due while you were saving, and changed meanwhile: press Save again. ${NOTHING_CHANGED}`,
+  "modal-not-opened": () =>
+    "Slack did not open the form (the button took too long to answer, or is too old): press it again.",
   "edit-form-stale": () =>
-    "This form is out of date (or was not sent by Cadence): close it and open Edit again. Nothing was changed.",
+    "This form is out of date: the cadence was changed since it opened (or the form was not sent by Cadence). Close it and press Edit again to see the current settings. Nothing was changed.",
   ambiguous: (d: { name: string; titles: string[] }) =>
     `"${escapeInline(echo(d.name))}" matches ${d.titles.length} cadences: ${d.titles.map(bold).join(", ")}. Which one?`,
   "backup-is-dri": (d: { person: string; title: string }) =>

@@ -10,6 +10,7 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from "@slack/bolt";
+import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { republishHome } from "../home/service.js";
@@ -25,6 +26,7 @@ import {
   FIELDS,
   newCadenceSettings,
   readEditForm,
+  settingsFingerprint,
   todayIn,
   type FieldBlock,
   type FieldErrors,
@@ -93,7 +95,11 @@ function editModalFor(deps: AppDeps, actor: Actor, cadence: CadenceRow | null, f
   return {
     ok: true as const,
     view: editCadenceModal({
-      meta: { cadenceId: cadence.id, fromHome },
+      meta: {
+        cadenceId: cadence.id,
+        fromHome,
+        fingerprint: settingsFingerprint(cadenceSettings(cadence)),
+      },
       settings: cadenceSettings(cadence),
       titleEditable: !isStandardKind(cadence.kind),
     }),
@@ -106,7 +112,7 @@ async function newModalFor(deps: AppDeps, actor: Actor, teamId: string, fromHome
   return {
     ok: true as const,
     view: editCadenceModal({
-      meta: { cadenceId: null, fromHome },
+      meta: { cadenceId: null, fromHome, fingerprint: null },
       settings: newCadenceSettings(await workspaceTimezone(deps, teamId), actor.slackUserId),
       titleEditable: true,
     }),
@@ -115,8 +121,34 @@ async function newModalFor(deps: AppDeps, actor: Actor, teamId: string, fromHome
 
 /** Tells the person why a button did nothing: privately under the message, or by DM from the Home tab. */
 async function tellRefusal(body: BlockAction, respond: RespondFn, client: WebClient, text: string) {
-  if (body.view?.type === "home") await client.chat.postMessage({ channel: body.user.id, text });
-  else await respond({ response_type: "ephemeral", replace_original: false, text });
+  if (body.view?.type !== "home" && body.response_url) {
+    try {
+      await respond({ response_type: "ephemeral", replace_original: false, text });
+      return;
+    } catch {
+      // The message's response_url expired or was refused: a DM still reaches them.
+    }
+  }
+  await client.chat.postMessage({ channel: body.user.id, text });
+}
+
+/**
+ * Opens the modal, or tells the person Slack would not (an expired trigger_id after a slow
+ * answer, a view Slack refused): a button that silently does nothing gets pressed again and again.
+ */
+async function openModal(
+  deps: AppDeps,
+  body: BlockAction,
+  respond: RespondFn,
+  client: WebClient,
+  view: ModalView,
+) {
+  try {
+    await client.views.open({ trigger_id: body.trigger_id, view });
+  } catch (error) {
+    deps.logger.warn({ err: error }, "Slack did not open the cadence edit modal");
+    await tellRefusal(body, respond, client, refuse("modal-not-opened").message);
+  }
 }
 
 function openEditFromButton(deps: AppDeps) {
@@ -135,7 +167,7 @@ function openEditFromButton(deps: AppDeps) {
     const cadence = await findCadenceById(deps.db, teamId, cadenceId.data);
     const modal = editModalFor(deps, await actorOf(context), cadence, body.view?.type === "home");
     if (!modal.ok) return tellRefusal(body, respond, client, modal.message);
-    await client.views.open({ trigger_id: body.trigger_id, view: modal.view });
+    await openModal(deps, body, respond, client, modal.view);
   };
 }
 
@@ -151,7 +183,7 @@ function openNewFromButton(deps: AppDeps) {
       body.view?.type === "home",
     );
     if (!modal.ok) return tellRefusal(body, respond, client, modal.message);
-    await client.views.open({ trigger_id: body.trigger_id, view: modal.view });
+    await openModal(deps, body, respond, client, modal.view);
   };
 }
 
@@ -187,7 +219,14 @@ function submitEdit(deps: AppDeps) {
     if (Object.keys(errors).length) return fail(errors);
     const actor = await actorOf(context);
     const result = cadence
-      ? await editCadence(cadenceDeps(deps), teamId, actor, cadence.id, settings)
+      ? await editCadence(
+          cadenceDeps(deps),
+          teamId,
+          actor,
+          cadence.id,
+          settings,
+          meta.fingerprint ?? "",
+        )
       : await createCustomCadence(cadenceDeps(deps), teamId, actor, settings);
     if (!result.ok) return fail({ [result.field ?? FIELDS.rhythm]: fieldError(result.message) });
     await ack();
@@ -196,6 +235,22 @@ function submitEdit(deps: AppDeps) {
       await republishHome(deps, client, teamId, actor);
     }
   };
+}
+
+/** A command's modal, or the answer saying Slack would not open it. */
+async function openModalFromCommand(
+  deps: AppDeps,
+  client: WebClient,
+  triggerId: string,
+  view: ModalView,
+) {
+  try {
+    await client.views.open({ trigger_id: triggerId, view });
+    return null;
+  } catch (error) {
+    deps.logger.warn({ err: error }, "Slack did not open the cadence edit modal");
+    return { text: refuse("modal-not-opened").message };
+  }
 }
 
 const usage = (problem: string): Parsed<never> => ({ ok: false, problem });
@@ -227,8 +282,7 @@ export const editSubcommands = [
         };
       const modal = editModalFor(deps, await actor(), match.cadence, false);
       if (!modal.ok) return { text: modal.message };
-      await client.views.open({ trigger_id: triggerId, view: modal.view });
-      return null;
+      return openModalFromCommand(deps, client, triggerId, modal.view);
     },
   }),
   subcommand({
@@ -240,8 +294,7 @@ export const editSubcommands = [
     run: async (_input, { deps, client, teamId, actor, triggerId }) => {
       const modal = await newModalFor(deps, await actor(), teamId, false);
       if (!modal.ok) return { text: modal.message };
-      await client.views.open({ trigger_id: triggerId, view: modal.view });
-      return null;
+      return openModalFromCommand(deps, client, triggerId, modal.view);
     },
   }),
   subcommand<{ cadence: string }>({

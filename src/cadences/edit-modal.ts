@@ -27,10 +27,15 @@ export { EDIT_ACTIONS, editButton } from "./views.js";
 
 export const EDIT_CALLBACK = "cadence_edit_modal";
 
-/** private_metadata: which cadence (null: a new one), and where the modal was opened. */
+/**
+ * private_metadata: which cadence (null: a new one), where the modal was opened, and the
+ * fingerprint of the settings it was opened with (./editing.ts settingsFingerprint; null for a
+ * new one), so a save after someone else's edit is refused instead of undoing it.
+ */
 export const EditMetaSchema = z.object({
   cadenceId: z.string().min(1).max(64).nullable(),
   fromHome: z.boolean(),
+  fingerprint: z.string().min(1).max(64).nullish(),
 });
 export type EditMeta = z.infer<typeof EditMetaSchema>;
 
@@ -198,7 +203,7 @@ export function editCadenceModal(input: {
       {
         type: "number_input",
         is_decimal_input: true,
-        min_value: "0.25",
+        min_value: "1",
         max_value: "336",
         initial_value: String(Math.round((settings.escalationGraceMinutes / 60) * 100) / 100),
       },
@@ -250,11 +255,22 @@ export function newCadenceButton() {
 }
 
 /**
- * A history summary (./editing.ts describeChanges, or a skip's note) in mrkdwn: everything
- * escaped, then our own user and channel mentions given back, since they read better as names.
+ * A history summary as stored (./editing.ts describeChanges, a skip's or move's line in
+ * ./occurrence-changes.ts, a holiday's, an archive's), shown in mrkdwn. Its writers escape what
+ * people typed (escapeInline) and write our own user and channel mentions live, so it is shown as
+ * stored; anything else that Slack would read as markup (a `<` that is not one of our mentions, a
+ * bare `&`, an @channel) is escaped here too, so no summary written another way can ping anyone.
  */
 export function summaryMrkdwn(summary: string): string {
-  return escapeMrkdwn(summary).replace(/&lt;([@#][UWCGD][A-Z0-9]+)&gt;/g, "<$1>");
+  return (
+    summary
+      .split(/(<[@#][UWCGD][A-Z0-9]+>)/)
+      // Escaping doubles every "&": the entities the writers made are given back as they were.
+      .map((part, i) =>
+        i % 2 === 1 ? part : escapeMrkdwn(part).replace(/&amp;(amp|lt|gt);/g, "&$1;"),
+      )
+      .join("")
+  );
 }
 
 /** The confirmation after a save: what changed, and the next dates before and after. */
@@ -267,6 +283,8 @@ export function editConfirmation(input: {
   timezone: string;
   removedExceptions: number;
   active: boolean;
+  /** An occurrence already due when the edit was saved: posted now, at its old time. */
+  postedNow?: Date | null;
 }): string {
   const dates = (list: Date[]) =>
     list.length ? list.map((d) => formatInstant(d, input.timezone)).join("; ") : "none scheduled";
@@ -283,6 +301,10 @@ export function editConfirmation(input: {
     lines.push(`Next dates before: ${dates(input.before)}.`);
     lines.push(`Next dates now: ${dates(input.after)}.`);
   }
+  if (input.postedNow)
+    lines.push(
+      `The occurrence due ${formatInstant(input.postedNow, input.timezone)} was already due: it is posted now, and the new timing starts after that day.`,
+    );
   if (input.removedExceptions)
     lines.push(
       `${input.removedExceptions} skipped or moved date${input.removedExceptions === 1 ? " was" : "s were"} not on the new rhythm and ${input.removedExceptions === 1 ? "was" : "were"} dropped.`,

@@ -4,6 +4,7 @@
 // transaction with its history.
 import { isUniqueViolation } from "../db/errors.js";
 import { refuse, type Refusal } from "../refusals.js";
+import { escapeInline } from "../slack/mrkdwn.js";
 import {
   archivedTitle,
   describeChanges,
@@ -15,13 +16,21 @@ import {
   nextDates,
   nextDueAfterEdit,
   sameTiming,
+  settingsFingerprint,
   settingsOf,
   type CadenceSettings,
   type FieldBlock,
 } from "./editing.js";
 import { editConfirmation } from "./edit-modal.js";
 import { isStandardKind } from "./kinds.js";
-import { canChangeCadence, firstDueAt, isCadenceAdmin, type Actor } from "./rules.js";
+import { RecurrenceSchema } from "./recurrence.js";
+import {
+  canChangeCadence,
+  firstDueAt,
+  isCadenceAdmin,
+  planMaterialisation,
+  type Actor,
+} from "./rules.js";
 import { asHolidayPolicy, localDate, type OccurrenceException, type Schedule } from "./schedule.js";
 import { findCadence, type CadenceDeps, type CadenceRef } from "./service.js";
 import {
@@ -75,14 +84,19 @@ const titleTaken = (title: string) => ({
   field: FIELDS.title,
 });
 
-/** Another replica moved the cadence's nextDueAt between our read and our write. */
+/** Someone else changed the cadence (an edit, a skip or move, the scheduler) between our read and our write. */
 class EditRaced extends Error {}
+
+/** Reads, then writes only if nothing changed meanwhile: tries this often before giving up. */
+const EDIT_ATTEMPTS = 3;
 
 /**
  * Saves the modal's settings on a cadence. Its next due date follows the new timing at once
- * (./editing.ts nextDueAfterEdit), written as a compare-and-set on the nextDueAt read, so a
- * scheduler materialising on another replica at the same moment is never undone; a lost race is
- * retried once on a fresh read.
+ * (./editing.ts nextDueAfterEdit). Everything is read first and written as a compare-and-set on
+ * the cadence's updatedAt (changed by every write to the cadence: another edit, a skip or move in
+ * ./occurrence-changes.ts, the scheduler materialising), so nothing read is stale when written; a
+ * lost race is retried on a fresh read. `formFingerprint` (./editing.ts settingsFingerprint, from
+ * the modal) refuses a form opened before someone else's edit instead of undoing it.
  */
 export async function editCadence(
   deps: CadenceDeps,
@@ -90,13 +104,24 @@ export async function editCadence(
   actor: Actor,
   cadenceId: string,
   wanted: CadenceSettings,
+  formFingerprint?: string,
 ): Promise<EditResult> {
   for (let attempt = 1; ; attempt += 1) {
     const cadence = await findCadenceById(deps.db, slackTeamId, cadenceId);
     const problem = whyNotEditable(deps, actor, cadence);
     if (problem || !cadence) return { ...problem!, field: FIELDS.rhythm };
-    // A standard cadence keeps its title: the docs and people's habits name it.
-    const settings = isStandardKind(cadence.kind) ? { ...wanted, title: cadence.title } : wanted;
+    if (
+      formFingerprint !== undefined &&
+      formFingerprint !== settingsFingerprint(cadenceSettings(cadence))
+    )
+      return { ...refuse("edit-form-stale"), field: FIELDS.rhythm };
+    // A standard cadence keeps its title: the docs and people's habits name it. The recurrence is
+    // parsed again so a caller's shorthand (no anchor, no defaults) is the stored shape.
+    const settings = {
+      ...wanted,
+      recurrence: RecurrenceSchema.parse(wanted.recurrence),
+      ...(isStandardKind(cadence.kind) ? { title: cadence.title } : {}),
+    };
     if (
       settings.title !== cadence.title &&
       isTitleTaken(settings.title, await otherTitles(deps, slackTeamId, cadence.id))
@@ -107,10 +132,17 @@ export async function editCadence(
     } catch (error) {
       if (isUniqueViolation(error)) return titleTaken(settings.title);
       if (!(error instanceof EditRaced)) throw error;
-      if (attempt >= 2) return { ...refuse("edit-raced", cadence), field: FIELDS.rhythm };
+      if (attempt >= EDIT_ATTEMPTS)
+        return { ...refuse("edit-raced", cadence), field: FIELDS.rhythm };
     }
   }
 }
+
+/** A later updatedAt than `previous` even within the same millisecond, so a compare-and-set on it sees our write. */
+export const nextUpdatedAt = (previous: Date): Date =>
+  new Date(Math.max(Date.now(), previous.getTime() + 1));
+
+const DAY_MS = 24 * 3_600_000;
 
 async function saveEdit(
   deps: CadenceDeps,
@@ -172,6 +204,21 @@ async function saveEdit(
     ...loaded,
     exceptions: loaded.exceptions.filter((e) => !dropped.has(e.originalDueAt.getTime())),
   };
+  // Due already, and the scheduler has not materialised it yet: the edit materialises it itself
+  // (the scheduler posts it), so the old time's occurrence is neither lost nor followed by the new
+  // time's on the same day.
+  const running = cadence.active && !cadence.archivedAt;
+  const dueNow =
+    timingChanged && running && cadence.nextDueAt && cadence.nextDueAt <= now
+      ? (planMaterialisation(
+          { schedule: oldSchedule, nextDueAt: cadence.nextDueAt },
+          cadence.nextDueAt,
+          {
+            catchUpWindowMs: Number.POSITIVE_INFINITY,
+            lateAfterMs: Number.POSITIVE_INFINITY,
+          },
+        ).occurrences[0] ?? null)
+      : null;
   const latest = await deps.db.occurrence.findFirst({
     where: {
       cadenceId: cadence.id,
@@ -180,22 +227,38 @@ async function saveEdit(
     orderBy: { dueAt: "desc" },
     select: { dueAt: true, status: true },
   });
+  const changedNearNow = timingChanged
+    ? await deps.db.occurrence.findMany({
+        where: {
+          cadenceId: cadence.id,
+          status: { in: ["skipped", "moved"] },
+          dueAt: {
+            gte: new Date(now.getTime() - 2 * DAY_MS),
+            lte: new Date(now.getTime() + 2 * DAY_MS),
+          },
+        },
+        select: { dueAt: true },
+      })
+    : [];
+  const latestDueAt =
+    dueNow && (!latest || latest.dueAt < dueNow.dueAt) ? dueNow.dueAt : (latest?.dueAt ?? null);
   const nextDueAt = timingChanged
     ? nextDueAfterEdit({
         nextDueAt: cadence.nextDueAt,
-        active: cadence.active && !cadence.archivedAt,
+        active: running,
         now,
         schedule: newSchedule,
         lastCompletedAt: cadence.lastCompletedAt,
-        latestMaterialisedDueAt: latest?.dueAt ?? null,
-        awaitingCompletion: Boolean(latest && latest.status !== "done"),
+        latestMaterialisedDueAt: latestDueAt,
+        awaitingCompletion: Boolean(dueNow) || Boolean(latest && latest.status !== "done"),
+        changedDueAts: changedNearNow.map((o) => o.dueAt),
       })
     : cadence.nextDueAt;
   const summary = changes.join("; ");
 
   const updated = await deps.db.$transaction(async (tx) => {
     const moved = await tx.cadence.updateMany({
-      where: { id: cadence.id, nextDueAt: cadence.nextDueAt },
+      where: { id: cadence.id, updatedAt: cadence.updatedAt, nextDueAt: cadence.nextDueAt },
       data: {
         title: settings.title,
         recurrence: settings.recurrence,
@@ -205,9 +268,23 @@ async function saveEdit(
         escalationGraceMinutes: settings.escalationGraceMinutes,
         holidayPolicy: settings.holidayPolicy,
         nextDueAt,
+        updatedAt: nextUpdatedAt(cadence.updatedAt),
       },
     });
     if (moved.count !== 1) throw new EditRaced();
+    if (dueNow) {
+      const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: dueNow.dueAt } };
+      if (!(await tx.occurrence.findUnique({ where: key, select: { id: true } })))
+        await tx.occurrence.create({
+          data: {
+            cadenceId: cadence.id,
+            dueAt: dueNow.dueAt,
+            originalDueAt: dueNow.originalDueAt,
+            status: "pending",
+            late: false,
+          },
+        });
+    }
     if (offGrid.length)
       await tx.occurrence.deleteMany({
         where: {
@@ -254,6 +331,7 @@ async function saveEdit(
       timezone: updated.timezone,
       removedExceptions: offGrid.length,
       active: updated.active,
+      postedNow: dueNow?.dueAt ?? null,
     }),
   };
 }
@@ -387,7 +465,7 @@ export async function archiveCadence(
       cadenceId: cadence.id,
       changedBy: actor.slackUserId,
       at: now,
-      summary: `archived (renamed "${title}")`,
+      summary: `archived (renamed "${escapeInline(title)}")`,
       before: { title: cadence.title, active: cadence.active },
       after: { title, active: false, archivedAt: now.toISOString() },
     });

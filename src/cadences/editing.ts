@@ -3,8 +3,10 @@
 // has now (to pre-fill the modal), the one-line summary of what changed, and where the cadence's
 // next due date goes after an edit. Block Kit is in ./edit-modal.ts, the use cases in
 // ./edit-service.ts.
+import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { escapeInline } from "../slack/mrkdwn.js";
 import {
   describeRecurrence,
   isValidTimezone,
@@ -178,12 +180,17 @@ export function readEditForm(values: EditFormValues, context: FormContext): Form
   if (channelId && !SLACK_CONVERSATION.test(channelId))
     errors[FIELDS.channel] = "Choose a channel from the list.";
 
+  // Only the modal's own options: the fixed choices, and the offsets the cadence already had.
+  const offered = new Set<number>([
+    ...REMINDER_CHOICES.map((c) => c.minutes),
+    ...(context.previous?.reminderOffsetsMinutes ?? []),
+  ]);
   const offsets = (field(FIELDS.reminders)?.selected_options ?? []).map((o) => Number(o.value));
-  if (offsets.some((n) => !Number.isInteger(n) || n <= 0 || n > 60 * 24 * 60))
+  if (offsets.some((n) => !offered.has(n)))
     errors[FIELDS.reminders] = "Choose reminders from the list.";
 
   const graceHours = Number(text(FIELDS.grace));
-  if (!text(FIELDS.grace) || !(graceHours > 0 && graceHours <= GRACE_MAX_HOURS))
+  if (!text(FIELDS.grace) || !(graceHours >= 1 && graceHours <= GRACE_MAX_HOURS))
     errors[FIELDS.grace] = `Give the hours after the due time, from 1 to ${GRACE_MAX_HOURS}.`;
 
   const dri = field(FIELDS.dri)?.selected_user || null;
@@ -375,18 +382,18 @@ export function sameTiming(a: CadenceSettings, b: CadenceSettings): boolean {
 }
 
 /**
- * Each difference as "what: before → after", in the modal's order. Plain text with our own
- * mentions (<@U…>, <#C…>): whoever shows it in mrkdwn escapes it with ./edit-modal.ts's
- * summaryMrkdwn, which keeps those mentions.
+ * Each difference as "what: before → after", in the modal's order, as mrkdwn: what people typed
+ * (the title) is escaped, and only our own mentions (<@U…>, <#C…>) are live. Stored as is in the
+ * history's summary, so the Home tab shows it without telling typed text from ours.
  */
 export function describeChanges(before: CadenceSettings, after: CadenceSettings): string[] {
   const changes: string[] = [];
   const add = (what: string, from: string, to: string) => {
     if (from !== to) changes.push(`${what}: ${from} → ${to}`);
   };
-  add("title", before.title, after.title);
+  add("title", escapeInline(before.title), escapeInline(after.title));
   add("rhythm", describeRhythm(before.recurrence), describeRhythm(after.recurrence));
-  add("timezone", before.timezone, after.timezone);
+  add("timezone", escapeInline(before.timezone), escapeInline(after.timezone));
   add("channel", channel(before.channelId), channel(after.channelId));
   add(
     "reminders",
@@ -405,6 +412,21 @@ export function historyRecord(settings: CadenceSettings): Record<string, unknown
   return { ...settings, recurrence: RecurrenceSchema.parse(settings.recurrence) };
 }
 
+/**
+ * A short digest of the editable settings, carried by the edit modal: a form whose cadence was
+ * edited since it opened no longer matches, so saving it cannot undo that edit. The next due date
+ * is not in it, so the scheduler firing the cadence does not make open forms stale.
+ */
+export function settingsFingerprint(settings: CadenceSettings): string {
+  const record = historyRecord(settings);
+  const canonical = JSON.stringify(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]]),
+  );
+  return createHash("sha256").update(canonical).digest("base64url").slice(0, 22);
+}
+
 // ---- Where the next due date goes ----
 
 export interface RescheduleInput {
@@ -419,24 +441,27 @@ export interface RescheduleInput {
   latestMaterialisedDueAt: Date | null;
   /** Whether an occurrence is posted and waiting to be marked done. */
   awaitingCompletion: boolean;
+  /** Rhythm times of skipped or moved occurrences near now: one today counts as today's. */
+  changedDueAts: readonly Date[];
 }
 
 /**
- * The cadence's next due date after an edit of its timing. An occurrence already due (nextDueAt
- * <= now, not yet materialised by the scheduler) is kept, so an edit never loses one; otherwise
- * the new rhythm counts from now, or from the end of today when an occurrence already came today,
- * so an edit never makes a second one on the same day. A rule counted from the last completion
- * waits while an occurrence is outstanding, as after it fires (./rules.ts planMaterialisation).
+ * The cadence's next due date after an edit of its timing. The new rhythm counts from now, or
+ * from the end of today when today already had its occurrence (one materialised, or one skipped
+ * or moved away), so an edit never makes a second one on the same day. An occurrence already due
+ * when the edit is saved is materialised by the edit itself (./edit-service.ts), and counts as
+ * materialised here. A rule counted from the last completion waits while an occurrence is
+ * outstanding, as after it fires (./rules.ts planMaterialisation).
  */
 export function nextDueAfterEdit(input: RescheduleInput): Date | null {
   if (!input.active) return null;
-  if (input.nextDueAt && input.nextDueAt <= input.now) return input.nextDueAt;
   const { timezone } = input.schedule;
+  const today = localDate(input.now, timezone);
   const latest = input.latestMaterialisedDueAt;
-  const after =
-    latest && localDate(latest, timezone) === localDate(input.now, timezone)
-      ? endOfLocalDay(input.now, timezone)
-      : input.now;
+  const hadOneToday =
+    (latest !== null && localDate(latest, timezone) === today) ||
+    input.changedDueAts.some((at) => localDate(at, timezone) === today);
+  const after = hadOneToday ? endOfLocalDay(input.now, timezone) : input.now;
   if (input.schedule.recurrence.kind === "after-completion") {
     const completed = input.lastCompletedAt;
     if (input.awaitingCompletion) return null;

@@ -2,6 +2,8 @@
 // The change is recorded on the occurrence (an Occurrence row with status skipped or moved at the
 // rhythm's due time), the cadence's next due date follows at once, and the history says who did it.
 import { refuse, type Refusal } from "../refusals.js";
+import { escapeInline } from "../slack/mrkdwn.js";
+import { nextUpdatedAt } from "./edit-service.js";
 import { canChangeCadence, type Actor } from "./rules.js";
 import { nextScheduled, scheduledBetween, type Schedule } from "./schedule.js";
 import type { CadenceDeps } from "./service.js";
@@ -53,9 +55,15 @@ function nextDueAfterChange(
   return nextScheduled(schedule, now)?.dueAt ?? null;
 }
 
+/** Reads, then writes only if the cadence did not change meanwhile: tries this often. */
+const CHANGE_ATTEMPTS = 3;
+
 /**
  * Skips or moves the occurrence of `cadenceId` due at `dueAt` (as the person saw it: a moved or
  * holiday-shifted time is fine). Moving it back to the rhythm's own time clears the change.
+ * Written as a compare-and-set on the cadence's updatedAt, as an edit is (./edit-service.ts), so
+ * a skip or move decided on a schedule an edit (or the scheduler) just changed is decided again
+ * on a fresh read instead of leaving an occurrence off the new rhythm.
  */
 export async function changeOccurrence(
   deps: CadenceDeps,
@@ -65,6 +73,24 @@ export async function changeOccurrence(
   dueAt: Date,
   change: OccurrenceChange,
 ): Promise<OccurrenceChangeResult> {
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await tryChangeOccurrence(deps, slackTeamId, actor, cadenceId, dueAt, change);
+    if (result !== "raced") return result;
+    if (attempt >= CHANGE_ATTEMPTS) {
+      const cadence = await findCadenceById(deps.db, slackTeamId, cadenceId);
+      return cadence ? refuse("edit-raced", cadence) : refuse("cadence-gone");
+    }
+  }
+}
+
+async function tryChangeOccurrence(
+  deps: CadenceDeps,
+  slackTeamId: string,
+  actor: Actor,
+  cadenceId: string,
+  dueAt: Date,
+  change: OccurrenceChange,
+): Promise<OccurrenceChangeResult | "raced"> {
   const cadence = await findCadenceById(deps.db, slackTeamId, cadenceId);
   if (!cadence) return refuse("cadence-gone");
   if (!canChangeCadence(actor, deps.adminUserIds, cadence))
@@ -105,16 +131,18 @@ export async function changeOccurrence(
     });
   const nextDueAt = nextDueAfterChange(cadence, { ...schedule, exceptions }, change, now);
   const when = formatInstant(dueAt, cadence.timezone);
+  // Stored as mrkdwn (./edit-modal.ts summaryMrkdwn): the note is the person's text, escaped.
+  const note = change.note ? ` (${escapeInline(change.note)})` : "";
   const summary =
     change.kind === "skip"
-      ? `skipped ${when}${change.note ? ` (${change.note})` : ""}`
-      : `moved ${when} to ${formatInstant(change.to, cadence.timezone)}${change.note ? ` (${change.note})` : ""}`;
+      ? `skipped ${when}${note}`
+      : `moved ${when} to ${formatInstant(change.to, cadence.timezone)}${note}`;
   const updated = await deps.db.$transaction(async (tx) => {
-    // The scheduler may have fired the cadence meanwhile: only the next due date read above is
-    // replaced, else nothing is written.
+    // The scheduler may have fired the cadence, or someone edited it, meanwhile: only the cadence
+    // as read above is changed, else nothing is written and it is read again.
     const moved = await tx.cadence.updateMany({
-      where: { id: cadence.id, nextDueAt: cadence.nextDueAt },
-      data: { nextDueAt },
+      where: { id: cadence.id, updatedAt: cadence.updatedAt, nextDueAt: cadence.nextDueAt },
+      data: { nextDueAt, updatedAt: nextUpdatedAt(cadence.updatedAt) },
     });
     if (moved.count !== 1) return null;
     const key = { cadenceId_dueAt: { cadenceId: cadence.id, dueAt: originalDueAt } };
@@ -148,7 +176,7 @@ export async function changeOccurrence(
     });
     return tx.cadence.findUniqueOrThrow({ where: { id: cadence.id } });
   });
-  if (!updated) return refuse("no-such-occurrence", cadence);
+  if (!updated) return "raced";
   deps.onScheduleChanged();
   const next = updated.nextDueAt
     ? ` Next: ${formatInstant(updated.nextDueAt, cadence.timezone)}.`

@@ -187,7 +187,7 @@ describeEachDatabase("editing cadences", (provider) => {
       response_action: "errors",
       errors: {
         cadence_rhythm:
-          "This form is out of date (or was not sent by Cadence): close it and open Edit again. Nothing was changed.",
+          "This form is out of date: the cadence was changed since it opened (or the form was not sent by Cadence). Close it and press Edit again to see the current settings. Nothing was changed.",
       },
     });
     const weekly = await named("Weekly funnel review");
@@ -294,7 +294,11 @@ describeEachDatabase("editing cadences", (provider) => {
       actions: [{ action_id: "cadence_edit", value: weekly.id, type: "button" }],
     });
     const view = await openedAfter(before);
-    expect(JSON.parse(view.private_metadata)).toEqual({ cadenceId: weekly.id, fromHome: true });
+    expect(JSON.parse(view.private_metadata)).toEqual({
+      cadenceId: weekly.id,
+      fromHome: true,
+      fingerprint: expect.any(String),
+    });
     const published = cadence.slack.callsTo("views.publish").length;
     await submit("U0OPS", view, {
       cadence_dri: { selected_user: "U0DAVE" },
@@ -326,7 +330,11 @@ describeEachDatabase("editing cadences", (provider) => {
     await command("U0OPS", "new");
     const view = await openedAfter(before);
     expect(view.title.text).toBe("New cadence");
-    expect(JSON.parse(view.private_metadata)).toEqual({ cadenceId: null, fromHome: false });
+    expect(JSON.parse(view.private_metadata)).toEqual({
+      cadenceId: null,
+      fromHome: false,
+      fingerprint: null,
+    });
     expect(initialValues(view).cadence_timezone!.value).toBe("America/New_York");
 
     const taken = await submit("U0OPS", view, {

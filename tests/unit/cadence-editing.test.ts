@@ -8,6 +8,7 @@ import {
   nextDates,
   nextDueAfterEdit,
   readEditForm,
+  settingsFingerprint,
   rhythmOf,
   settingsOf,
   type CadenceSettings,
@@ -168,6 +169,40 @@ describe("reading the edit modal", () => {
     expect(again.ok && again.settings.recurrence).toMatchObject({ anchor: "2026-01-12" });
   });
 
+  it("refuses under 1 hour of escalation, and reminders that are not the modal's options", () => {
+    const reading = readEditForm(
+      form({
+        ...base,
+        [FIELDS.grace]: { value: "0.001" },
+        [FIELDS.reminders]: { selected_options: [{ value: "43200" }, { value: "60" }] },
+      }),
+      context,
+    );
+    expect(reading).toEqual({
+      ok: false,
+      errors: {
+        [FIELDS.grace]: "Give the hours after the due time, from 1 to 336.",
+        [FIELDS.reminders]: "Choose reminders from the list.",
+      },
+    });
+    // An offset the cadence already had is one of the modal's options: it may stay.
+    const kept = readEditForm(
+      form({ ...base, [FIELDS.reminders]: { selected_options: [{ value: "90" }] } }),
+      { ...context, previous: settings({ reminderOffsetsMinutes: [90] }) },
+    );
+    expect(kept.ok && kept.settings.reminderOffsetsMinutes).toEqual([90]);
+  });
+
+  it("fingerprints the editable settings, not the order of reminders", () => {
+    expect(settingsFingerprint(settings())).toBe(settingsFingerprint(settings()));
+    expect(settingsFingerprint(settings({ channelId: "C0SALES" }))).not.toBe(
+      settingsFingerprint(settings()),
+    );
+    expect(settingsFingerprint(settings({ escalationGraceMinutes: 120 }))).not.toBe(
+      settingsFingerprint(settings()),
+    );
+  });
+
   it("gives an error under each field that is missing or wrong for the chosen rhythm", () => {
     const reading = readEditForm(
       form({
@@ -236,7 +271,7 @@ describe("reading the edit modal", () => {
       holidayPolicy: "skip",
     });
     const view = editCadenceModal({
-      meta: { cadenceId: "c1", fromHome: false },
+      meta: { cadenceId: "c1", fromHome: false, fingerprint: "f" },
       settings: quarterly,
       titleEditable: true,
     });
@@ -287,9 +322,24 @@ describe("what an edit changed", () => {
     expect(describeChanges(settings(), settings())).toEqual([]);
   });
 
-  it("shows a summary in mrkdwn with everything escaped but our mentions", () => {
-    expect(summaryMrkdwn("title: <!channel> & co → <@U0BOB> in <#C0SALES>")).toBe(
-      "title: &lt;!channel&gt; &amp; co → <@U0BOB> in <#C0SALES>",
+  it("escapes what people typed in a title, and keeps our own mentions live", () => {
+    expect(
+      describeChanges(
+        settings({ title: "Sync" }),
+        settings({ title: "Sync <@U0CAROL> <#C0SECRET> & <!channel>", driSlackUserId: "U0CAROL" }),
+      ),
+    ).toEqual([
+      "title: Sync → Sync &lt;@U0CAROL&gt; &lt;#C0SECRET&gt; &amp; &lt;!channel&gt;",
+      "DRI: <@U0BOB> → <@U0CAROL>",
+    ]);
+  });
+
+  it("shows a stored summary as stored, escaping only markup that is not ours", () => {
+    expect(summaryMrkdwn("title: a &lt;@U0CAROL&gt; &amp; b → <@U0BOB> in <#C0SALES>")).toBe(
+      "title: a &lt;@U0CAROL&gt; &amp; b → <@U0BOB> in <#C0SALES>",
+    );
+    expect(summaryMrkdwn("title: <!channel> & co @here")).toBe(
+      "title: &lt;!channel&gt; &amp; co @\u2060here",
     );
   });
 });
@@ -305,18 +355,47 @@ describe("where the next due date goes after an edit", () => {
     lastCompletedAt: null,
     latestMaterialisedDueAt: null,
     awaitingCompletion: false,
+    changedDueAts: [],
   };
+  const mondaysAt10 = (): Schedule =>
+    plainSchedule(
+      rule({ kind: "weekly", weekdays: ["monday"], time: "10:00" }),
+      "America/New_York",
+    );
 
-  it("keeps an occurrence already due and not yet posted", () => {
-    const due = at("2026-11-30T14:00:00Z");
+  it("counts an occurrence the edit materialised at its due time as today's", () => {
+    // Monday 09:00 New York, due and materialised by the edit itself at 09:00:30; now 10:00.
     expect(
       nextDueAfterEdit({
         ...input,
-        nextDueAt: due,
+        nextDueAt: at("2026-11-30T14:00:00Z"),
         now: at("2026-11-30T14:00:30Z"),
-        schedule: tuesdays(),
+        schedule: mondaysAt10(),
+        latestMaterialisedDueAt: at("2026-11-30T14:00:00Z"),
       }),
-    ).toEqual(due);
+    ).toEqual(at("2026-12-07T15:00:00Z"));
+  });
+
+  it("counts an occurrence skipped or moved away today as today's", () => {
+    expect(
+      nextDueAfterEdit({
+        ...input,
+        nextDueAt: at("2026-12-07T14:00:00Z"),
+        now: at("2026-11-30T14:30:00Z"),
+        schedule: mondaysAt10(),
+        changedDueAts: [at("2026-11-30T14:00:00Z")],
+      }),
+    ).toEqual(at("2026-12-07T15:00:00Z"));
+    // One changed yesterday does not count.
+    expect(
+      nextDueAfterEdit({
+        ...input,
+        nextDueAt: at("2026-12-07T14:00:00Z"),
+        now: at("2026-11-30T14:30:00Z"),
+        schedule: mondaysAt10(),
+        changedDueAts: [at("2026-11-29T14:00:00Z")],
+      }),
+    ).toEqual(at("2026-11-30T15:00:00Z"));
   });
 
   it("follows the new rhythm from now when nothing is due", () => {
