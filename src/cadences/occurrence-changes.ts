@@ -16,6 +16,9 @@ import {
 } from "./store.js";
 import { formatInstant, titleText } from "./views.js";
 
+/** The latest a date may be moved to (2100-01-01): past it, date arithmetic stops making sense. */
+const MAX_MOVE_TO_MS = Date.UTC(2100, 0, 1);
+
 export type OccurrenceChange =
   { kind: "skip"; note: string | null } | { kind: "move"; to: Date; note: string | null };
 
@@ -105,7 +108,8 @@ async function tryChangeOccurrence(
   if (change.kind === "skip" && schedule.recurrence.kind === "after-completion")
     return refuse("review-not-skippable", cadence);
   if (change.kind === "move") {
-    if (change.to <= now) return refuse("move-to-past");
+    if (!(change.to > now) || !(change.to.getTime() < MAX_MOVE_TO_MS))
+      return refuse("move-to-past");
     const clash = scheduledBetween(schedule, change.to, new Date(change.to.getTime() + 1), 1)[0];
     const when = formatInstant(change.to, cadence.timezone);
     if (clash && clash.originalDueAt.getTime() !== originalDueAt.getTime())

@@ -505,6 +505,17 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
       expect((await weekly()).nextDueAt).toEqual(new Date("2026-12-21T14:00:00Z"));
     });
 
+    it("refuses a move past 2100, as a forged time picker might send, without storing it", async () => {
+      const before = await db().occurrence.count({ where: { cadenceId: weeklyId } });
+      expect(
+        await change(weeklyId, "2026-12-21T14:00:00Z", {
+          kind: "move",
+          to: "2200-01-01T00:00:00Z",
+        }),
+      ).toMatchObject({ ok: false, code: "move-to-past" });
+      expect(await db().occurrence.count({ where: { cadenceId: weeklyId } })).toBe(before);
+    });
+
     it("refuses a paused cadence, and skipping a review counted from its last completion", async () => {
       await command("U0OPS", "assign icp <@U0BOB>");
       await command("U0OPS", "done icp");
