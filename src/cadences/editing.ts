@@ -9,6 +9,7 @@ import { z } from "zod";
 import { escapeInline } from "../slack/mrkdwn.js";
 import {
   describeRecurrence,
+  canonicalTimezone,
   isValidTimezone,
   occurrencesBetween,
   RecurrenceSchema,
@@ -171,7 +172,8 @@ export function readEditForm(values: EditFormValues, context: FormContext): Form
 
   const recurrence = rhythm ? readRhythm(rhythm, time, field, errors, context) : null;
 
-  const timezone = text(FIELDS.timezone);
+  const typedTimezone = text(FIELDS.timezone);
+  const timezone = canonicalTimezone(typedTimezone) ?? typedTimezone;
   if (!isValidTimezone(timezone))
     errors[FIELDS.timezone] =
       `"${timezone.slice(0, 60)}" is not a timezone: use an IANA name such as America/New_York or Europe/Paris.`;

@@ -93,6 +93,18 @@ export const STANDARD_RECURRENCES = {
   }),
 } as const satisfies Record<string, Recurrence>;
 
+/**
+ * The zone's name spelt as the runtime spells it ("europe/berlin" -> "Europe/Berlin"), so one
+ * zone is stored one way; a name it resolves to another zone ("CET") is kept as typed. Null when
+ * it is not a timezone.
+ */
+export function canonicalTimezone(timezone: string): string | null {
+  if (!isValidTimezone(timezone)) return null;
+  const resolved = new Intl.DateTimeFormat("en-US", { timeZone: timezone }).resolvedOptions()
+    .timeZone;
+  return resolved.toLowerCase() === timezone.toLowerCase() ? resolved : timezone;
+}
+
 /** Zones already checked: building an Intl.DateTimeFormat costs more than the date arithmetic. */
 const checkedTimezones = new Map<string, boolean>();
 

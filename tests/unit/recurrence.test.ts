@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  canonicalTimezone,
   describeRecurrence,
   isValidTimezone,
   nextOccurrence,
@@ -472,5 +473,14 @@ describe("invariants over 200 consecutive occurrences", () => {
       const springsOverIt = rule.time === "02:30" && (tz === NY || tz === SYDNEY);
       expect(gapShifts).toBe(springsOverIt ? 4 : 0);
     }
+  });
+});
+
+describe("timezone names", () => {
+  it("spells a zone as the runtime does, keeps other valid names as typed, refuses the rest", () => {
+    expect(canonicalTimezone("europe/berlin")).toBe("Europe/Berlin");
+    expect(canonicalTimezone("America/New_York")).toBe("America/New_York");
+    expect(canonicalTimezone("CET")).toBe("CET");
+    expect(canonicalTimezone("Mars/Olympus")).toBeNull();
   });
 });
