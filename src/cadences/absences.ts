@@ -139,7 +139,11 @@ export function coverFor(
   return adminChannelId ? { kind: "admin-channel", target: adminChannelId } : { kind: "nobody" };
 }
 
-/** Where a reminder goes: the DRI, or while the DRI is away whoever covers (null: nobody). */
+/**
+ * Where a reminder goes: the DRI, or while the DRI is away whoever covers. When nobody can cover
+ * (no backup, or one away too, and no admin channel) it still goes to the DRI, as to someone not
+ * away: a reminder they may miss beats one sent to nobody. Null only for a cadence without a DRI.
+ */
 export function reminderRecipient(
   cadence: CoveredCadence,
   absences: readonly AbsenceRange[],
@@ -152,7 +156,9 @@ export function reminderRecipient(
   if (!isAway(absences, dri, at, timezone))
     return { target: dri, coveringFor: null, kind: "person" };
   const cover = coverFor(cadence, absences, at, timezone, adminChannelId);
-  return cover.kind === "nobody" ? null : { ...cover, coveringFor: dri };
+  return cover.kind === "nobody"
+    ? { target: dri, coveringFor: null, kind: "person" }
+    : { ...cover, coveringFor: dri };
 }
 
 /**

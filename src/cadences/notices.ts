@@ -123,7 +123,7 @@ export async function sendDueReminders(deps: DeliveryDeps): Promise<number> {
       if (!recipient) {
         deps.logger.warn(
           { cadenceId: cadence.id, dri: cadence.driSlackUserId },
-          "the DRI is away and neither a backup nor an admin channel covers: no reminder sent",
+          "the cadence has no DRI: no reminder sent",
         );
         return null;
       }

@@ -144,7 +144,7 @@ describe("who covers", () => {
     });
   });
 
-  it("sends reminders to the DRI unless away, then to the cover, saying for whom", () => {
+  it("sends reminders to the DRI unless away, then to the cover, saying for whom, and to the DRI when nobody covers", () => {
     expect(reminderRecipient(cadence, [], during, zone, "C0OPS")).toEqual({
       target: "U0BOB",
       coveringFor: null,
@@ -155,7 +155,17 @@ describe("who covers", () => {
       coveringFor: "U0BOB",
       kind: "person",
     });
-    expect(reminderRecipient(cadence, bothAway, during, zone, undefined)).toBeNull();
+    expect(reminderRecipient(cadence, bothAway, during, zone, "C0OPS")).toEqual({
+      target: "C0OPS",
+      coveringFor: "U0BOB",
+      kind: "admin-channel",
+    });
+    // Nobody can cover: the DRI still hears it, with no claim that someone covers.
+    expect(reminderRecipient(cadence, bothAway, during, zone, undefined)).toEqual({
+      target: "U0BOB",
+      coveringFor: null,
+      kind: "person",
+    });
   });
 
   it("escalates to the backup and the admin channel, the admin channel alone when the backup is away", () => {
