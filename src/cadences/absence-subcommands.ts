@@ -49,7 +49,10 @@ export function parseAway(args: string): Parsed<AwayCommand> {
   const people = mentionedUserIds(args);
   if (people.length > 1) return usage("Mention at most one @person.");
   const person = people[0] ?? null;
-  const words = withoutMentions(args).split(" ").filter(Boolean);
+  // "2026-12-24 to 2027-01-02", "… - …", "… – …", "… until …" read as the two dates.
+  const words = withoutMentions(args)
+    .split(" ")
+    .filter((word) => word && !/^(to|until|till|-|–|—)$/i.test(word));
   if (words.length === 0 || (words.length === 1 && words[0]!.toLowerCase() === "list"))
     return person
       ? usage("Give the first and last day away.")

@@ -206,6 +206,11 @@ describe("reading the commands", () => {
       ok: true,
       input: { kind: "set", person: null, from: "tomorrow", to: "tomorrow" },
     });
+    for (const between of ["to", "-", "–", "until"])
+      expect(parseAway(`2026-12-24 ${between} 2027-01-02`)).toEqual({
+        ok: true,
+        input: { kind: "set", person: null, from: "2026-12-24", to: "2027-01-02" },
+      });
     expect(parseAway("<!subteam^S1> 2026-12-21 2026-12-24").ok).toBe(false);
     expect(parseAway("<@U0BOB> <@U0CAROL> 2026-12-21").ok).toBe(false);
     expect(parseAway("a b c").ok).toBe(false);
