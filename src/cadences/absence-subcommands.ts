@@ -88,13 +88,23 @@ async function runAway(
     input.kind === "end"
       ? await endAway(absenceDeps(deps), teamId, actor, { person })
       : await setAway(absenceDeps(deps), teamId, actor, { person, from: input.from, to: input.to });
+  // Dates someone else set or ended for you: you hear of it (best effort; the change stands).
+  if (result.ok && person !== actor.slackUserId)
+    await client.chat
+      .postMessage({
+        channel: person,
+        text: `:palm_tree: <@${actor.slackUserId}> changed your away dates: ${result.message}`,
+      })
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error }, "could not tell a person their away dates changed"),
+      );
   return { text: result.ok ? `:palm_tree: ${result.message}` : result.message };
 }
 
 export const absenceSubcommands = [
   subcommand<AwayCommand>({
     name: "away",
-    usage: "/cadence away [@person] <from> <to> | list | end [@person]",
+    usage: "/cadence away [@person] <from> [<to>] | list | end [@person]",
     description:
       "Away dates (YYYY-MM-DD, today, tomorrow): reminders and escalations go to the backup meanwhile. Admins set anyone's.",
     parse: parseAway,

@@ -118,6 +118,10 @@ describeEachDatabase("a DRI away", (provider) => {
     expect((await command("U0OPS", "away <@U0CAROL> 2026-12-01 2026-12-01")).text).toBe(
       ":palm_tree: <@U0CAROL> is away on 2026-12-01.",
     );
+    // Carol hears that an admin set her dates.
+    expect(textsTo("U0CAROL")).toEqual([
+      ":palm_tree: <@U0OPS> changed your away dates: <@U0CAROL> is away on 2026-12-01.",
+    ]);
     await at("2026-11-30T14:00:01Z");
     expect(postsTo("C0REVENUE")).toHaveLength(1);
     await at("2026-12-01T14:00:02Z");
