@@ -18,6 +18,8 @@ import { refuse } from "../refusals.js";
 import { actorOf, type Actor } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
 import type { AppDeps } from "../slack/deps.js";
+import { blocksReply } from "../slack/ack.js";
+import { section } from "../slack/blocks.js";
 import { plainTextOf } from "../slack/mrkdwn.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { findWorkspace } from "../workspaces/store.js";
@@ -48,7 +50,8 @@ import {
 import { isStandardKind } from "./kinds.js";
 import { isCadenceAdmin, withoutMentions } from "./rules.js";
 import { findCadence } from "./service.js";
-import { findCadenceById, type CadenceRow } from "./store.js";
+import { findCadenceById, recurrenceOf, type CadenceRow } from "./store.js";
+import { editButtonRows } from "./views.js";
 import { cadenceDeps, ownerRefusal } from "./subcommands.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -273,13 +276,17 @@ export const editSubcommands = [
       const match = await findCadence(deps.db, teamId, input.cadence);
       if (match.kind === "none")
         return { text: refuse("no-cadence", { name: input.cadence }).message };
-      if (match.kind === "ambiguous")
-        return {
-          text: refuse("ambiguous", {
-            name: input.cadence,
-            titles: match.candidates.map((c) => c.title),
-          }).message,
-        };
+      if (match.kind === "ambiguous") {
+        // The candidates' Edit buttons: one press opens the right form.
+        const question = refuse("ambiguous", {
+          name: input.cadence,
+          titles: match.candidates.map((c) => c.title),
+        }).message;
+        return blocksReply([
+          section(question),
+          ...editButtonRows(match.candidates.map((c) => ({ ...c, recurrence: recurrenceOf(c) }))),
+        ]);
+      }
       const modal = editModalFor(deps, await actor(), match.cadence, false);
       if (!modal.ok) return { text: modal.message };
       return openModalFromCommand(deps, client, triggerId, modal.view);

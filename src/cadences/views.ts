@@ -117,7 +117,7 @@ export function cadenceListBlocks(cadences: ListedCadence[]): KnownBlock[] {
 }
 
 /** "Edit <title>" buttons under the list, 25 to a row as Slack allows (./edit-modal.ts). */
-function editButtonRows(cadences: ListedCadence[]): KnownBlock[] {
+export function editButtonRows(cadences: ListedCadence[]): KnownBlock[] {
   const editable = cadences.filter((c): c is ListedCadence & { id: string } => Boolean(c.id));
   const rows: KnownBlock[] = [];
   for (let start = 0; start < editable.length && rows.length < 4; start += 25)

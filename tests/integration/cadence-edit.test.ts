@@ -143,6 +143,29 @@ describeEachDatabase("editing cadences", (provider) => {
     );
   });
 
+  it("answers `/cadence edit` with a name several cadences match with their Edit buttons", async () => {
+    await command("U0OPS", "edit review", "edit-ambiguous");
+    const answer = await cadence.slack.waitForCall("response_url", (call) =>
+      String(call.args.url).endsWith("edit-ambiguous"),
+    );
+    const blocks = answer.args.blocks as Array<{
+      type: string;
+      text?: { text: string };
+      elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
+    }>;
+    expect(blocks[0]!.text!.text).toContain('"review" matches 3 cadences');
+    const buttons = blocks.flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.text.text).sort()).toEqual([
+      "Edit ICP review",
+      "Edit MQL definition review",
+      "Edit Weekly funnel review",
+    ]);
+    expect(new Set(buttons.map((b) => b.action_id))).toEqual(new Set(["cadence_edit"]));
+    expect(buttons.find((b) => b.text.text === "Edit ICP review")!.value).toBe(
+      (await named("ICP review")).id,
+    );
+  });
+
   it("refuses `/cadence edit` to someone who is neither the DRI nor an admin", async () => {
     const before = cadence.slack.callsTo("views.open").length;
     await command("U0DAVE", "edit weekly", "edit-refused");
