@@ -14,7 +14,7 @@ import {
   recordHistory,
   type CadenceRow,
 } from "./store.js";
-import { formatInstant, titleText } from "./views.js";
+import { formatInstant, readerTime, titleText } from "./views.js";
 
 /** The latest a date may be moved to (2100-01-01): past it, date arithmetic stops making sense. */
 const MAX_MOVE_TO_MS = Date.UTC(2100, 0, 1);
@@ -188,7 +188,7 @@ async function tryChangeOccurrence(
   const verb =
     change.kind === "skip"
       ? `skipped ${titleText(cadence.title)} on ${when}`
-      : `moved ${titleText(cadence.title)} from ${when} to ${formatInstant(change.to, cadence.timezone)}`;
+      : `moved ${titleText(cadence.title)} from ${when} to ${formatInstant(change.to, cadence.timezone)} (${readerTime(change.to, formatInstant(change.to, "UTC"))} your time)`;
   return {
     ok: true,
     cadence: updated,

@@ -3,7 +3,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { section } from "../slack/blocks.js";
 import { escapeInline } from "../slack/mrkdwn.js";
-import { formatInstant, titleText } from "./views.js";
+import { formatInstant, readerTime, titleText } from "./views.js";
 
 export const SKIP_OCCURRENCE_CALLBACK = "cadence_skip_occurrence_modal";
 export const MOVE_OCCURRENCE_CALLBACK = "cadence_move_occurrence_modal";
@@ -80,7 +80,7 @@ export function moveOccurrenceModal(input: OccurrenceModalInput): ModalView {
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
       section(
-        `Move ${titleText(input.title)}, due ${formatInstant(input.dueAt, input.timezone)}, to another date and time. Reminders and escalation follow the new time; the dates after it stay as they are.`,
+        `Move ${titleText(input.title)}, due ${formatInstant(input.dueAt, input.timezone)} (${readerTime(input.dueAt, formatInstant(input.dueAt, "UTC"))} your time), to another date and time. The picker shows your own timezone. Reminders and escalation follow the new time; the dates after it stay as they are.`,
       ),
       {
         type: "input",

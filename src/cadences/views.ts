@@ -31,6 +31,13 @@ export const formatInstant = (at: Date, timezone: string): string =>
     timeZoneName: "short",
   }).format(at);
 
+/**
+ * An instant as Slack shows it to each reader, in their own timezone ("Dec 14 at 15:00");
+ * `fallback` is for clients that cannot.
+ */
+export const readerTime = (at: Date, fallback: string): string =>
+  `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
+
 export const owner = (slackUserId: string | null): string =>
   slackUserId ? `<@${slackUserId}>` : "*nobody yet*";
 

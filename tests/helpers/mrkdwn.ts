@@ -31,13 +31,15 @@ export interface MrkdwnProblem {
 
 /**
  * What in `payload` could ping, link or break out of a code block: every `<` must open one of
- * `allowedTokens` (e.g. "<@U0BOB>", the mentions the app builds itself).
+ * `allowedTokens` (e.g. "<@U0BOB>", the mentions the app builds itself) or a date token.
  */
 export function mrkdwnProblems(payload: unknown, allowedTokens: string[]): MrkdwnProblem[] {
   const problems: MrkdwnProblem[] = [];
   const check = (text: string, path: string) => {
     let rest = text;
     for (const token of allowedTokens) rest = rest.split(token).join("");
+    // Slack's date formatting (a time shown in each reader's timezone) can neither ping nor link.
+    rest = rest.replace(/<!date\^\d+\^[^|<>]*\|[^<>]*>/g, "");
     const raw = /<[^<>]{0,40}>?/.exec(rest);
     if (raw) problems.push({ path, text, problem: `unescaped ${JSON.stringify(raw[0])}` });
     if ((text.match(/```/g) ?? []).length % 2)

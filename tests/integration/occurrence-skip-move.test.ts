@@ -124,7 +124,7 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
     });
     expect(view.callback_id).toBe("cadence_move_occurrence_modal");
     expect(view.blocks[0]!.text!.text).toBe(
-      "Move *Weekly funnel review*, due Mon, Nov 30, 09:00 EST, to another date and time. Reminders and escalation follow the new time; the dates after it stay as they are.",
+      "Move *Weekly funnel review*, due Mon, Nov 30, 09:00 EST (<!date^1796047200^{date_short_pretty} at {time}|Mon, Nov 30, 14:00 UTC> your time), to another date and time. The picker shows your own timezone. Reminders and escalation follow the new time; the dates after it stay as they are.",
     );
     expect(view.blocks.find((b) => b.block_id === "when")!.element).toEqual({
       type: "datetimepicker",
@@ -172,7 +172,7 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
       channel: "DU0BOB",
       ts: reminder.ts,
       blocks: [],
-      text: ":calendar: <@U0BOB> moved *Weekly funnel review* from Mon, Nov 30, 09:00 EST to Tue, Dec 1, 10:00 EST. Next: Tue, Dec 1, 10:00 EST. Reason: team offsite",
+      text: ":calendar: <@U0BOB> moved *Weekly funnel review* from Mon, Nov 30, 09:00 EST to Tue, Dec 1, 10:00 EST (<!date^1796137200^{date_short_pretty} at {time}|Tue, Dec 1, 15:00 UTC> your time). Next: Tue, Dec 1, 10:00 EST. Reason: team offsite",
     });
     expect(await db().occurrence.findMany({ where: { cadenceId: weeklyId } })).toEqual([
       expect.objectContaining({
