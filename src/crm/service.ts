@@ -5,6 +5,7 @@
 import type { CrmConfig } from "../config.js";
 import { openSecret, sealSecret, SecretsError, type EncryptionKey } from "../crypto/secrets.js";
 import type { Database, Db } from "../db/client.js";
+import type { LeadDatabase } from "../funnel/bulk-writer.js";
 import { importLeads } from "../funnel/import.js";
 import { arraySource } from "../funnel/records.js";
 import { leadInputSchema, parseLead, type ParsedLead } from "../funnel/rules.js";
@@ -220,7 +221,8 @@ export interface SyncSummary {
 export const CURSOR_OVERLAP_MS = 5 * 60_000;
 
 export async function syncHubspot(
-  database: Database,
+  // The scheduler passes its Database; `/cadence crm sync` the app's db and lead database.
+  database: Pick<Database, "db"> & LeadDatabase,
   deps: CrmDeps,
   request: {
     slackTeamId: string;

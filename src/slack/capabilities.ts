@@ -3,6 +3,7 @@
 import type { App } from "@slack/bolt";
 import * as cadences from "../cadences/listeners.js";
 import * as calendar from "../calendar/listeners.js";
+import * as crm from "../crm/subcommands.js";
 import * as digest from "../digest/listeners.js";
 import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
@@ -19,7 +20,17 @@ export interface Capability {
 }
 
 // Also the order of `/cadence help`: the cadences first, then settings, import and digest.
-const PARTS: Capability[] = [help, home, cadences, calendar, workspaces, funnel, digest, feedback];
+const PARTS: Capability[] = [
+  help,
+  home,
+  cadences,
+  calendar,
+  workspaces,
+  funnel,
+  crm,
+  digest,
+  feedback,
+];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */
 export const SUBCOMMANDS = new SubcommandTable(PARTS.flatMap((part) => part.subcommands ?? []));

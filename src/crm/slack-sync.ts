@@ -1,0 +1,161 @@
+// `/cadence crm sync` as a use case: an admin starts a sync of the workspace's CRM from Slack.
+// It runs in the background under the same per-workspace claim as the scheduled sync
+// (./sync-duty.ts: keys `crm.sync:<team>:…`), so a manual sync and the scheduled one never run
+// together; its progress goes in the thread of a "Syncing from HubSpot…" message, then a summary.
+import type { WebClient } from "@slack/web-api";
+import { isCadenceAdmin } from "../cadences/rules.js";
+import type { Clock } from "../clock.js";
+import type { CrmConfig } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { LeadDatabase } from "../funnel/bulk-writer.js";
+import type { Logger } from "../logger.js";
+import { claimWork, completeWork } from "../scheduler/claims.js";
+import type { Actor } from "../slack/actor.js";
+import { newReference } from "../slack/answered.js";
+import { escapeMrkdwn } from "../slack/mrkdwn.js";
+import { findWorkspace } from "../workspaces/store.js";
+import { syncHubspot, type SyncSummary } from "./service.js";
+import { findConnection } from "./store.js";
+
+/** How often, at most, a progress line is posted in the thread while a sync runs. */
+export const PROGRESS_EVERY_MS = 3_000;
+
+export interface SlackSyncDeps {
+  db: Db;
+  database: LeadDatabase;
+  slack: WebClient;
+  logger: Logger;
+  clock: Clock;
+  config: CrmConfig;
+  adminUserIds: readonly string[];
+  /** This replica's name, as its claims are signed. */
+  owner: string;
+}
+
+export type SyncStart =
+  { started: true; done: Promise<void> } | { started: false; message: string };
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** A claim key of the scheduled sync's family: its `syncingElsewhere` check sees it too. */
+const manualKey = (slackTeamId: string, now: Date) =>
+  `crm.sync:${slackTeamId}:manual-${now.toISOString()}`;
+
+async function syncRunning(db: Db, slackTeamId: string, now: Date): Promise<number> {
+  return db.claim.count({
+    where: {
+      key: { startsWith: `crm.sync:${slackTeamId}:` },
+      status: "claimed",
+      leaseUntil: { gt: now },
+    },
+  });
+}
+
+/**
+ * Checks who asks and whether a sync can start; if so, claims the workspace and starts it in the
+ * background (the returned promise resolves when it has finished and said so in Slack).
+ */
+export async function startSlackSync(
+  deps: SlackSyncDeps,
+  actor: Actor,
+  place: { channel: string },
+): Promise<SyncStart> {
+  const no = (message: string): SyncStart => ({ started: false, message });
+  if (!isCadenceAdmin(actor, deps.adminUserIds))
+    return no("Only an admin can sync the CRM: it changes the numbers everyone sees.");
+  const connection = await findConnection(deps.db, actor.teamId);
+  if (!connection)
+    return no(
+      "No CRM is connected for this workspace: an admin connects HubSpot with `cadence crm connect hubspot` on the server (see the README, Connect HubSpot).",
+    );
+  if (connection.provider !== "hubspot")
+    return no(`Syncing ${connection.provider} from Slack is not available yet.`);
+  if (!deps.config.encryptionKey)
+    return no(
+      "CADENCE_ENCRYPTION_KEY is not set on the server, so the CRM credentials cannot be opened. Set it (the key the connection was made with) and restart Cadence.",
+    );
+  const now = deps.clock.now();
+  const busy =
+    "A CRM sync is already running for this workspace; its result will be in `/cadence crm status` when it has finished.";
+  if ((await syncRunning(deps.db, actor.teamId, now)) > 0) return no(busy);
+  const key = manualKey(actor.teamId, now);
+  const lease = deps.config.syncIntervalMs;
+  const claim = await claimWork(deps.db, key, deps.owner, now, lease);
+  // Two starts at once both pass the check above: the later-claimed one steps back.
+  if (!claim.owned || (await syncRunning(deps.db, actor.teamId, now)) > 1) {
+    await deps.db.claim.deleteMany({ where: { key, owner: deps.owner } });
+    return no(busy);
+  }
+  const done = runSync(deps, actor.teamId, key, place).catch((error: unknown) =>
+    deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
+  );
+  return { started: true, done };
+}
+
+async function runSync(
+  deps: SlackSyncDeps,
+  slackTeamId: string,
+  key: string,
+  place: { channel: string },
+): Promise<void> {
+  const started = await deps.slack.chat.postMessage({
+    channel: place.channel,
+    text: "Syncing from HubSpot…",
+  });
+  const channel = started.channel ?? place.channel;
+  const reply = (text: string) =>
+    deps.slack.chat.postMessage({ channel, thread_ts: started.ts, text });
+  const renew = () =>
+    deps.db.claim.updateMany({
+      where: { key, owner: deps.owner, status: "claimed" },
+      data: { leaseUntil: new Date(deps.clock.now().getTime() + deps.config.syncIntervalMs) },
+    });
+  let lastPosted = 0;
+  try {
+    const workspace = await findWorkspace(deps.db, slackTeamId);
+    const result = await syncHubspot({ ...deps.database, db: deps.db }, deps, {
+      slackTeamId,
+      timezone: workspace?.timezone ?? "UTC",
+      now: () => deps.clock.now(),
+      onProgress: async (progress) => {
+        await renew();
+        if (Date.now() - lastPosted < PROGRESS_EVERY_MS) return;
+        lastPosted = Date.now();
+        await reply(
+          `${count(progress.read)} of about ${count(progress.total)} records read so far (changed up to <!date^${Math.floor(progress.upTo.getTime() / 1000)}^{date_short} {time}|${progress.upTo.toISOString()}>).`,
+        );
+      },
+    });
+    await reply(
+      result.ok
+        ? syncSummaryText(result.summary)
+        : `:x: The sync stopped: ${escapeMrkdwn(result.message)}`,
+    );
+  } catch (error) {
+    const reference = newReference();
+    deps.logger.error({ err: error, reference, slackTeamId }, "CRM sync from Slack failed");
+    await reply(
+      `:x: The sync stopped: something went wrong on our side (reference ${reference}). Records stored before this stay stored; the next sync resumes after them.`,
+    );
+  } finally {
+    // Done either way: the scheduled sync may run again from the next interval.
+    await completeWork(deps.db, key, deps.owner, deps.clock.now());
+  }
+}
+
+/** The thread's last message: what was read, stored and refused, and why (the first few). */
+export function syncSummaryText(summary: SyncSummary): string {
+  const stored = summary.inserted + summary.updated;
+  const lines = [
+    `:white_check_mark: Sync finished: ${count(summary.read)} records read, ${count(stored)} stored (${count(summary.inserted)} new, ${count(summary.updated)} updated), ${count(summary.unchanged)} unchanged, ${count(summary.refused)} refused, ${count(summary.removed)} removed.`,
+  ];
+  for (const problem of summary.problems.slice(0, 5))
+    lines.push(
+      `• ${escapeMrkdwn(problem.crmId)}: ${escapeMrkdwn(problem.column)} ${escapeMrkdwn(problem.problem)}`,
+    );
+  if (summary.problems.length > 5)
+    lines.push(
+      `…and ${count(summary.problems.length - 5)} more: \`cadence crm preview\` shows them.`,
+    );
+  return lines.join("\n");
+}
