@@ -1,0 +1,122 @@
+// `/cadence crm sync` and `/cadence crm status` through signed slash commands, the fake Slack and
+// the fake HubSpot: an admin's sync posts its progress and summary in a DM thread and stores the
+// leads; everyone else, a workspace without a CRM and a sync already running are refused.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { loadCrmConfig } from "../../src/config.js";
+import { connectHubspot } from "../../src/crm/service.js";
+import { slackSyncsIdle } from "../../src/crm/subcommands.js";
+import { disconnectCrm } from "../../src/crm/service.js";
+import { FakeHubspot } from "../fakes/fake-hubspot.js";
+import { startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
+import { describeEachDatabase } from "../helpers/databases.js";
+import { seedPortal } from "../helpers/hubspot-portal.js";
+
+interface Reply {
+  text: string;
+}
+
+describeEachDatabase("the CRM from Slack", (provider) => {
+  let cadence: CadenceUnderTest;
+  let hubspot: FakeHubspot;
+  let env: Record<string, string>;
+  const command = async (user: string, text: string) =>
+    (
+      await cadence.requests.slashCommand({ command: "/cadence", text, user_id: user })
+    ).json<Reply>();
+  const db = () => cadence.running.database.db;
+  const connect = async () => {
+    const connected = await connectHubspot(
+      db(),
+      { config: loadCrmConfig(env) },
+      { slackTeamId: cadence.slack.teamId, token: hubspot.accessToken },
+    );
+    expect(connected.ok).toBe(true);
+  };
+
+  beforeAll(async () => {
+    hubspot = await new FakeHubspot().start();
+    seedPortal(hubspot);
+    env = {
+      ADMIN_USER_IDS: "U0OPS",
+      CADENCE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      HUBSPOT_API_URL: hubspot.baseUrl,
+    };
+    cadence = await startCadenceForTest({ provider, env });
+    cadence.slack.addUser({ id: "U0OPS", real_name: "Olga Ops" });
+    cadence.slack.addUser({ id: "U0REP", real_name: "Rita Rep" });
+  });
+  beforeEach(async () => {
+    cadence.slack.calls.length = 0;
+    await db().lead.deleteMany({});
+    await db().claim.deleteMany({});
+    await disconnectCrm(db(), cadence.slack.teamId);
+  });
+  afterAll(async () => {
+    await cadence.stop();
+    await hubspot.stop();
+  });
+
+  it("syncs for an admin, with progress and a summary in the DM's thread, and stores the leads", async () => {
+    await connect();
+    const reply = await command("U0OPS", "crm sync");
+    expect(reply.text).toBe(
+      "Syncing from HubSpot: progress and the summary are in our DM's thread.",
+    );
+    await slackSyncsIdle();
+    const posts = cadence.slack.callsTo("chat.postMessage").map((call) => call.args);
+    const started = cadence.slack.messages.find((m) => m.text === "Syncing from HubSpot…")!;
+    expect(started.channel).toBe("U0OPS");
+    const thread = posts.filter((post) => post.thread_ts === started.ts).map((p) => p.text);
+    expect(thread[0]).toMatch(/^3 of about 3 records read so far/);
+    expect(thread.at(-1)).toMatch(
+      /^:white_check_mark: Sync finished: 3 records read, \d+ stored \(\d+ new, 0 updated\), 0 unchanged, \d+ refused, 0 removed\./,
+    );
+    expect(await db().lead.count({ where: { slackTeamId: cadence.slack.teamId } })).toBe(3);
+    // The manual sync used the scheduled sync's claim family, and gave it back when done.
+    expect(
+      await db().claim.findMany({ where: { key: { startsWith: "crm.sync:" } } }),
+    ).toMatchObject([{ status: "done" }]);
+
+    const status = await command("U0OPS", "crm status");
+    expect(status.text).toContain("*HubSpot* connected");
+    expect(status.text).toContain("Last successful sync <!date^");
+    expect(status.text).toContain("Records read 3, refused 0");
+  });
+
+  it("refuses a sync to someone who is not an admin", async () => {
+    await connect();
+    const searches = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
+    const reply = await command("U0REP", "crm sync");
+    expect(reply.text).toBe(
+      "Only an admin can sync the CRM: it changes the numbers everyone sees.",
+    );
+    expect((await command("U0REP", "crm status")).text).toBe(
+      "Only an admin can see the CRM sync's health.",
+    );
+    expect(hubspot.requestsTo("/crm/v3/objects/contacts/search")).toHaveLength(searches);
+    expect(cadence.slack.callsTo("chat.postMessage")).toEqual([]);
+  });
+
+  it("refuses when no CRM is connected", async () => {
+    const reply = await command("U0OPS", "crm sync");
+    expect(reply.text).toMatch(/^No CRM is connected for this workspace/);
+    expect((await command("U0OPS", "crm status")).text).toMatch(/^No CRM is connected/);
+  });
+
+  it("refuses while a sync is already running for the workspace", async () => {
+    await connect();
+    // The scheduled sync holds the workspace's claim.
+    await db().claim.create({
+      data: {
+        key: `crm.sync:${cadence.slack.teamId}:2026-11-23T14:00:00.000Z`,
+        owner: "replica-b",
+        status: "claimed",
+        leaseUntil: new Date("2026-11-23T14:05:00Z"),
+      },
+    });
+    const reply = await command("U0OPS", "crm sync");
+    expect(reply.text).toMatch(/^A CRM sync is already running for this workspace/);
+    expect(cadence.slack.callsTo("chat.postMessage")).toEqual([]);
+  });
+});
