@@ -5,6 +5,8 @@ import { nextDateShifts } from "../cadences/occurrence-changes.js";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import { openAbsences } from "../cadences/absence-service.js";
 import { localDate } from "../cadences/schedule.js";
+import { crmHealthLines } from "../crm/health.js";
+import { findConnection } from "../crm/store.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { context, SLACK_LIMITS } from "../slack/blocks.js";
@@ -41,6 +43,7 @@ export async function buildHome(
       ? await awaySection(db, workspace, slackUserId, isAdmin, access.now)
       : undefined,
     recentChanges: await recentChangesFor(db, workspace?.slackTeamId ?? null, isAdmin),
+    crmHealth: await crmHealthFor(db, workspace?.slackTeamId ?? null, isAdmin, access.now),
   });
 }
 
@@ -69,6 +72,13 @@ async function recentChangesFor(db: Db, slackTeamId: string | null, isAdmin: boo
   if (!slackTeamId || !isAdmin) return [];
   const entries = await recentHistory(db, slackTeamId, RECENT_CHANGES);
   return entries.map((e) => ({ ...e, title: e.cadence.title }));
+}
+
+/** The CRM sync's health for admins, when the workspace has a CRM connected. */
+async function crmHealthFor(db: Db, slackTeamId: string | null, isAdmin: boolean, now: Date) {
+  if (!slackTeamId || !isAdmin) return undefined;
+  const connection = await findConnection(db, slackTeamId);
+  return connection ? crmHealthLines(connection, now) : undefined;
 }
 
 export interface HomeDeps {

@@ -33,6 +33,8 @@ export interface HomeInput {
   absences?: { today: string; ranges: HomeAbsence[] };
   /** The workspace's latest cadence changes, newest first (shown to admins). */
   recentChanges?: HomeChange[];
+  /** The CRM sync's health as mrkdwn lines we wrote (src/crm/health.ts), for admins; none when no CRM. */
+  crmHealth?: string[];
 }
 
 export interface HomeChange {
@@ -144,6 +146,7 @@ export function homeView({
   cadences,
   absences,
   recentChanges = [],
+  crmHealth,
 }: HomeInput): HomeView {
   const mine = cadences.filter((c) => c.driSlackUserId === slackUserId);
   const backing = cadences.filter((c) => c.backupSlackUserId === slackUserId);
@@ -189,6 +192,7 @@ export function homeView({
       );
     }
     blocks.push(...recentChangesBlocks(recentChanges));
+    if (crmHealth) blocks.push(...crmBlocks(crmHealth));
   }
   blocks.push(
     context(
@@ -216,4 +220,14 @@ function recentChangesBlocks(changes: HomeChange[]): KnownBlock[] {
       `${titleText(change.title)} · ${change.changedBySlackUserId ? `<@${change.changedBySlackUserId}>` : "Cadence"} · <!date^${Math.floor(change.changedAt.getTime() / 1000)}^{date_short_pretty} {time}|${change.changedAt.toISOString()}>\n      ${summaryMrkdwn(change.summary)}`,
   );
   return [divider(), header("Recent changes"), section(lines.join("\n"))];
+}
+
+/** The CRM section (admins): provider, last success, lag, records, last error. */
+function crmBlocks(lines: string[]): KnownBlock[] {
+  return [
+    divider(),
+    header("CRM"),
+    section(lines.join("\n")),
+    context("`/cadence crm sync` syncs now; `/cadence crm status` shows this in a reply."),
+  ];
 }

@@ -84,6 +84,34 @@ describeEachDatabase("the CRM from Slack", (provider) => {
     expect(status.text).toContain("Records read 3, refused 0");
   });
 
+  it("shows the CRM's sync health to admins on the Home tab, and not to others", async () => {
+    await connect();
+    await command("U0OPS", "crm sync");
+    await slackSyncsIdle();
+    const crmSection = async (user: string) => {
+      const before = cadence.slack.callsTo("views.publish").length;
+      await cadence.requests.event({
+        type: "app_home_opened",
+        user,
+        channel: `D${user}`,
+        tab: "home",
+      });
+      await expect.poll(() => cadence.slack.callsTo("views.publish").length).toBe(before + 1);
+      const blocks = (
+        cadence.slack.callsTo("views.publish").at(-1)!.args.view as {
+          blocks: Array<{ type: string; text?: { text: string } }>;
+        }
+      ).blocks;
+      const at = blocks.findIndex((b) => b.type === "header" && b.text?.text === "CRM");
+      return at < 0 ? null : blocks[at + 1]!.text!.text;
+    };
+    const shown = await crmSection("U0OPS");
+    expect(shown).toContain("*HubSpot* connected");
+    expect(shown).toMatch(/Last successful sync <!date\^\d+\^/);
+    expect(shown).toContain("Records read 3, refused 0");
+    expect(await crmSection("U0REP")).toBeNull();
+  });
+
   it("refuses a sync to someone who is not an admin", async () => {
     await connect();
     const searches = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
