@@ -76,6 +76,7 @@ describe("the table of /cadence subcommands", () => {
       "picklist",
       "holiday",
       "import",
+      "crm",
       "digest",
     ]);
   });
