@@ -140,6 +140,13 @@ function CrmEnvShape() {
       .int("must be a whole number of minutes")
       .min(1, "must be at least 1")
       .default(5),
+    // A sync stops when HubSpot's daily allowance left is under this many calls (default: a tenth
+    // of the day's limit), so the portal's other integrations keep theirs.
+    HUBSPOT_DAILY_FLOOR: z.coerce
+      .number({ error: "must be a number of API calls" })
+      .int("must be a whole number of API calls")
+      .min(0, "must be 0 or more")
+      .optional(),
   };
 }
 
@@ -150,6 +157,7 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
     encryptionKey: env.CADENCE_ENCRYPTION_KEY,
     hubspotApiUrl: env.HUBSPOT_API_URL,
     syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
+    hubspotDailyFloor: env.HUBSPOT_DAILY_FLOOR,
   };
 }
 

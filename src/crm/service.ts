@@ -298,6 +298,8 @@ export async function syncHubspot(
       // The window's total counts what is left from its start: a running estimate of the whole.
       total = Math.max(total, summary.read - rows.length + batch.total);
       await request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
+      const short = dailyAllowanceShort(api, deps.config.hubspotDailyFloor);
+      if (short) throw new HubspotError(short, null);
     }
     // Deleted contacts leave no change to search for: HubSpot lists them apart.
     summary.removed += await forgetLeads(db, request.slackTeamId, await api.archivedContactIds());
@@ -312,6 +314,18 @@ export async function syncHubspot(
   }
   await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: null });
   return { ok: true, summary };
+}
+
+/**
+ * Why the sync must stop for today: HubSpot's daily allowance left is under the floor
+ * (HUBSPOT_DAILY_FLOOR, default a tenth of the day's limit); null while there is enough.
+ */
+export function dailyAllowanceShort(api: HubspotApi, floor: number | undefined): string | null {
+  const daily = api.dailyAllowance();
+  if (!daily) return null;
+  const minimum = floor ?? Math.ceil(daily.limit / 10);
+  if (daily.remaining >= minimum) return null;
+  return `HubSpot's daily API allowance is nearly used up (${daily.remaining.toLocaleString("en-US")} of ${daily.limit.toLocaleString("en-US")} calls left, under the floor of ${minimum.toLocaleString("en-US")}), so the sync stopped to leave the rest to the portal's other integrations. It resumes when HubSpot resets the allowance (midnight in the portal's timezone); set HUBSPOT_DAILY_FLOOR to change the floor.`;
 }
 
 /** The workspace's mapping as stored, every default filled in. */

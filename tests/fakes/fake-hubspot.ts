@@ -39,6 +39,8 @@ type ObjectType = "contacts" | "companies" | "deals";
 export const SEARCH_RESULT_LIMIT = 10_000;
 
 export class FakeHubspot {
+  /** What X-HubSpot-RateLimit-Daily-Remaining says (of a daily limit of 250,000). */
+  dailyRemaining = 249_000;
   readonly requests: RecordedHubspotRequest[] = [];
   readonly objects: Record<ObjectType, Map<string, FakeObject>> = {
     contacts: new Map(),
@@ -190,7 +192,7 @@ export class FakeHubspot {
         },
         {
           "retry-after": String(this.rateLimited.retryAfterSeconds),
-          ...rateLimitHeaders(0),
+          ...rateLimitHeaders(0, this.dailyRemaining),
         },
       );
       return;
@@ -260,7 +262,7 @@ export class FakeHubspot {
           ? { paging: { next: { after: String(after + limit) } } }
           : {}),
       },
-      rateLimitHeaders(99),
+      rateLimitHeaders(99, this.dailyRemaining),
     );
   }
 
@@ -337,7 +339,7 @@ export class FakeHubspot {
       response,
       200,
       { status: "COMPLETE", results, startedAt: now, completedAt: now },
-      rateLimitHeaders(99),
+      rateLimitHeaders(99, this.dailyRemaining),
     );
   }
 
@@ -381,7 +383,7 @@ export class FakeHubspot {
         startedAt: now,
         completedAt: now,
       },
-      rateLimitHeaders(99),
+      rateLimitHeaders(99, this.dailyRemaining),
     );
   }
 
@@ -410,7 +412,7 @@ export class FakeHubspot {
           ? { paging: { next: { after: String(after + limit) } } }
           : {}),
       },
-      rateLimitHeaders(99),
+      rateLimitHeaders(99, this.dailyRemaining),
     );
   }
 }
@@ -533,10 +535,10 @@ function validationError(message: string) {
 }
 
 /** The headers HubSpot sends on every non-search API answer. */
-function rateLimitHeaders(remaining: number): Record<string, string> {
+function rateLimitHeaders(remaining: number, dailyRemaining: number): Record<string, string> {
   return {
     "x-hubspot-ratelimit-daily": "250000",
-    "x-hubspot-ratelimit-daily-remaining": "249000",
+    "x-hubspot-ratelimit-daily-remaining": String(dailyRemaining),
     "x-hubspot-ratelimit-interval-milliseconds": "10000",
     "x-hubspot-ratelimit-max": "100",
     "x-hubspot-ratelimit-remaining": String(remaining),

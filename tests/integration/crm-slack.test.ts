@@ -147,4 +147,26 @@ describeEachDatabase("the CRM from Slack", (provider) => {
     expect(reply.text).toMatch(/^A CRM sync is already running for this workspace/);
     expect(cadence.slack.callsTo("chat.postMessage")).toEqual([]);
   });
+
+  it("stops a sync with a recorded error when HubSpot's daily allowance is under the floor", async () => {
+    await connect();
+    // Under the default floor: a tenth of the 250,000 daily calls.
+    hubspot.dailyRemaining = 20_000;
+    try {
+      await command("U0OPS", "crm sync");
+      await slackSyncsIdle();
+    } finally {
+      hubspot.dailyRemaining = 249_000;
+    }
+    const last = cadence.slack.callsTo("chat.postMessage").at(-1)!.args.text;
+    expect(last).toMatch(
+      /^:x: The sync stopped: HubSpot's daily API allowance is nearly used up \(20,000 of 250,000 calls left, under the floor of 25,000\)/,
+    );
+    const connection = await db().crmConnection.findUniqueOrThrow({
+      where: { slackTeamId: cadence.slack.teamId },
+    });
+    expect(connection.lastError).toMatch(/^HubSpot's daily API allowance is nearly used up/);
+    expect(connection.lastSuccessAt).toBeNull();
+    expect((await command("U0OPS", "crm status")).text).toContain(":warning: Last error <!date^");
+  });
 });

@@ -113,7 +113,15 @@ function explain(error: unknown, baseUrl: string): HubspotError {
   return new HubspotError(`HubSpot answered ${status}: ${detail}`, status);
 }
 
+/** HubSpot's daily API allowance, from the X-HubSpot-RateLimit-Daily(-Remaining) headers. */
+export interface DailyAllowance {
+  limit: number;
+  remaining: number;
+}
+
 export interface HubspotApi {
+  /** The daily allowance as of the last answer that carried it; null before any did. */
+  dailyAllowance(): DailyAllowance | null;
   /** Cheap reads that prove the token works and has every scope the sync needs. */
   verify(): Promise<void>;
   searchContacts(request: {
@@ -147,7 +155,24 @@ export function hubspotApi(
   baseUrl: string,
   policy: RetryPolicy = DEFAULT_HUBSPOT_RETRY,
 ): HubspotApi {
-  const client = new Client({ accessToken, basePath: baseUrl });
+  let daily: DailyAllowance | null = null;
+  const client = new Client({
+    accessToken,
+    basePath: baseUrl,
+    middleware: [
+      {
+        pre: (context) => context,
+        post: (context) => {
+          const headers = (context as { headers?: Record<string, string> }).headers ?? {};
+          const limit = Number(headers["x-hubspot-ratelimit-daily"]);
+          const remaining = Number(headers["x-hubspot-ratelimit-daily-remaining"]);
+          if (headers["x-hubspot-ratelimit-daily-remaining"] !== undefined && limit > 0)
+            daily = { limit, remaining: Number.isFinite(remaining) ? remaining : 0 };
+          return context;
+        },
+      },
+    ],
+  });
   let lastSearch = 0;
   const paceSearch = async () => {
     const wait = lastSearch + SEARCH_INTERVAL_MS - Date.now();
@@ -199,6 +224,8 @@ export function hubspotApi(
   }
 
   return {
+    dailyAllowance: () => daily,
+
     async verify() {
       // One cheap read per scope the sync needs, so a missing scope is named now, not mid-sync.
       const checks: Array<[string, () => Promise<unknown>]> = [
