@@ -142,11 +142,14 @@ function CrmEnvShape() {
       .default(5),
     // A sync stops when HubSpot's daily allowance left is under this many calls (default: a tenth
     // of the day's limit), so the portal's other integrations keep theirs.
-    HUBSPOT_DAILY_FLOOR: z.coerce
-      .number({ error: "must be a number of API calls" })
-      .int("must be a whole number of API calls")
-      .min(0, "must be 0 or more")
-      .optional(),
+    // Empty (as in .env.example) means the default, not a floor of 0.
+    HUBSPOT_DAILY_FLOOR: optionalText.pipe(
+      z.coerce
+        .number<string | undefined>({ error: "must be a number of API calls" })
+        .int("must be a whole number of API calls")
+        .min(0, "must be 0 or more")
+        .optional(),
+    ),
   };
 }
 
