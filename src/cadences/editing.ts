@@ -321,17 +321,7 @@ export function everyOf(recurrence: Recurrence): number | null {
 }
 
 /** A cadence row's editable settings (the JSON columns already parsed). */
-export function settingsOf(cadence: {
-  title: string;
-  recurrence: Recurrence;
-  timezone: string;
-  channelId: string | null;
-  reminderOffsetsMinutes: number[];
-  escalationGraceMinutes: number;
-  driSlackUserId: string | null;
-  backupSlackUserId: string | null;
-  holidayPolicy: HolidayPolicy;
-}): CadenceSettings {
+export function settingsOf(cadence: CadenceSettings): CadenceSettings {
   return {
     title: cadence.title,
     recurrence: cadence.recurrence,
