@@ -5,6 +5,7 @@ import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { refuse, type Result } from "../refusals.js";
 import { settingsOf } from "../workspaces/settings.js";
+import { workspaceTimezone } from "../workspaces/store.js";
 import {
   checkAbsenceRange,
   coverFor,
@@ -26,9 +27,7 @@ export interface AbsenceDeps {
 
 /** The workspace's timezone, which away dates are read in; UTC for a workspace not yet seen. */
 async function workspaceToday(deps: AbsenceDeps, slackTeamId: string) {
-  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId } });
-  const timezone = workspace?.timezone ?? "UTC";
-  return { timezone, today: localDate(deps.clock.now(), timezone) };
+  return localDate(deps.clock.now(), await workspaceTimezone(deps.db, slackTeamId, "UTC"));
 }
 
 /** A person's ranges that still count (not ended early, not over), soonest first. */
@@ -160,7 +159,7 @@ export async function setAway(
 ): Promise<Result<{ message: string; absence: AbsenceRange }>> {
   if (!mayManage(deps, actor, input.person))
     return refuse("not-admin-away", { person: input.person });
-  const { today } = await workspaceToday(deps, slackTeamId);
+  const today = await workspaceToday(deps, slackTeamId);
   const now = deps.clock.now();
   await ensurePersonRow(deps, slackTeamId, input.person);
   // The overlap check and the insert under the person's lock, reading their ranges afresh:
@@ -210,7 +209,7 @@ export async function endAway(
   actor: Actor,
   which: { person: string } | { absenceId: string },
 ): Promise<Result<{ message: string; absence: AbsenceRange }>> {
-  const { today } = await workspaceToday(deps, slackTeamId);
+  const today = await workspaceToday(deps, slackTeamId);
   const range =
     "absenceId" in which
       ? await deps.db.absence.findFirst({ where: { id: which.absenceId, slackTeamId } })
@@ -258,7 +257,7 @@ export async function visibleAbsences(
   slackTeamId: string,
   actor: Actor,
 ): Promise<{ today: string; absences: AbsenceRange[]; everyone: boolean }> {
-  const { today } = await workspaceToday(deps, slackTeamId);
+  const today = await workspaceToday(deps, slackTeamId);
   const everyone = isCadenceAdmin(actor, deps.adminUserIds);
   const absences = await openAbsences(
     deps.db,

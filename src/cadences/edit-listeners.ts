@@ -20,9 +20,10 @@ import { guard } from "../slack/answered.js";
 import type { AppDeps } from "../slack/deps.js";
 import { blocksReply } from "../slack/ack.js";
 import { section } from "../slack/blocks.js";
-import { plainTextOf } from "../slack/mrkdwn.js";
+import { fieldErrorText } from "../slack/mrkdwn.js";
+import { parseOwnJson } from "../slack/payload.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
-import { findWorkspace } from "../workspaces/store.js";
+import { workspaceTimezone } from "../workspaces/store.js";
 import {
   EditFormValuesSchema,
   FIELDS,
@@ -33,13 +34,7 @@ import {
   type FieldBlock,
   type FieldErrors,
 } from "./editing.js";
-import {
-  EDIT_ACTIONS,
-  EDIT_CALLBACK,
-  EditMetaSchema,
-  editCadenceModal,
-  type EditMeta,
-} from "./edit-modal.js";
+import { EDIT_ACTIONS, EDIT_CALLBACK, EditMetaSchema, editCadenceModal } from "./edit-modal.js";
 import {
   archiveCadence,
   cadenceSettings,
@@ -58,23 +53,6 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const CadenceIdSchema = z.string().min(1).max(64);
-
-/** private_metadata is ours, but a forged or truncated one must still get a clear answer. */
-function readMeta(raw: string | undefined): EditMeta | null {
-  try {
-    const parsed = EditMetaSchema.safeParse(JSON.parse(raw || "null"));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A refusal under a modal field: plain text, and people named as "this person". */
-const fieldError = (message: string) =>
-  plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
-
-const workspaceTimezone = async (deps: AppDeps, teamId: string) =>
-  (await findWorkspace(deps.db, teamId))?.timezone ?? deps.config.defaultTimezone;
 
 export function register(app: App, deps: AppDeps): void {
   app.action<BlockAction>(
@@ -116,7 +94,10 @@ async function newModalFor(deps: AppDeps, actor: Actor, teamId: string, fromHome
     ok: true as const,
     view: editCadenceModal({
       meta: { cadenceId: null, fromHome, fingerprint: null },
-      settings: newCadenceSettings(await workspaceTimezone(deps, teamId), actor.slackUserId),
+      settings: newCadenceSettings(
+        await workspaceTimezone(deps.db, teamId, deps.config.defaultTimezone),
+        actor.slackUserId,
+      ),
       titleEditable: true,
     }),
   };
@@ -193,16 +174,17 @@ function openNewFromButton(deps: AppDeps) {
 function submitEdit(deps: AppDeps) {
   return async function submitCadenceEdit({ ack, body, view, client, context }: ViewArgs) {
     const fail = (errors: FieldErrors) => ack({ response_action: "errors", errors });
-    const stale = { [FIELDS.rhythm]: fieldError(refuse("edit-form-stale").message) };
-    const meta = readMeta(view.private_metadata);
+    const stale = { [FIELDS.rhythm]: fieldErrorText(refuse("edit-form-stale").message) };
+    const meta = parseOwnJson(EditMetaSchema, view.private_metadata);
     const values = EditFormValuesSchema.safeParse(view.state?.values ?? {});
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     if (!meta || !values.success || !teamId) return fail(stale);
     const cadence = meta.cadenceId ? await findCadenceById(deps.db, teamId, meta.cadenceId) : null;
     if (meta.cadenceId && !cadence)
-      return fail({ [FIELDS.rhythm]: fieldError(refuse("cadence-gone").message) });
+      return fail({ [FIELDS.rhythm]: fieldErrorText(refuse("cadence-gone").message) });
     const previous = cadence ? cadenceSettings(cadence) : null;
-    const timezone = cadence?.timezone ?? (await workspaceTimezone(deps, teamId));
+    const timezone =
+      cadence?.timezone ?? (await workspaceTimezone(deps.db, teamId, deps.config.defaultTimezone));
     const reading = readEditForm(values.data, {
       titleEditable: !cadence || !isStandardKind(cadence.kind),
       previous,
@@ -217,7 +199,7 @@ function submitEdit(deps: AppDeps) {
     const errors: FieldErrors = {};
     for (const [block, person] of people) {
       const problem = person ? await ownerRefusal(deps, client, teamId, person) : null;
-      if (problem) errors[block] = fieldError(problem.message);
+      if (problem) errors[block] = fieldErrorText(problem.message);
     }
     if (Object.keys(errors).length) return fail(errors);
     const actor = await actorOf(context);
@@ -231,7 +213,8 @@ function submitEdit(deps: AppDeps) {
           meta.fingerprint ?? "",
         )
       : await createCustomCadence(cadenceDeps(deps), teamId, actor, settings);
-    if (!result.ok) return fail({ [result.field ?? FIELDS.rhythm]: fieldError(result.message) });
+    if (!result.ok)
+      return fail({ [result.field ?? FIELDS.rhythm]: fieldErrorText(result.message) });
     await ack();
     await client.chat.postMessage({ channel: body.user.id, text: result.message });
     if (meta.fromHome) {

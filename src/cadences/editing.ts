@@ -4,7 +4,6 @@
 // next due date goes after an edit. Block Kit is in ./edit-modal.ts, the use cases in
 // ./edit-service.ts.
 import { createHash } from "node:crypto";
-import { DateTime } from "luxon";
 import { z } from "zod";
 import { escapeInline } from "../slack/mrkdwn.js";
 import {
@@ -490,7 +489,7 @@ export function nextDates(schedule: Schedule, nextDueAt: Date | null, count: num
 
 /** Today's date in a timezone, for a new every-N-weeks anchor. */
 export const todayIn = (now: Date, timezone: string): string =>
-  DateTime.fromJSDate(now, { zone: isValidTimezone(timezone) ? timezone : "UTC" }).toISODate()!;
+  localDate(now, isValidTimezone(timezone) ? timezone : "UTC");
 
 // ---- Titles ----
 

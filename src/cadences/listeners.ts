@@ -22,7 +22,8 @@ import { register as registerOccurrenceChanges } from "./occurrence-listeners.js
 import { findCadenceById } from "./store.js";
 import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./subcommands.js";
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
-import { plainTextOf } from "../slack/mrkdwn.js";
+import { fieldErrorText } from "../slack/mrkdwn.js";
+import { parseOwnJson } from "../slack/payload.js";
 
 import { subcommands as cadenceSubcommands } from "./subcommands.js";
 import { editSubcommands, register as registerEditing } from "./edit-listeners.js";
@@ -52,16 +53,6 @@ const buttonValue = (action: unknown): string | null => {
   const value = (action as { value?: unknown }).value;
   return typeof value === "string" && value ? value : null;
 };
-
-/** private_metadata is ours, but a forged or truncated payload must still be answered. */
-function readMeta(raw: string | undefined): z.infer<typeof HandOverMetaSchema> | null {
-  try {
-    const parsed = HandOverMetaSchema.safeParse(JSON.parse(raw || "null"));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -107,16 +98,10 @@ export function pickCadence(deps: AppDeps) {
     context,
   }: ActionArgs) {
     await ack();
-    let value: unknown = null;
-    try {
-      value = JSON.parse(buttonValue(action) ?? "null");
-    } catch {
-      // A forged value is treated as missing.
-    }
-    const picked = PickSchema.safeParse(value);
+    const picked = parseOwnJson(PickSchema, buttonValue(action));
     const teamId = body.team?.id;
-    if (!picked.success || !teamId) return;
-    const { op, title, person } = picked.data;
+    if (!picked || !teamId) return;
+    const { op, title, person } = picked;
     const request = { deps, client, teamId, actor: () => actorOf(context) };
     const reply =
       op === "assign" || op === "backup"
@@ -192,13 +177,9 @@ export function openHandOver(deps: AppDeps) {
   };
 }
 
-/** The field error Slack shows under the person picker; mentions read badly in a modal. */
-const fieldError = (message: string) =>
-  plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
-
 export function submitHandOver(deps: AppDeps) {
   return async function answerHandOver({ ack, body, view, client, context }: ViewArgs) {
-    const meta = readMeta(view.private_metadata);
+    const meta = parseOwnJson(HandOverMetaSchema, view.private_metadata);
     const to = SLACK_USER_ID.safeParse(view.state?.values?.new_dri?.user?.selected_user);
     if (!meta || !to.success) {
       const problem = meta
@@ -220,7 +201,7 @@ export function submitHandOver(deps: AppDeps) {
           "handed over",
         );
     if (!change.ok) {
-      await ack({ response_action: "errors", errors: { new_dri: fieldError(change.message) } });
+      await ack({ response_action: "errors", errors: { new_dri: fieldErrorText(change.message) } });
       return;
     }
     await ack();

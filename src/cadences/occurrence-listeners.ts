@@ -17,7 +17,8 @@ import { refuse } from "../refusals.js";
 import { actorOf, type Actor } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
 import type { AppDeps } from "../slack/deps.js";
-import { plainTextOf } from "../slack/mrkdwn.js";
+import { fieldErrorText } from "../slack/mrkdwn.js";
+import { parseOwnJson } from "../slack/payload.js";
 import { changeOccurrence, type OccurrenceChange } from "./occurrence-changes.js";
 import { canChangeCadence } from "./rules.js";
 import {
@@ -67,21 +68,6 @@ const PickedTimeSchema = z
   .max(4_102_444_800)
   .transform((seconds) => new Date(seconds * 1000));
 
-/** JSON we wrote ourselves, but a forged or truncated payload must still be answered. */
-function parseJson<T>(schema: z.ZodType<T>, raw: unknown): T | null {
-  if (typeof raw !== "string" || !raw) return null;
-  try {
-    const parsed = schema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The field error Slack shows under an input, as the hand-over modal does: plain text. */
-const fieldError = (message: string) =>
-  plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
-
 export function register(app: App, deps: AppDeps): void {
   const guarded = <A>(name: string, listener: (args: A) => Promise<void>) =>
     guard(deps.logger, name, listener);
@@ -113,7 +99,7 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
     context,
   }: ActionArgs) {
     await ack();
-    const button = parseJson(OccurrenceButtonSchema, (action as { value?: unknown }).value);
+    const button = parseOwnJson(OccurrenceButtonSchema, (action as { value?: unknown }).value);
     const teamId = body.team?.id ?? "";
     const cadence =
       button && teamId ? await findCadenceById(deps.db, teamId, button.cadenceId) : null;
@@ -166,7 +152,7 @@ export function openOccurrenceModal(deps: AppDeps, kind: "skip" | "move") {
 export function submitOccurrenceChange(deps: AppDeps, kind: "skip" | "move") {
   return async function answerOccurrenceChange({ ack, body, view, client, context }: ViewArgs) {
     const values = view.state?.values ?? {};
-    const meta = parseJson(OccurrenceMetaSchema, view.private_metadata);
+    const meta = parseOwnJson(OccurrenceMetaSchema, view.private_metadata);
     const fieldBlock =
       kind === "move" ? OCCURRENCE_INPUTS.when.block : OCCURRENCE_INPUTS.reason.block;
     if (!meta) {
@@ -217,7 +203,7 @@ export function submitOccurrenceChange(deps: AppDeps, kind: "skip" | "move") {
     if (!result.ok) {
       await ack({
         response_action: "errors",
-        errors: { [fieldBlock]: fieldError(result.message) },
+        errors: { [fieldBlock]: fieldErrorText(result.message) },
       });
       return;
     }

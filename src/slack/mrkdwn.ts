@@ -78,3 +78,11 @@ export function quoteUntrusted(text: string, maxChars = Number.POSITIVE_INFINITY
 export function plainTextOf(mrkdwn: string): string {
   return mrkdwn.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
+
+/**
+ * A refusal shown under a modal's field: field errors are plain text, where a mention or bold
+ * would show as typed, so mentions read "this person" and the asterisks go.
+ */
+export function fieldErrorText(message: string): string {
+  return plainTextOf(message.replace(/<@\w+>/g, "this person").replace(/\*/g, ""));
+}

@@ -10,6 +10,7 @@ import { readLocalDate } from "../cadences/absences.js";
 import type { Db } from "../db/client.js";
 import { refuse, type Result } from "../refusals.js";
 import { escapeInline, inlineCode } from "../slack/mrkdwn.js";
+import { workspaceTimezone } from "./store.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 
 export interface HolidayDeps {
@@ -23,8 +24,7 @@ export interface HolidayDeps {
 const NAME_MAX = 80;
 
 async function workspaceToday(deps: Pick<HolidayDeps, "db" | "clock">, slackTeamId: string) {
-  const workspace = await deps.db.workspace.findUnique({ where: { slackTeamId } });
-  return localDate(deps.clock.now(), workspace?.timezone ?? "UTC");
+  return localDate(deps.clock.now(), await workspaceTimezone(deps.db, slackTeamId, "UTC"));
 }
 
 /**

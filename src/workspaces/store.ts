@@ -21,6 +21,15 @@ export function findWorkspace(db: Db, slackTeamId: string) {
   return db.workspace.findUnique({ where: { slackTeamId } });
 }
 
+/** The workspace's timezone, or `fallback` for a workspace not seen yet. */
+export async function workspaceTimezone(
+  db: Db,
+  slackTeamId: string,
+  fallback: string,
+): Promise<string> {
+  return (await findWorkspace(db, slackTeamId))?.timezone ?? fallback;
+}
+
 export function upsertPerson(db: Db, slackTeamId: string, profile: PersonProfile, now: Date) {
   const deactivatedAt = profile.active ? null : now;
   return db.person.upsert({
