@@ -1,9 +1,10 @@
-// Slack failing after a skip or move was saved: the change stands and everyone still hears of it.
+// Slack failing around the cadence forms: refusing to open the edit modal, or to update the
+// reminder after a skip was saved. The person who pressed the button, and the DRI, still hear.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
 import { describeEachDatabase } from "../helpers/databases.js";
 
-describeEachDatabase("Slack failing after a skip is saved", (provider) => {
+describeEachDatabase("Slack failing around the cadence forms", (provider) => {
   let cadence: CadenceUnderTest;
   let weeklyId: string;
   const db = () => cadence.running.database.db;
@@ -23,6 +24,31 @@ describeEachDatabase("Slack failing after a skip is saved", (provider) => {
       .id;
   });
   afterAll(() => cadence.stop());
+
+  it("the Edit button tells the person when Slack refuses to open the modal (expired trigger)", async () => {
+    const stop = cadence.slack.replyWhen("views.open", () => true, {
+      kind: "error",
+      error: "expired_trigger_id",
+    });
+    const responses = cadence.slack.callsTo("response_url").length;
+    const dms = cadence.slack.callsTo("chat.postMessage").length;
+    const response = await cadence.requests.blockActions({
+      user: "U0BOB",
+      channel: { id: "C0REVENUE" },
+      message: { ts: "1.1" },
+      response_url: cadence.slack.responseUrl("edit-button"),
+      actions: [{ action_id: "cadence_edit", value: weeklyId, type: "button" }],
+    });
+    expect(response.status).toBe(200);
+    await expect.poll(() => cadence.slack.callsTo("views.open").length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    stop();
+    const told = [
+      ...cadence.slack.callsTo("response_url").slice(responses),
+      ...cadence.slack.callsTo("chat.postMessage").slice(dms),
+    ].map((c) => String(c.args.text));
+    expect(told).toEqual([expect.stringContaining("Slack did not open the form")]);
+  });
 
   it("tells the DRI an admin skipped their occurrence even when Slack cannot update the reminder message", async () => {
     const { WebClient } = await import("@slack/web-api");
