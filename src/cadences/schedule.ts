@@ -217,3 +217,20 @@ export function plainSchedule(recurrence: Recurrence, timezone: string): Schedul
 export function endOfLocalDay(at: Date, timezone: string): Date {
   return DateTime.fromJSDate(at, { zone: timezone }).endOf("day").toJSDate();
 }
+
+/**
+ * Where a cadence next due at `nextDueAt` goes once its workspace's holidays become `holidays`
+ * (one added or removed). A rhythm counted from the last completion has no grid to read again:
+ * its stored date (which may have been moved by hand) only steps off a holiday.
+ */
+export function nextDueWithHolidays(
+  schedule: Schedule,
+  holidays: ReadonlySet<string>,
+  nextDueAt: Date,
+  now: Date,
+  lastCompletedAt: Date | null,
+): Date | null {
+  if (schedule.recurrence.kind === "after-completion")
+    return holidayShift(nextDueAt, schedule.timezone, holidays, "move");
+  return nextDueFrom({ ...schedule, holidays }, now, lastCompletedAt);
+}

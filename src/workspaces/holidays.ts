@@ -3,8 +3,8 @@
 // per its holidayPolicy; after a change every running cadence's next due date follows at once.
 import type { Clock } from "../clock.js";
 import { isCadenceAdmin, type Actor } from "../cadences/rules.js";
-import { holidayShift, localDate, nextDueFrom } from "../cadences/schedule.js";
-import { loadSchedules, recordHistory, recurrenceOf } from "../cadences/store.js";
+import { localDate, nextDueWithHolidays } from "../cadences/schedule.js";
+import { loadSchedules, recordHistory } from "../cadences/store.js";
 import { formatInstant, titleText } from "../cadences/views.js";
 import { readLocalDate } from "../cadences/absences.js";
 import type { Db } from "../db/client.js";
@@ -42,20 +42,13 @@ async function plannedMoves(
   });
   const schedules = await loadSchedules(db, cadences, now);
   return cadences.flatMap((cadence) => {
-    const loaded = schedules.get(cadence.id)!;
-    const holidays = new Set(loaded.holidays);
+    const schedule = schedules.get(cadence.id)!;
+    const holidays = new Set(schedule.holidays);
     if (change.kind === "add") holidays.add(change.date);
     else holidays.delete(change.date);
-    const schedule = { ...loaded, holidays };
-    // A rhythm counted from the last completion has no grid to read again: its stored date (which
-    // may have been moved by hand) only steps off a holiday.
-    const next =
-      recurrenceOf(cadence).kind === "after-completion"
-        ? holidayShift(cadence.nextDueAt!, cadence.timezone, holidays, "move")
-        : nextDueFrom(schedule, now, cadence.lastCompletedAt);
-    return next && next.getTime() !== cadence.nextDueAt!.getTime()
-      ? [{ cadence, from: cadence.nextDueAt!, to: next }]
-      : [];
+    const from = cadence.nextDueAt!;
+    const to = nextDueWithHolidays(schedule, holidays, from, now, cadence.lastCompletedAt);
+    return to && to.getTime() !== from.getTime() ? [{ cadence, from, to }] : [];
   });
 }
 

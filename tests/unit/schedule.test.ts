@@ -3,6 +3,7 @@ import { RecurrenceSchema, type Recurrence } from "../../src/cadences/recurrence
 import {
   holidayShift,
   nextDueFrom,
+  nextDueWithHolidays,
   nextScheduled,
   scheduledBetween,
   upcomingScheduled,
@@ -209,5 +210,40 @@ describe("the effective schedule", () => {
     expect(nextScheduled(skipped, at("2026-12-13T00:00:00Z"))?.dueAt.toISOString()).toBe(
       "2026-12-16T09:00:00.000Z",
     );
+  });
+
+  it("moves a next date off a new holiday, and a review's only off the holiday itself", () => {
+    const holidays = new Set(["2026-12-07"]);
+    // A weekly rhythm is read again with the holiday: Monday moves to Tuesday.
+    expect(
+      nextDueWithHolidays(
+        schedule(mondays),
+        holidays,
+        at("2026-12-07T08:00:00Z"),
+        at("2026-12-01T00:00:00Z"),
+        null,
+      )?.toISOString(),
+    ).toBe("2026-12-08T08:00:00.000Z");
+    // A review moved by hand to Monday 15:00 keeps its time and steps to Tuesday 15:00; one not
+    // on a holiday stays where it is.
+    const review = schedule(rule({ kind: "after-completion", months: 6, time: "10:00" }));
+    expect(
+      nextDueWithHolidays(
+        review,
+        holidays,
+        at("2026-12-07T14:00:00Z"),
+        at("2026-12-01T00:00:00Z"),
+        at("2026-06-01T08:00:00Z"),
+      )?.toISOString(),
+    ).toBe("2026-12-08T14:00:00.000Z");
+    expect(
+      nextDueWithHolidays(
+        review,
+        holidays,
+        at("2026-12-09T14:00:00Z"),
+        at("2026-12-01T00:00:00Z"),
+        at("2026-06-01T08:00:00Z"),
+      )?.toISOString(),
+    ).toBe("2026-12-09T14:00:00.000Z");
   });
 });
