@@ -9,6 +9,7 @@ CREATE TABLE "DiagnosticRound" (
     "closesAt" TIMESTAMP(3) NOT NULL,
     "asksSentAt" TIMESTAMP(3),
     "reminderSentAt" TIMESTAMP(3),
+    "closedAt" TIMESTAMP(3),
     "results" JSONB,
     "score" DOUBLE PRECISION,
     "tier" TEXT,

@@ -9,6 +9,7 @@ CREATE TABLE "DiagnosticRound" (
     "closesAt" DATETIME NOT NULL,
     "asksSentAt" DATETIME,
     "reminderSentAt" DATETIME,
+    "closedAt" DATETIME,
     "results" JSONB,
     "score" REAL,
     "tier" TEXT,
