@@ -40,9 +40,7 @@ export async function answerableRound(
   deps: DiagnosticDeps,
   roundId: string,
   userId: string,
-): Promise<
-  { ok: true; round: DiagnosticRound; side: Side; timezone: string } | DiagnosticRefusal
-> {
+): Promise<{ ok: true; round: DiagnosticRound; side: Side; timezone: string } | DiagnosticRefusal> {
   const round = await findRound(deps.db, roundId);
   if (!round) return refuse("diagnostic-gone");
   const timezone = await workspaceTimezone(deps.db, round.slackTeamId, "UTC");
@@ -71,8 +69,7 @@ export async function submitDiagnostic(
     scores: Array<{ question: Question; score: number }>;
   },
 ): Promise<
-  | { ok: true; created: boolean; round: DiagnosticRound; timezone: string }
-  | DiagnosticRefusal
+  { ok: true; created: boolean; round: DiagnosticRound; timezone: string } | DiagnosticRefusal
 > {
   const answerable = await answerableRound(deps, input.roundId, input.userId);
   if (!answerable.ok) {

@@ -71,21 +71,19 @@ export function diagnosticModal(round: { id: string; quarter: string }): View {
         `*${quarterLabel(round.quarter)}*: how true is each statement for your company today? 1 means not at all, 5 fully.`,
       ),
       context(ANONYMITY),
-      ...QUESTIONS.map(
-        (question, i): KnownBlock => ({
-          type: "input",
-          block_id: question.id,
-          label: { type: "plain_text", text: `${i + 1}. ${question.text}` },
-          element: {
-            type: "radio_buttons",
-            action_id: question.id,
-            options: SCALE.map((score) => ({
-              text: { type: "plain_text", text: SCALE_LABELS[score] },
-              value: String(score),
-            })),
-          },
-        }),
-      ),
+      ...QUESTIONS.map((question, i): KnownBlock => ({
+        type: "input",
+        block_id: question.id,
+        label: { type: "plain_text", text: `${i + 1}. ${question.text}` },
+        element: {
+          type: "radio_buttons",
+          action_id: question.id,
+          options: SCALE.map((score) => ({
+            text: { type: "plain_text", text: SCALE_LABELS[score] },
+            value: String(score),
+          })),
+        },
+      })),
     ],
   };
 }
@@ -118,10 +116,7 @@ export function openedMessage(input: {
     );
   return message([
     section(lines.join("\n")),
-    context(
-      ANONYMITY,
-      input.driSlackUserId ? `DRI: <@${input.driSlackUserId}>` : "No DRI yet",
-    ),
+    context(ANONYMITY, input.driSlackUserId ? `DRI: <@${input.driSlackUserId}>` : "No DRI yet"),
   ]);
 }
 
@@ -142,18 +137,12 @@ function sideLine(side: SideResult): string {
 }
 
 /** The results: score per pattern side by side, the gaps, the tier and the change since last quarter. */
-export function resultsMessage(
-  results: DiagnosticResults,
-  driSlackUserId: string | null,
-): Message {
+export function resultsMessage(results: DiagnosticResults, driSlackUserId: string | null): Message {
   const title = header(`Alignment diagnostic · ${quarterLabel(results.quarter)}`);
   const sides = section(
     [sideLine(results.sides.marketing), sideLine(results.sides.sales)].join("\n"),
   );
-  const footer = context(
-    ANONYMITY,
-    driSlackUserId ? `DRI: <@${driSlackUserId}>` : "No DRI yet",
-  );
+  const footer = context(ANONYMITY, driSlackUserId ? `DRI: <@${driSlackUserId}>` : "No DRI yet");
   if (results.score === null || !results.tier)
     return message([
       title,
