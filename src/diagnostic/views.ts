@@ -183,7 +183,7 @@ export function resultsMessage(results: DiagnosticResults, driSlackUserId: strin
     title,
     section(tierLine),
     sides,
-    section(`\`\`\`${table}\`\`\``),
+    section(`\`\`\`\n${table}\n\`\`\``),
     section(notes.join("\n")),
     footer,
   ]);
