@@ -11,16 +11,25 @@ import {
   WINDOW_WORKING_DAYS,
   addWorkingDays,
   quarterOf,
+  SIDES,
   type Side,
 } from "./rules.js";
 import { deliverAsks } from "./steps.js";
 import { createRound, participation } from "./store.js";
 import { openedMessage, type Message } from "./views.js";
 
-async function groupMembers(slack: WebClient, userGroupId: string | undefined): Promise<string[]> {
-  if (!userGroupId) return [];
-  const answer = await slack.usergroups.users.list({ usergroup: userGroupId });
-  return answer.users ?? [];
+/** A group's members; a group Slack cannot list (deleted, disabled) asks nobody, and says so. */
+async function groupMembers(
+  slack: WebClient,
+  userGroupId: string | undefined,
+): Promise<{ members: string[]; unreadable: boolean }> {
+  if (!userGroupId) return { members: [], unreadable: false };
+  try {
+    const answer = await slack.usergroups.users.list({ usergroup: userGroupId });
+    return { members: answer.users ?? [], unreadable: false };
+  } catch {
+    return { members: [], unreadable: true };
+  }
 }
 
 /**
@@ -31,11 +40,19 @@ export async function diagnosticInvitees(
   slack: WebClient,
   db: Db,
   slackTeamId: string,
-): Promise<{ invites: Array<{ slackUserId: string; side: Side }>; missing: Side[] }> {
+): Promise<{
+  invites: Array<{ slackUserId: string; side: Side }>;
+  missing: Side[];
+  unreadable: Side[];
+}> {
   const workspace = await db.workspace.findUniqueOrThrow({ where: { slackTeamId } });
   const settings = settingsOf(workspace);
-  const marketing = await groupMembers(slack, settings.marketingUserGroupId);
-  const sales = await groupMembers(slack, settings.salesUserGroupId);
+  const groups = {
+    marketing: await groupMembers(slack, settings.marketingUserGroupId),
+    sales: await groupMembers(slack, settings.salesUserGroupId),
+  };
+  const marketing = groups.marketing.members;
+  const sales = groups.sales.members;
   const bots = await db.person.findMany({
     where: { slackTeamId, slackUserId: { in: [...marketing, ...sales] }, isBot: true },
     select: { slackUserId: true },
@@ -50,6 +67,7 @@ export async function diagnosticInvitees(
   return {
     invites: [...sides].map(([slackUserId, side]) => ({ slackUserId, side })),
     missing,
+    unreadable: SIDES.filter((side) => groups[side].unreadable),
   };
 }
 
@@ -73,7 +91,11 @@ export async function openDiagnostic(
       })
     ).map((h) => h.date),
   );
-  const { invites, missing } = await diagnosticInvitees(deps.slack, deps.db, input.slackTeamId);
+  const { invites, missing, unreadable } = await diagnosticInvitees(
+    deps.slack,
+    deps.db,
+    input.slackTeamId,
+  );
   const openedAt = input.dueAt;
   const { round } = await createRound(deps.db, {
     slackTeamId: input.slackTeamId,
@@ -92,6 +114,7 @@ export async function openDiagnostic(
       timezone,
       asked: { marketing: asked.marketing.asked, sales: asked.sales.asked },
       missingGroups: missing,
+      unreadableGroups: unreadable,
       driSlackUserId: input.driSlackUserId,
     }),
     afterPost: () => deliverAsks(deps, round, timezone),

@@ -1,6 +1,6 @@
 // The diagnostic's Block Kit: the DM with "Take the diagnostic", the modal of questions, the
 // confirmation, the cadence's announcement and the results (aggregates only, never a person).
-import type { KnownBlock, View } from "@slack/types";
+import type { KnownBlock, ModalView } from "@slack/types";
 import { formatInstant } from "../cadences/views.js";
 import { context, fallbackText, header, section } from "../slack/blocks.js";
 import {
@@ -58,7 +58,7 @@ export function askMessage(
 }
 
 /** The modal: one required 1-5 choice per question. */
-export function diagnosticModal(round: { id: string; quarter: string }): View {
+export function diagnosticModal(round: { id: string; quarter: string }): ModalView {
   return {
     type: "modal",
     callback_id: DIAGNOSTIC_VIEW,
@@ -104,6 +104,7 @@ export function openedMessage(input: {
   timezone: string;
   asked: { marketing: number; sales: number };
   missingGroups: Array<"marketing" | "sales">;
+  unreadableGroups: Array<"marketing" | "sales">;
   driSlackUserId: string | null;
 }): Message {
   const lines = [
@@ -113,6 +114,10 @@ export function openedMessage(input: {
   if (input.missingGroups.length)
     lines.push(
       `No ${input.missingGroups.join(" or ")} team is set: an admin sets them with ${input.missingGroups.map((side) => `\`/cadence ${side} @${side}-team\``).join(" and ")} (a user group).`,
+    );
+  if (input.unreadableGroups.length)
+    lines.push(
+      `Slack could not list the ${input.unreadableGroups.join(" and ")} user group${input.unreadableGroups.length > 1 ? "s" : ""} (deleted or disabled?), so nobody there was asked: an admin sets ${input.unreadableGroups.length > 1 ? "them" : "it"} again with ${input.unreadableGroups.map((side) => `\`/cadence ${side} @${side}-team\``).join(" and ")}.`,
     );
   return message([
     section(lines.join("\n")),

@@ -412,4 +412,43 @@ describeEachDatabase("Quarterly alignment diagnostic in Slack", (provider) => {
       await latestDiagnosticResult(db(), cadence.slack.teamId, new Date("2027-01-10T00:00:00Z")),
     ).toMatchObject({ quarter: "2026-Q4" });
   });
+  it("a group Slack cannot list asks nobody and says so; with too few answers the results show no score", async () => {
+    const unlisted = cadence.slack.replyWhen(
+      "usergroups.users.list",
+      (call) => call.args.usergroup === "S0SALES",
+      { kind: "error", error: "no_such_subteam" },
+    );
+    cadence.slack.calls.length = 0;
+    // Tuesday 2027-04-06, 11:00 in New York (daylight saving time).
+    await fireDiagnostic("2027-04-06T15:00:00Z");
+    unlisted();
+    const announcement = cadence.slack
+      .callsTo("chat.postMessage")
+      .filter((c) => c.args.channel === "C0REVENUE");
+    expect(announcement).toHaveLength(1);
+    expect(json(announcement[0]!)).toContain("Asked 4 in marketing and 0 in sales");
+    expect(json(announcement[0]!)).toContain("Slack could not list the sales user group");
+    for (const user of marketing) expect(asks(user), user).toHaveLength(1);
+    for (const user of sales) expect(asks(user), user).toHaveLength(0);
+
+    await answer("U0MK1", [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    await answer("U0MK2", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+    cadence.clock.set("2027-04-20T15:01:00Z");
+    await cadence.sweep();
+    await cadence.sweep();
+    const posts = resultsPosts();
+    expect(posts.map((c) => c.args.channel).sort()).toEqual(["C0REVENUE", "DU0OPS"]);
+    const text = json(posts[0]!);
+    expect(text).toContain("Not enough answers to show results anonymously");
+    expect(text).toContain("Marketing: 2 of 4 answered");
+    expect(text).toContain("Sales: 0 of 0 answered");
+    expect(text).not.toContain("Overall");
+    expect(text).not.toContain("3.5");
+    const round = await db().diagnosticRound.findFirstOrThrow({ where: { quarter: "2027-Q2" } });
+    expect(round).toMatchObject({ score: null, tier: null });
+    // The QBR still reads the last quarter that had a score.
+    expect(
+      await latestDiagnosticResult(db(), cadence.slack.teamId, new Date("2027-05-01T00:00:00Z")),
+    ).toMatchObject({ quarter: "2027-Q1" });
+  });
 });
