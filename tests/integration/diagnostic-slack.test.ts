@@ -6,8 +6,10 @@
 // next quarter shows the gap between the teams and the change.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { latestDiagnosticResult } from "../../src/diagnostic/results.js";
+import { runDiagnosticDuties } from "../../src/diagnostic/steps.js";
+import { schedulerDeps } from "../../src/main.js";
 import type { SlackCall } from "../fakes/fake-slack.js";
-import { startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
+import { memoryLogger, startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
 import { describeEachDatabase } from "../helpers/databases.js";
 
 const QUESTIONS = [
@@ -85,6 +87,15 @@ describeEachDatabase("Quarterly alignment diagnostic in Slack", (provider) => {
     cadence.slack
       .callsTo("chat.postMessage")
       .filter((c) => json(c).includes("Alignment diagnostic ·"));
+  /** A second replica's scheduler, with its own claim owner, on the same database and clock. */
+  const otherReplica = () =>
+    schedulerDeps(
+      cadence.config,
+      cadence.running.database,
+      cadence.clock,
+      memoryLogger().logger,
+      "replica-b",
+    );
   let viewCounter = 0;
   const answer = async (user: string, scores: Array<number | null>, viewId?: string) => {
     const round = await db().diagnosticRound.findFirstOrThrow({ orderBy: { openedAt: "desc" } });
@@ -278,7 +289,8 @@ describeEachDatabase("Quarterly alignment diagnostic in Slack", (provider) => {
     for (const user of [...marketing, ...sales]) expect(reminders(user), user).toHaveLength(0);
 
     cadence.clock.set("2026-11-30T16:01:00Z");
-    await cadence.sweep();
+    // Two replicas at once: each reminder still goes out once.
+    await Promise.all([cadence.sweep(), runDiagnosticDuties(otherReplica())]);
     await cadence.sweep();
     for (const user of ["U0AE4", "U0MK3", "U0MK4"]) expect(reminders(user), user).toHaveLength(1);
     for (const user of ["U0AE1", "U0AE2", "U0AE3", "U0MK1", "U0MK2"])
@@ -296,7 +308,7 @@ describeEachDatabase("Quarterly alignment diagnostic in Slack", (provider) => {
     ).toBeNull();
     cadence.slack.calls.length = 0;
     cadence.clock.set("2026-12-09T16:01:00Z");
-    await cadence.sweep();
+    await Promise.all([cadence.sweep(), runDiagnosticDuties(otherReplica())]);
     await cadence.sweep();
     const posts = resultsPosts();
     expect(posts.map((c) => c.args.channel).sort()).toEqual(["C0REVENUE", "DU0OPS"]);
