@@ -62,6 +62,9 @@ export const EnvSchema = z.object({
       })
       .optional(),
   ),
+  METRICS_TOKEN: optionalText.pipe(
+    z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional(),
+  ),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -189,6 +192,7 @@ export const ConfigSchema = EnvSchema.refine(
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    metricsToken: env.METRICS_TOKEN,
   },
   logLevel: env.LOG_LEVEL,
   defaultTimezone: env.DEFAULT_TIMEZONE,
