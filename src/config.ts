@@ -110,6 +110,11 @@ export const EnvSchema = z.object({
     .int("must be a whole number of seconds")
     .min(1, "must be at least 1")
     .default(60),
+  SLACK_POST_INTERVAL_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be 0 or more")
+    .default(1_000),
   CATCH_UP_WINDOW_HOURS: z.coerce
     .number({ error: "must be a number of hours" })
     .min(0, "must be 0 or more")
@@ -202,6 +207,7 @@ export const ConfigSchema = EnvSchema.refine(
     enabled: env.SCHEDULER_ENABLED,
     sweepIntervalSeconds: env.SCHEDULER_SWEEP_SECONDS,
     leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
+    postIntervalMs: env.SLACK_POST_INTERVAL_MS,
     catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
   },
   crm: crmConfigOf(env),

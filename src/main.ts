@@ -29,7 +29,6 @@ import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
-import { CHANNEL_INTERVAL_MS } from "./scheduler/pacing.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
@@ -128,8 +127,8 @@ export function schedulerDeps(
     clock,
     logger: logger.child({ component: "scheduler" }),
     owner,
-    // Posts to one channel (or one person) start a second apart: Slack's pace (pacing.ts).
-    pool: createWorkPool(DELIVERY_CONCURRENCY, { laneIntervalMs: CHANNEL_INTERVAL_MS }),
+    // Posts to one channel (or one person) start apart, at Slack's pace (pacing.ts).
+    pool: createWorkPool(DELIVERY_CONCURRENCY, { laneIntervalMs: config.scheduler.postIntervalMs }),
     policy: {
       leaseMs: config.scheduler.leaseMs,
       catchUpWindowMs: config.scheduler.catchUpWindowMs,

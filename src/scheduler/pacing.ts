@@ -1,9 +1,7 @@
 // Slack accepts about one message a second per channel ("short bursts >1 allowed", its rate-limit
 // page), so a replica's deliveries to one channel, or to one person's DM, start at least
-// CHANNEL_INTERVAL_MS apart. Pure rules; the work pool (src/scheduler/pool.ts) applies them, so a
-// channel with a hundred posts waiting never holds up another channel's post.
-
-export const CHANNEL_INTERVAL_MS = 1_000;
+// SLACK_POST_INTERVAL_MS apart (default 1 s). Pure rules; the work pool (src/scheduler/pool.ts)
+// applies them, so a channel with a hundred posts waiting never holds up another channel's post.
 
 /** When a lane (a channel) may next start a task: `intervalMs` after its last start, or now. */
 export function laneReadyAt(
