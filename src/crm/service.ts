@@ -624,6 +624,7 @@ export async function syncSalesforce(
       request.slackTeamId,
       removed.map((lead) => lead.id),
     );
+    checkAllowance();
     // A first backfill reads every converted Lead in the Lead pass anyway.
     if (since.getTime() > 0)
       for await (const contexts of leadsOfChangedOpportunities(api, mapping, since)) {

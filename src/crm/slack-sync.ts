@@ -86,8 +86,9 @@ export async function startSlackSync(
     await deps.db.claim.deleteMany({ where: { key, owner: deps.owner } });
     return no(busy);
   }
-  const done = runSync(deps, actor.teamId, key, place, PROVIDER_NAMES[connection.provider]).catch((error: unknown) =>
-    deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
+  const done = runSync(deps, actor.teamId, key, place, PROVIDER_NAMES[connection.provider]).catch(
+    (error: unknown) =>
+      deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
   );
   return { started: true, done };
 }

@@ -174,9 +174,7 @@ function stageDate(
 ): string {
   // Without a history, only the lead's fields tell when a stage was reached.
   if (statuses.length && context.history.length) {
-    const entered = statusTimeline(context, mapping).find((change) =>
-      statuses.includes(change.to),
-    );
+    const entered = statusTimeline(context, mapping).find((change) => statuses.includes(change.to));
     if (entered) return entered.at;
   }
   return textOf(context.lead, field);

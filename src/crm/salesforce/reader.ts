@@ -84,10 +84,10 @@ export async function recentLeads(
   mapping: SalesforceMapping,
   limit: number,
 ): Promise<LeadContext[]> {
-  const page = await api.query(
+  const leads = await api.queryEverything(
     `SELECT ${leadFields(mapping).join(", ")} FROM Lead ORDER BY SystemModstamp DESC LIMIT ${Math.floor(limit)}`,
   );
-  return withContext(api, mapping, page.records);
+  return withContext(api, mapping, leads);
 }
 
 /** Leads converted into Opportunities changed since `since`: their won, lost or amount moved. */
