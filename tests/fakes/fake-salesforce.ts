@@ -286,6 +286,8 @@ export class FakeSalesforce {
   apiUsage = { used: 1_000, limit: 100_000 };
   /** Records per query page (Salesforce's default is 2,000). */
   pageSize = 2_000;
+  /** Off: query locators are forgotten at once, so following nextRecordsUrl fails. */
+  keepLocators = true;
   /** The next this-many REST requests answer 503. */
   unavailable = 0;
   /** The org's clock: every change happens `changeEveryMs` after the one before. */
@@ -458,7 +460,7 @@ export class FakeSalesforce {
     }
     const rows = this.run(parsed, resource === "queryAll");
     const id = `01g${randomBytes(6).toString("hex")}`;
-    this.locators.set(id, rows);
+    if (this.keepLocators) this.locators.set(id, rows);
     return this.page(res, rows, 0, id);
   }
 
