@@ -467,6 +467,10 @@ crmCommand
     const config = configured(loadCrmConfig);
     await withWorkspace(parsed.data.workspace, async (database, choice) => {
       const progress = progressBar();
+      const records =
+        (await crmStatus(database.db, choice.slackTeamId))?.provider === "salesforce"
+          ? "leads"
+          : "contacts";
       const result = await syncConnection(
         database,
         { config },
@@ -479,7 +483,7 @@ crmCommand
             progress.update("syncing", read, total ? read / total : 0);
             if (!process.stderr.isTTY)
               console.error(
-                `Synced ${read} of about ${total} records (changed up to ${upTo.toISOString()})`,
+                `Synced ${read} of about ${total} ${records} (changed up to ${upTo.toISOString()})`,
               );
           },
         },
