@@ -422,9 +422,7 @@ const CrmPreviewOptions = CrmWorkspaceOptions.extend({
 
 crmCommand
   .command("preview")
-  .description(
-    "show a few records' CRM values and the lead records they map to, or why refused",
-  )
+  .description("show a few records' CRM values and the lead records they map to, or why refused")
   .option("--limit <n>", "how many records (default 10)")
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {

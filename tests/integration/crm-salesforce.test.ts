@@ -368,6 +368,24 @@ describeEachDatabase("Salesforce connector", (provider) => {
     expect((await crmStatus(database.db, TEAM))!.recordsRefused).toBe(1);
   });
 
+  it("signs in again when the session expires mid-sync (the flow has no refresh token)", async () => {
+    org.put("Lead", { Country: "Peru" }, ids.won);
+    const tokens = () => org.requests.filter((r) => r.path === "/services/oauth2/token").length;
+    const before = tokens();
+    const result = await syncConnection(database, deps(), {
+      slackTeamId: TEAM,
+      timezone: "UTC",
+      since: new Date(0),
+      now: () => NOW,
+      onProgress: () => org.expireSessions(),
+    });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.summary.read).toBe(3);
+    // One sign-in to start, one more after the session was dropped.
+    expect(tokens() - before).toBe(2);
+    expect((await lead(ids.won)).country).toBe("Peru");
+  });
+
   it("rides out 503 answers with jsforce's backoff", async () => {
     org.put("Lead", { Country: "Spain" }, ids.won);
     org.unavailable = 2;

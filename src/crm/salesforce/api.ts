@@ -121,8 +121,12 @@ export async function salesforceApi(
     // The flow has no refresh token: an expired session is replaced by asking again.
     refreshFn: (conn, callback) => {
       conn.oauth2.requestToken({ grant_type: "client_credentials" }).then(
-        (token) => callback(null, token.access_token, token),
-        (error: unknown) => callback(error as Error),
+        (token) => {
+          callback(null, token.access_token, token);
+        },
+        (error: unknown) => {
+          callback(error as Error);
+        },
       );
     },
   });
