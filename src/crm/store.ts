@@ -19,7 +19,7 @@ export type HubspotSettings = z.infer<typeof HubspotSettingsSchema>;
 export const SalesforceSettingsSchema = z.object({
   /** Where the connected app signs in: a My Domain URL, or a sandbox's. */
   baseUrl: z.url(),
-  /** The org's instance, as the last sign-in named it. */
+  /** The org's instance, as Salesforce named it when the connection was made. */
   instanceUrl: z.url().nullable().default(null),
   mapping: SalesforceMappingSchema.prefault({}),
 });
@@ -144,7 +144,7 @@ export async function recordSyncOutcome(
 }
 
 /**
- * Removes the leads of contacts the CRM deleted, or merged into another (whose lead now counts
+ * Removes the leads of records the CRM deleted, or merged into another (whose lead now counts
  * them). The lead write path (src/funnel/import.ts) only adds and updates, so removal is here.
  */
 export async function forgetLeads(db: Db, slackTeamId: string, crmIds: string[]): Promise<number> {
