@@ -589,7 +589,6 @@ export async function syncSalesforce(
   // As for HubSpot: a --since later than the cursor must not move the cursor past what it skipped.
   const movesCursor = !connection.syncCursor || since <= connection.syncCursor;
   const summary = emptySummary(connection.syncCursor);
-  const schema = { slackTeamId: request.slackTeamId, timezone: request.timezone };
   const checkAllowance = () => {
     const short = salesforceAllowanceShort(api.dailyUsage(), deps.config.salesforceDailyFloor);
     if (short) throw new SalesforceError(short, "DAILY_FLOOR");
@@ -600,7 +599,8 @@ export async function syncSalesforce(
       raw: mapLead(context, mapping),
     }));
     const stored = await importLeads(database, arraySource(rows), {
-      ...schema,
+      slackTeamId: request.slackTeamId,
+      timezone: request.timezone,
       now: request.now(),
       skipInvalid: true,
     });
@@ -622,7 +622,7 @@ export async function syncSalesforce(
     summary.removed += await forgetLeads(
       db,
       request.slackTeamId,
-      removed.map((lead) => lead.id),
+      removed.leads.map((lead) => lead.id),
     );
     checkAllowance();
     // A first backfill reads every converted Lead in the Lead pass anyway.
@@ -637,6 +637,17 @@ export async function syncSalesforce(
       total = Math.max(total, batch.total);
       await request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
       checkAllowance();
+    }
+    // Every pass is done: a deletion newer than any Lead read is covered too, so the next
+    // sync need not read back to the last changed Lead.
+    const deletedUpTo = removed.modifiedUpTo;
+    if (movesCursor && deletedUpTo && deletedUpTo > (summary.cursor ?? new Date(0))) {
+      await recordBatchStored(db, request.slackTeamId, {
+        cursor: deletedUpTo,
+        read: 0,
+        refused: 0,
+      });
+      summary.cursor = deletedUpTo;
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

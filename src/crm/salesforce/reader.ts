@@ -110,16 +110,25 @@ export async function* leadsOfChangedOpportunities(
   }
 }
 
+export interface RemovedLeads {
+  leads: RemovedLead[];
+  /** The newest SystemModstamp among them (a deletion moves it), or null when there are none. */
+  modifiedUpTo: Date | null;
+}
+
 /** Leads deleted, or merged into another, since `since` (while still in the recycle bin). */
-export async function removedLeads(api: SalesforceApi, since: Date): Promise<RemovedLead[]> {
+export async function removedLeads(api: SalesforceApi, since: Date): Promise<RemovedLeads> {
   const records = await api.queryEverything(
-    `SELECT Id, MasterRecordId FROM Lead WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(since)}`,
+    `SELECT Id, MasterRecordId, SystemModstamp FROM Lead WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(since)}`,
     { all: true },
   );
-  return records.map((record) => ({
-    id: record.Id,
-    mergedInto: textOf(record, "MasterRecordId") || null,
-  }));
+  return {
+    leads: records.map((record) => ({
+      id: record.Id,
+      mergedInto: textOf(record, "MasterRecordId") || null,
+    })),
+    modifiedUpTo: records.length ? new Date(Math.max(...records.map(modifiedAt))) : null,
+  };
 }
 
 async function withContext(
