@@ -14,10 +14,11 @@ import {
   CrmCredentialsError,
   crmStatus,
   disconnectCrm,
-  hubspotMapping,
-  previewHubspot,
-  setHubspotMapping,
-  syncHubspot,
+  connectSalesforce,
+  crmMapping,
+  previewConnection,
+  setCrmMapping,
+  syncConnection,
 } from "./crm/service.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -318,26 +319,58 @@ tokenCommand
 
 const crmCommand = program
   .command("crm")
-  .description("connect a CRM (HubSpot) and sync its leads into Cadence");
+  .description("connect a CRM (HubSpot or Salesforce) and sync its leads into Cadence");
 
 const CrmWorkspaceOptions = z.object({ workspace: z.string().optional() });
+
+const CrmConnectOptions = CrmWorkspaceOptions.extend({ loginUrl: z.string().optional() });
 
 crmCommand
   .command("connect <provider>")
   .description(
-    "store a HubSpot private-app token (read from stdin or a hidden prompt, never from arguments), verified first",
+    "connect hubspot (a private-app token) or salesforce (a connected app's consumer key and secret); secrets are read from stdin or a hidden prompt, never from arguments, and verified first",
   )
   .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .option(
+    "--login-url <url>",
+    "salesforce: your org's My Domain URL, e.g. https://acme.my.salesforce.com (a sandbox: https://acme--uat.sandbox.my.salesforce.com)",
+  )
   .action(async (provider: string, raw: Record<string, unknown>) => {
-    if (provider === "salesforce")
-      fail(["Salesforce is not supported yet: `cadence crm connect hubspot` is."]);
-    if (provider !== "hubspot") fail([`Unknown CRM "${provider}": use hubspot.`]);
-    const options = CrmWorkspaceOptions.parse(raw);
+    if (provider !== "hubspot" && provider !== "salesforce")
+      fail([`Unknown CRM "${provider}": use hubspot or salesforce.`]);
+    const options = CrmConnectOptions.parse(raw);
+    if (provider === "salesforce" && !options.loginUrl)
+      fail([
+        "Give your org's login URL: --login-url https://<your domain>.my.salesforce.com (Setup > My Domain shows it; a sandbox's is https://<domain>--<sandbox>.sandbox.my.salesforce.com).",
+      ]);
     const config = configured(loadCrmConfig);
     await withWorkspace(options.workspace, async (database, choice) => {
-      const token = await readSecret("HubSpot private-app access token (not shown): ").catch(
-        (error: unknown) => fail([(error as Error).message]),
-      );
+      const read = (prompt: string) =>
+        readSecret(prompt).catch((error: unknown) => fail([(error as Error).message]));
+      if (provider === "salesforce") {
+        // Piped: the consumer key on the first line, the secret on the second.
+        const [clientId = "", clientSecret = ""] = process.stdin.isTTY
+          ? [
+              await read("Connected app consumer key (not shown): "),
+              await read("Connected app consumer secret (not shown): "),
+            ]
+          : (await read("")).split(/\r?\n/).map((line) => line.trim());
+        if (!clientId || !clientSecret)
+          fail([
+            "Give the consumer key and the consumer secret: at the two prompts, or piped in on two lines. Nothing was stored.",
+          ]);
+        const result = await connectSalesforce(
+          database.db,
+          { config },
+          { slackTeamId: choice.slackTeamId, loginUrl: options.loginUrl!, clientId, clientSecret },
+        );
+        if (!result.ok) fail([result.message]);
+        console.log(
+          `Salesforce is connected for ${choice.slackTeamId}; the consumer key and secret are stored encrypted. Next: \`cadence crm preview\`, then \`cadence crm sync\`.`,
+        );
+        return;
+      }
+      const token = await read("HubSpot private-app access token (not shown): ");
       if (!token)
         fail(["No token was given: pipe it in or type it at the prompt. Nothing was stored."]);
       const result = await connectHubspot(
@@ -393,17 +426,15 @@ const CrmPreviewOptions = CrmWorkspaceOptions.extend({
 
 crmCommand
   .command("preview")
-  .description(
-    "show a few contacts' HubSpot values and the lead records they map to, or why refused",
-  )
-  .option("--limit <n>", "how many contacts (default 10)")
+  .description("show a few records' CRM values and the lead records they map to, or why refused")
+  .option("--limit <n>", "how many records (default 10)")
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const parsed = CrmPreviewOptions.safeParse(raw);
     if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
     const config = configured(loadCrmConfig);
     await withWorkspace(parsed.data.workspace, async (database, choice) => {
-      const preview = await previewHubspot(
+      const preview = await previewConnection(
         database.db,
         { config },
         {
@@ -413,7 +444,7 @@ crmCommand
         },
       );
       if (!preview.ok) fail([preview.message]);
-      for (const line of previewLines(preview.items)) console.log(line);
+      for (const line of previewLines(preview.items, preview.provider)) console.log(line);
     });
   });
 
@@ -428,9 +459,9 @@ const CrmSyncOptions = CrmWorkspaceOptions.extend({
 crmCommand
   .command("sync")
   .description(
-    "read contacts changed since the last sync (all of them the first time) and store them",
+    "read records changed since the last sync (all of them the first time) and store them",
   )
-  .option("--since <date>", "read every contact changed since this day (UTC), YYYY-MM-DD")
+  .option("--since <date>", "read every record changed since this day (UTC), YYYY-MM-DD")
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const parsed = CrmSyncOptions.safeParse(raw);
@@ -438,7 +469,11 @@ crmCommand
     const config = configured(loadCrmConfig);
     await withWorkspace(parsed.data.workspace, async (database, choice) => {
       const progress = progressBar();
-      const result = await syncHubspot(
+      const records =
+        (await crmStatus(database.db, choice.slackTeamId))?.provider === "salesforce"
+          ? "leads"
+          : "contacts";
+      const result = await syncConnection(
         database,
         { config },
         {
@@ -450,35 +485,35 @@ crmCommand
             progress.update("syncing", read, total ? read / total : 0);
             if (!process.stderr.isTTY)
               console.error(
-                `Synced ${read} of about ${total} contacts (changed up to ${upTo.toISOString()})`,
+                `Synced ${read} of about ${total} ${records} (changed up to ${upTo.toISOString()})`,
               );
           },
         },
       );
       progress.done();
       if (!result.ok) fail([result.message]);
-      for (const line of syncLines(result.summary)) console.log(line);
+      for (const line of syncLines(result.summary, result.provider)) console.log(line);
     });
   });
 
-const crmMapping = crmCommand
+const crmMappingCommand = crmCommand
   .command("mapping")
-  .description("the workspace's mapping from HubSpot properties to lead record fields");
+  .description("the workspace's mapping from CRM fields to lead record fields");
 
-crmMapping
+crmMappingCommand
   .command("get")
   .description("print the mapping as JSON (every default filled in)")
   .option("--workspace <teamId>", "the Slack workspace (team id)")
   .action(async (raw: Record<string, unknown>) => {
     const options = CrmWorkspaceOptions.parse(raw);
     await withWorkspace(options.workspace, async (database, choice) => {
-      const result = await hubspotMapping(database.db, choice.slackTeamId);
+      const result = await crmMapping(database.db, choice.slackTeamId);
       if (!result.ok) fail([result.message]);
       console.log(JSON.stringify(result.mapping, null, 2));
     });
   });
 
-crmMapping
+crmMappingCommand
   .command("set <file>")
   .description("replace the mapping with a JSON file (parts left out take their defaults)")
   .option("--workspace <teamId>", "the Slack workspace (team id)")
@@ -492,10 +527,10 @@ crmMapping
       fail([`${file} is not JSON (${(error as Error).message}). The mapping was not changed.`]);
     }
     await withWorkspace(options.workspace, async (database, choice) => {
-      const result = await setHubspotMapping(database.db, choice.slackTeamId, input);
+      const result = await setCrmMapping(database.db, choice.slackTeamId, input);
       if (!result.ok) fail([result.message]);
       console.log(
-        "The mapping is saved. The next `cadence crm sync` reads every contact again with it; `cadence crm preview` shows the result first.",
+        "The mapping is saved. The next `cadence crm sync` reads every record again with it; `cadence crm preview` shows the result first.",
       );
     });
   });

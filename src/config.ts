@@ -158,6 +158,14 @@ function CrmEnvShape() {
         .min(0, "must be 0 or more")
         .optional(),
     ),
+    // The same for Salesforce, whose allowance counts the last 24 hours (Sforce-Limit-Info).
+    SALESFORCE_DAILY_FLOOR: optionalText.pipe(
+      z.coerce
+        .number<string | undefined>({ error: "must be a number of API requests" })
+        .int("must be a whole number of API requests")
+        .min(0, "must be 0 or more")
+        .optional(),
+    ),
   };
 }
 
@@ -169,6 +177,7 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
     hubspotApiUrl: env.HUBSPOT_API_URL,
     syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
     hubspotDailyFloor: env.HUBSPOT_DAILY_FLOOR,
+    salesforceDailyFloor: env.SALESFORCE_DAILY_FLOOR,
   };
 }
 

@@ -1,6 +1,12 @@
 // How the `cadence crm` commands read on a terminal: status, preview and sync summaries as lines.
 import type { PreviewItem, SyncSummary } from "./service.js";
-import type { CrmConnectionRow } from "./store.js";
+import type { CrmConnectionRow, CrmProvider } from "./store.js";
+
+/** What each CRM calls the records synced, and itself. */
+const WORDS = {
+  hubspot: { name: "HubSpot", record: "contact", records: "contacts" },
+  salesforce: { name: "Salesforce", record: "lead", records: "leads" },
+} as const;
 
 /** Refused records listed on screen; a count says how many more there are. */
 const SHOWN_PROBLEMS = 50;
@@ -14,7 +20,7 @@ export function statusLines(
 ): string[] {
   if (!connection)
     return [
-      `No CRM is connected for ${slackTeamId}. \`cadence crm connect hubspot\` connects one.`,
+      `No CRM is connected for ${slackTeamId}. \`cadence crm connect hubspot\` or \`cadence crm connect salesforce --login-url …\` connects one.`,
     ];
   const lag = connection.syncCursor
     ? `${Math.max(0, Math.round((now.getTime() - connection.syncCursor.getTime()) / 60_000))} min behind the CRM's latest stored change`
@@ -31,12 +37,13 @@ export function statusLines(
   ];
 }
 
-export function previewLines(items: PreviewItem[]): string[] {
-  if (items.length === 0) return ["HubSpot returned no contacts."];
+export function previewLines(items: PreviewItem[], provider: CrmProvider = "hubspot"): string[] {
+  const words = WORDS[provider];
+  if (items.length === 0) return [`${words.name} returned no ${words.records}.`];
   const lines: string[] = [];
   for (const item of items) {
-    lines.push(`Contact ${item.crmId}`);
-    lines.push("  HubSpot values:");
+    lines.push(`${words.record[0]!.toUpperCase()}${words.record.slice(1)} ${item.crmId}`);
+    lines.push(`  ${words.name} values:`);
     for (const [name, value] of Object.entries(item.raw)) lines.push(`    ${name} = ${value}`);
     lines.push("  Lead record:");
     for (const [column, value] of Object.entries(item.row))
@@ -53,25 +60,26 @@ export function previewLines(items: PreviewItem[]): string[] {
   }
   const refused = items.filter((item) => !item.result.ok).length;
   lines.push(
-    `${items.length} contact${items.length === 1 ? "" : "s"} previewed: ${items.length - refused} would be stored, ${refused} refused. Nothing was written.`,
+    `${items.length} ${items.length === 1 ? words.record : words.records} previewed: ${items.length - refused} would be stored, ${refused} refused. Nothing was written.`,
   );
   return lines;
 }
 
-export function syncLines(summary: SyncSummary): string[] {
+export function syncLines(summary: SyncSummary, provider: CrmProvider = "hubspot"): string[] {
+  const words = WORDS[provider];
   const lines = [
-    `Synced ${summary.read} HubSpot contact${summary.read === 1 ? "" : "s"}: ${summary.inserted} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.refused} refused${summary.removed ? `, ${summary.removed} removed (deleted or merged in HubSpot)` : ""}.`,
+    `Synced ${summary.read} ${words.name} ${summary.read === 1 ? words.record : words.records}: ${summary.inserted} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.refused} refused${summary.removed ? `, ${summary.removed} removed (deleted or merged in ${words.name})` : ""}.`,
     summary.cursor
-      ? `Up to date with changes made in HubSpot until ${summary.cursor.toISOString()}.`
-      : "HubSpot had no contacts to sync.",
+      ? `Up to date with changes made in ${words.name} until ${summary.cursor.toISOString()}.`
+      : `${words.name} had no ${words.records} to sync.`,
   ];
   if (summary.problems.length) {
     lines.push(
-      "Refused (fix them in HubSpot and the next sync picks up the edit, or change the mapping with `cadence crm mapping set`):",
+      `Refused (fix them in ${words.name} and the next sync picks up the edit, or change the mapping with \`cadence crm mapping set\`):`,
     );
     for (const problem of summary.problems.slice(0, SHOWN_PROBLEMS))
       lines.push(
-        `  contact ${problem.crmId}: ${problem.column} ${problem.value ? `"${problem.value}" ` : ""}${problem.problem}`,
+        `  ${words.record} ${problem.crmId}: ${problem.column} ${problem.value ? `"${problem.value}" ` : ""}${problem.problem}`,
       );
     if (summary.problems.length > SHOWN_PROBLEMS)
       lines.push(`  … and ${summary.problems.length - SHOWN_PROBLEMS} more.`);

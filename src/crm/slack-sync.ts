@@ -14,8 +14,10 @@ import type { Actor } from "../slack/actor.js";
 import { newReference } from "../slack/answered.js";
 import { escapeMrkdwn } from "../slack/mrkdwn.js";
 import { findWorkspace } from "../workspaces/store.js";
-import { syncHubspot, type SyncSummary } from "./service.js";
+import { syncConnection, type SyncSummary } from "./service.js";
 import { findConnection } from "./store.js";
+
+const PROVIDER_NAMES = { hubspot: "HubSpot", salesforce: "Salesforce" } as const;
 
 /** How often, at most, a progress line is posted in the thread while a sync runs. */
 export const PROGRESS_EVERY_MS = 3_000;
@@ -68,8 +70,6 @@ export async function startSlackSync(
     return no(
       "No CRM is connected for this workspace: an admin connects HubSpot with `cadence crm connect hubspot` on the server (see the README, Connect HubSpot).",
     );
-  if (connection.provider !== "hubspot")
-    return no(`Syncing ${connection.provider} from Slack is not available yet.`);
   if (!deps.config.encryptionKey)
     return no(
       "CADENCE_ENCRYPTION_KEY is not set on the server, so the CRM credentials cannot be opened. Set it (the key the connection was made with) and restart Cadence.",
@@ -86,8 +86,9 @@ export async function startSlackSync(
     await deps.db.claim.deleteMany({ where: { key, owner: deps.owner } });
     return no(busy);
   }
-  const done = runSync(deps, actor.teamId, key, place).catch((error: unknown) =>
-    deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
+  const done = runSync(deps, actor.teamId, key, place, PROVIDER_NAMES[connection.provider]).catch(
+    (error: unknown) =>
+      deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
   );
   return { started: true, done };
 }
@@ -97,10 +98,11 @@ async function runSync(
   slackTeamId: string,
   key: string,
   place: { channel: string },
+  crmName: string,
 ): Promise<void> {
   const started = await deps.slack.chat.postMessage({
     channel: place.channel,
-    text: "Syncing from HubSpot…",
+    text: `Syncing from ${crmName}…`,
   });
   const channel = started.channel ?? place.channel;
   const reply = (text: string) =>
@@ -113,7 +115,7 @@ async function runSync(
   let lastPosted = 0;
   try {
     const workspace = await findWorkspace(deps.db, slackTeamId);
-    const result = await syncHubspot({ ...deps.database, db: deps.db }, deps, {
+    const result = await syncConnection({ ...deps.database, db: deps.db }, deps, {
       slackTeamId,
       timezone: workspace?.timezone ?? "UTC",
       now: () => deps.clock.now(),

@@ -2,23 +2,34 @@
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { HubspotMappingSchema } from "./hubspot/mapping.js";
+import { SalesforceMappingSchema } from "./salesforce/mapping.js";
 
 export const CRM_PROVIDERS = ["hubspot", "salesforce"] as const;
 export type CrmProvider = (typeof CRM_PROVIDERS)[number];
 
-/** The non-secret settings of a connection, stored as JSON. */
-export const CrmSettingsSchema = z.object({
+/** A HubSpot connection's non-secret settings, stored as JSON. */
+export const HubspotSettingsSchema = z.object({
   /** The API's base URL when the connection was made (HUBSPOT_API_URL). */
   baseUrl: z.url(),
   mapping: HubspotMappingSchema.prefault({}),
 });
-export type CrmSettings = z.infer<typeof CrmSettingsSchema>;
+export type HubspotSettings = z.infer<typeof HubspotSettingsSchema>;
 
-export interface CrmConnectionRow {
+/** A Salesforce connection's non-secret settings, stored as JSON. */
+export const SalesforceSettingsSchema = z.object({
+  /** Where the connected app signs in: a My Domain URL, or a sandbox's. */
+  baseUrl: z.url(),
+  /** The org's instance, as Salesforce named it when the connection was made. */
+  instanceUrl: z.url().nullable().default(null),
+  mapping: SalesforceMappingSchema.prefault({}),
+});
+export type SalesforceSettings = z.infer<typeof SalesforceSettingsSchema>;
+
+export type CrmSettings = HubspotSettings | SalesforceSettings;
+
+interface CrmConnectionCommon {
   slackTeamId: string;
-  provider: CrmProvider;
   credentials: string;
-  settings: CrmSettings;
   syncCursor: Date | null;
   lastSyncStartedAt: Date | null;
   lastSuccessAt: Date | null;
@@ -30,15 +41,21 @@ export interface CrmConnectionRow {
   updatedAt: Date;
 }
 
+/** A connection as stored, its settings parsed by its provider's schema. */
+export type CrmConnectionRow = CrmConnectionCommon &
+  (
+    | { provider: "hubspot"; settings: HubspotSettings }
+    | { provider: "salesforce"; settings: SalesforceSettings }
+  );
+
 function parsed(
   row: Awaited<ReturnType<Db["crmConnection"]["findUnique"]>>,
 ): CrmConnectionRow | null {
   if (!row) return null;
-  return {
-    ...row,
-    provider: z.enum(CRM_PROVIDERS).parse(row.provider),
-    settings: CrmSettingsSchema.parse(row.settings),
-  };
+  const provider = z.enum(CRM_PROVIDERS).parse(row.provider);
+  return provider === "hubspot"
+    ? { ...row, provider, settings: HubspotSettingsSchema.parse(row.settings) }
+    : { ...row, provider, settings: SalesforceSettingsSchema.parse(row.settings) };
 }
 
 export async function findConnection(
@@ -58,10 +75,11 @@ export async function saveConnection(
   db: Db,
   connection: {
     slackTeamId: string;
-    provider: CrmProvider;
     credentials: string;
-    settings: CrmSettings;
-  },
+  } & (
+    | { provider: "hubspot"; settings: HubspotSettings }
+    | { provider: "salesforce"; settings: SalesforceSettings }
+  ),
 ): Promise<void> {
   const data = {
     provider: connection.provider,
@@ -126,7 +144,7 @@ export async function recordSyncOutcome(
 }
 
 /**
- * Removes the leads of contacts the CRM deleted, or merged into another (whose lead now counts
+ * Removes the leads of records the CRM deleted, or merged into another (whose lead now counts
  * them). The lead write path (src/funnel/import.ts) only adds and updates, so removal is here.
  */
 export async function forgetLeads(db: Db, slackTeamId: string, crmIds: string[]): Promise<number> {

@@ -48,14 +48,16 @@ export const subcommands = [
         if (!start.started) return { text: start.message };
         running.add(start.done);
         void start.done.finally(() => running.delete(start.done));
-        return { text: "Syncing from HubSpot: progress and the summary are in our DM's thread." };
+        const connection = await findConnection(deps.db, who.teamId);
+        const crm = connection?.provider === "salesforce" ? "Salesforce" : "HubSpot";
+        return { text: `Syncing from ${crm}: progress and the summary are in our DM's thread.` };
       }
       if (!isCadenceAdmin(who, deps.config.adminUserIds))
         return { text: "Only an admin can see the CRM sync's health." };
       const connection = await findConnection(deps.db, who.teamId);
       if (!connection)
         return {
-          text: "No CRM is connected for this workspace: an admin connects HubSpot with `cadence crm connect hubspot` on the server.",
+          text: "No CRM is connected for this workspace: an admin connects HubSpot or Salesforce with `cadence crm connect hubspot|salesforce` on the server.",
         };
       return { text: crmHealthLines(connection, deps.clock.now()).join("\n") };
     },

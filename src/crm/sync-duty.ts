@@ -13,7 +13,7 @@ import type { Duty } from "../scheduler/scheduler.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { findWorkspace } from "../workspaces/store.js";
-import { syncHubspot, type CrmDeps } from "./service.js";
+import { syncConnection, type CrmDeps } from "./service.js";
 import { allConnections } from "./store.js";
 
 export interface CrmSyncDutyDeps {
@@ -39,7 +39,7 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
   const syncWorkspace = async (slackTeamId: string, key: string) => {
     const db = deps.database.db;
     const workspace = await findWorkspace(db, slackTeamId);
-    const result = await syncHubspot(deps.database, deps, {
+    const result = await syncConnection(deps.database, deps, {
       slackTeamId,
       timezone: workspace?.timezone ?? "UTC",
       now: () => deps.clock.now(),
@@ -86,7 +86,7 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
     const now = deps.clock.now();
     const slot = new Date(Math.floor(now.getTime() / interval) * interval).toISOString();
     for (const connection of await allConnections(deps.database.db)) {
-      if (connection.provider !== "hubspot" || running.has(connection.slackTeamId)) continue;
+      if (running.has(connection.slackTeamId)) continue;
       if (await syncingElsewhere(connection.slackTeamId, now)) continue;
       const key = `crm.sync:${connection.slackTeamId}:${slot}`;
       // The lease covers the interval: a replica that dies mid-sync is replaced by the next one.

@@ -77,7 +77,7 @@ describe("the cadence crm commands", () => {
     );
     const status = await cadence(["crm", "status"], env);
     expect(status.stdout.trim()).toBe(
-      `No CRM is connected for ${TEAM}. \`cadence crm connect hubspot\` connects one.`,
+      `No CRM is connected for ${TEAM}. \`cadence crm connect hubspot\` or \`cadence crm connect salesforce --login-url …\` connects one.`,
     );
   });
 

@@ -9,7 +9,7 @@ import {
   crmStatus,
   disconnectCrm,
   previewHubspot,
-  setHubspotMapping,
+  setCrmMapping,
   syncHubspot,
 } from "../../src/crm/service.js";
 import { hubspotApi, type RetryPolicy } from "../../src/crm/hubspot/api.js";
@@ -281,11 +281,11 @@ describeEachDatabase("HubSpot connector", (provider) => {
   });
 
   it("applies a mapping change to every contact on the next sync", async () => {
-    const bad = await setHubspotMapping(database.db, TEAM, {
+    const bad = await setCrmMapping(database.db, TEAM, {
       sourcedBy: { byValue: { REFERRALS: "partners" } },
     });
     expect(bad.ok).toBe(false);
-    const changed = await setHubspotMapping(database.db, TEAM, {
+    const changed = await setCrmMapping(database.db, TEAM, {
       sourcedBy: { byValue: { REFERRALS: "partner", OFFLINE: "sales" } },
     });
     expect(changed.ok).toBe(true);
