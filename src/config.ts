@@ -150,6 +150,12 @@ function CrmEnvShape() {
         .min(0, "must be 0 or more")
         .optional(),
     ),
+    // After this many scheduled syncs of a workspace fail in a row, its admins are told (once).
+    CRM_FAILURES_TO_NOTIFY: z.coerce
+      .number({ error: "must be a number of failed syncs" })
+      .int("must be a whole number of failed syncs")
+      .min(1, "must be at least 1")
+      .default(3),
   };
 }
 
@@ -161,6 +167,7 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
     hubspotApiUrl: env.HUBSPOT_API_URL,
     syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
     hubspotDailyFloor: env.HUBSPOT_DAILY_FLOOR,
+    failuresBeforeNotice: env.CRM_FAILURES_TO_NOTIFY,
   };
 }
 

@@ -59,8 +59,8 @@ export class FakeHubspot {
   rateLimited = { next: 0, retryAfterSeconds: 1 };
   /** Scopes the private app was not given: reads needing them answer 403. */
   readonly missingScopes = new Set<string>();
-  /** The next this-many requests get this 5xx status. */
-  failing = { next: 0, status: 502 };
+  /** The next this-many requests get this 5xx status (and message, if given). */
+  failing: { next: number; status: number; message?: string } = { next: 0, status: 502 };
   private server: Server | undefined;
   private port: number | undefined;
   private nextId = 1001;
@@ -201,7 +201,7 @@ export class FakeHubspot {
       this.failing.next -= 1;
       send(response, this.failing.status, {
         status: "error",
-        message: "internal error",
+        message: this.failing.message ?? "internal error",
         correlationId: "fake-correlation-id",
         category: "INTERNAL_ERROR",
       });

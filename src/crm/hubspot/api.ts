@@ -52,6 +52,14 @@ export class HubspotError extends Error {
   }
 }
 
+/** The sync stopped on purpose: the day's API allowance left is under the floor. */
+export class DailyAllowanceError extends HubspotError {
+  override name = "DailyAllowanceError";
+  constructor(message: string) {
+    super(message, null);
+  }
+}
+
 interface ApiFailure {
   code?: unknown;
   headers?: Record<string, string>;
