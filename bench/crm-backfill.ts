@@ -1,12 +1,14 @@
 // The HubSpot backfill and the incremental sync, as they run in production: `cadence start` in its
-// own process (so its memory is its own) with the scheduler on, syncing from a fake HubSpot that
+// own process (built, with plain node, so its memory is its own) with the scheduler on, syncing from a fake HubSpot that
 // enforces HubSpot's documented limits for private apps (a burst limit per rolling 10 seconds, a
 // daily limit, five searches a second) and answers 429 as HubSpot does. Figures: the backfill's
 // API calls as a share of the burst limit, the process's peak RSS, and the time from a contact
 // changing in HubSpot to the digest counting it, with the scheduler's incremental sync running
 // every CRM_SYNC_MINUTES=1 (the shortest interval it takes) and SCHEDULER_SWEEP_SECONDS=1.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { loadCrmConfig } from "../src/config.js";
 import { connectHubspot } from "../src/crm/service.js";
 import { openDatabase } from "../src/db/client.js";
@@ -15,8 +17,9 @@ import { workspaceDigest } from "../src/digest/service.js";
 import { FakeHubspot, HUBSPOT_TIER_LIMITS } from "../tests/fakes/fake-hubspot.js";
 import { FakeSlack } from "../tests/fakes/fake-slack.js";
 import { testEnv } from "../tests/helpers/cadence.js";
-import { runCadence } from "../tests/helpers/cadence-process.js";
+import { freshWorkdir, PROJECT_ROOT } from "../tests/helpers/cadence-process.js";
 import { createTestDatabase, type TestProvider } from "../tests/helpers/databases.js";
+import { buildCli } from "./lead-import.js";
 
 export const BENCH_TIER = "professional";
 const SYNC_MINUTES = 1;
@@ -93,6 +96,34 @@ function peakRssMb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `node dist/cli.js start` (built by the caller: `buildCli()`), ready once it says it runs. */
+function startBuiltCadence(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", "cli.js"), "start"], {
+    cwd: freshWorkdir(),
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      // Only the start-up lines are kept: a long sync logs on.
+      if (output.length < 100_000) output += chunk.toString();
+      if (output.includes('"msg":"Cadence is running')) resolve();
+    });
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then(() => reject(new Error(`cadence exited: ${output}`)));
+  });
+  return {
+    child,
+    ready,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 export async function benchCrmBackfill(
   provider: TestProvider,
   contacts = 100_000,
@@ -125,7 +156,7 @@ export async function benchCrmBackfill(
   );
   if (!connected.ok) throw new Error(connected.message);
   const callsBefore = hubspot.limits.daily - hubspot.dailyRemaining;
-  const cadence = runCadence(["start"], env);
+  const cadence = startBuiltCadence(env);
   try {
     await cadence.ready;
     const started = Date.now();
@@ -186,6 +217,7 @@ export async function benchCrmBackfill(
 /** `tsx bench/crm-backfill.ts [contacts]`: this section alone, on SQLite. */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const contacts = Number(process.argv[2] ?? 100_000);
+  buildCli();
   const row = await benchCrmBackfill("sqlite", contacts);
   console.log(JSON.stringify(row, null, 2));
 }

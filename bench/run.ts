@@ -80,6 +80,7 @@ async function main(): Promise<void> {
 
 async function crmSection(providers: readonly ("sqlite" | "postgres")[]): Promise<void> {
   const contacts = Number(process.env.BENCH_CRM_CONTACTS ?? 100_000);
+  buildCli();
   console.log(
     `\nHubSpot backfill of ${contacts.toLocaleString("en-US")} contacts by \`cadence start\`'s scheduled sync, the fake HubSpot enforcing the ${BENCH_TIER} tier's limits (aim: >= 90% of the burst limit, < 300 MB; a change in the digest within 1 sync interval + 30 s, the interval set to 1 min here)`,
   );

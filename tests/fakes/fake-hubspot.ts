@@ -88,8 +88,8 @@ export class FakeHubspot {
   private burst: number[] = [];
   private searches: number[] = [];
   private dailyUsed = 0;
-  /** Sorted search results by sort property and direction, until the next change. */
-  private sorted = new Map<string, FakeObject[]>();
+  /** Objects sorted for a search, with their sort values, until the next change. */
+  private sorted = new Map<string, Array<{ object: FakeObject; value: number | string | null }>>();
   /** The next this-many requests get this 5xx status (and message, if given). */
   failing: { next: number; status: number; message?: string } = { next: 0, status: 502 };
   private server: Server | undefined;
@@ -340,9 +340,8 @@ export class FakeHubspot {
       const order = compareComparable(a.value, b.value);
       return (descending ? -order : order) || Number(a.object.id) - Number(b.object.id);
     });
-    const objects = keyed.map((entry) => entry.object);
-    this.sorted.set(key, objects);
-    return objects;
+    this.sorted.set(key, keyed);
+    return keyed;
   }
 
   private list(response: ServerResponse, type: ObjectType, query: URLSearchParams): void {
@@ -392,11 +391,20 @@ export class FakeHubspot {
     const sortName = typeof sort === "string" ? sort.replace(/^-/, "") : sort?.propertyName;
     const descending =
       typeof sort === "string" ? sort.startsWith("-") : sort?.direction === "DESCENDING";
-    const matching = this.sortedBy(type, sortName, descending).filter(
-      (object) =>
-        groups.length === 0 ||
-        groups.some((group) => group.filters.every((filter) => matches(object, filter))),
-    );
+    const sorted = this.sortedBy(type, sortName, descending);
+    const only =
+      groups.length === 1 && groups[0]!.filters.length === 1 ? groups[0]!.filters[0]! : null;
+    // The sync's query (GTE on the ascending sort property): found by bisection, not a scan.
+    const matching =
+      only && !descending && only.propertyName === sortName && only.operator === "GTE"
+        ? sorted.slice(lowerBound(sorted, comparable(only.value, sortName))).map((e) => e.object)
+        : sorted
+            .map((entry) => entry.object)
+            .filter(
+              (object) =>
+                groups.length === 0 ||
+                groups.some((group) => group.filters.every((filter) => matches(object, filter))),
+            );
     const page = matching.slice(after, after + limit);
     const properties = request.properties ?? [];
     send(response, 200, {
@@ -546,6 +554,21 @@ function comparable(value: string | null | undefined, name: string): number | st
     return Number.isNaN(ms) ? value : ms;
   }
   return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value.toLowerCase();
+}
+
+/** The first entry whose value is at least `wanted` (nulls sort last). */
+function lowerBound(
+  sorted: Array<{ value: number | string | null }>,
+  wanted: number | string | null,
+): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compareComparable(sorted[middle]!.value, wanted) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function compareComparable(left: number | string | null, right: number | string | null) {
