@@ -36,6 +36,7 @@ export interface CrmBackfill {
   allowedPerSecond: number;
   calls: number;
   throttled: number;
+  refused: number;
   peakRssMb: number;
   /** From the change in HubSpot to the digest counting it, in ms. */
   changeToDigestMs: number;
@@ -127,6 +128,7 @@ function startBuiltCadence(env: Record<string, string>) {
 export async function benchCrmBackfill(
   provider: TestProvider,
   contacts = 100_000,
+  nodeOptions = "",
 ): Promise<CrmBackfill> {
   const hubspot = await new FakeHubspot().start();
   hubspot.recordRequests = false;
@@ -145,6 +147,7 @@ export async function benchCrmBackfill(
     CADENCE_ENCRYPTION_KEY: key,
     HUBSPOT_API_URL: hubspot.baseUrl,
   };
+  const cadenceEnv = nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env;
   const database = openDatabase(testDb.url);
   await database.db.workspace.create({
     data: { slackTeamId: slack.teamId, name: "Acme", timezone: "UTC", settings: {} },
@@ -156,17 +159,19 @@ export async function benchCrmBackfill(
   );
   if (!connected.ok) throw new Error(connected.message);
   const callsBefore = hubspot.limits.daily - hubspot.dailyRemaining;
-  const cadence = startBuiltCadence(env);
+  const cadence = startBuiltCadence(cadenceEnv);
   try {
     await cadence.ready;
     const started = Date.now();
     const deadline = started + 30 * 60_000;
     let stored = 0;
+    let refused = 0;
     while (Date.now() < deadline) {
       const connection = await database.db.crmConnection.findUniqueOrThrow({
         where: { slackTeamId: slack.teamId },
       });
       stored = connection.recordsRead;
+      refused = connection.recordsRefused;
       if (connection.lastSuccessAt) break;
       await sleep(250);
     }
@@ -201,6 +206,7 @@ export async function benchCrmBackfill(
       allowedPerSecond,
       shareOfAllowed: calls / seconds / allowedPerSecond,
       throttled: hubspot.throttled,
+      refused,
       peakRssMb: peakRssMb(cadence.child.pid!),
       changeToDigestMs: Date.now() - changedAt,
       syncIntervalMs: SYNC_MINUTES * 60_000,
@@ -218,6 +224,6 @@ export async function benchCrmBackfill(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const contacts = Number(process.argv[2] ?? 100_000);
   buildCli();
-  const row = await benchCrmBackfill("sqlite", contacts);
+  const row = await benchCrmBackfill("sqlite", contacts, process.argv[3] ?? "");
   console.log(JSON.stringify(row, null, 2));
 }
