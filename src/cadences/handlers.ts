@@ -1,7 +1,8 @@
 // What firing does, one handler per kind. The weekly funnel review posts the funnel digest; the
-// win/loss and content cadences open the month's feedback collection; the others announce
-// themselves.
+// win/loss and content cadences open the month's feedback collection; the quarterly diagnostic
+// opens its survey; the others announce themselves.
 import type { KnownBlock } from "@slack/types";
+import { openDiagnostic } from "../diagnostic/opening.js";
 import { weeklyDigestPost } from "../digest/service.js";
 import { openCollection } from "../feedback/collection.js";
 import type { FiringDeps } from "./firing-deps.js";
@@ -35,6 +36,14 @@ const postDigest: FiringHandler = (input, { deps, slackTeamId }) =>
     lateNote: input.late ? lateNote(input.dueAt, input.timezone) : undefined,
   });
 
+const diagnose: FiringHandler = (input, { deps, slackTeamId, cadenceId }) =>
+  openDiagnostic(deps, {
+    slackTeamId,
+    cadenceId,
+    dueAt: input.dueAt,
+    driSlackUserId: input.driSlackUserId,
+  });
+
 const collect =
   (kind: "winloss" | "content"): FiringHandler =>
   (input, { deps, slackTeamId, cadenceId }) =>
@@ -56,7 +65,7 @@ export const FIRING_HANDLERS: FiringHandlers = {
   monthly_content_in_the_wild: collect("content"),
   mql_definition_review: announce,
   icp_review: announce,
-  quarterly_alignment_diagnostic: announce,
+  quarterly_alignment_diagnostic: diagnose,
   custom: announce,
 };
 
