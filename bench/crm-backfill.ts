@@ -220,7 +220,7 @@ export async function benchCrmBackfill(
   }
 }
 
-/** `tsx bench/crm-backfill.ts [contacts]`: this section alone, on SQLite. */
+/** `tsx bench/crm-backfill.ts [contacts] [NODE_OPTIONS of the Cadence process]`: SQLite only. */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const contacts = Number(process.argv[2] ?? 100_000);
   buildCli();
