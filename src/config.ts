@@ -166,6 +166,12 @@ function CrmEnvShape() {
         .min(0, "must be 0 or more")
         .optional(),
     ),
+    // After this many scheduled syncs of a workspace fail in a row, its admins are told (once).
+    CRM_FAILURES_TO_NOTIFY: z.coerce
+      .number({ error: "must be a number of failed syncs" })
+      .int("must be a whole number of failed syncs")
+      .min(1, "must be at least 1")
+      .default(3),
   };
 }
 
@@ -178,6 +184,7 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
     syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
     hubspotDailyFloor: env.HUBSPOT_DAILY_FLOOR,
     salesforceDailyFloor: env.SALESFORCE_DAILY_FLOOR,
+    failuresBeforeNotice: env.CRM_FAILURES_TO_NOTIFY,
   };
 }
 

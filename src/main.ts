@@ -231,6 +231,8 @@ export async function startCadence(
     clock,
     logger: logger.child({ component: "crm-sync" }),
     owner: firing.owner,
+    // Its notices to the admins go through the same delivery as the other duties' posts.
+    notices: { delivery: firing, adminUserIds: config.adminUserIds },
   });
   const duties = { ...registerDuties(firing), "crm.sync": crmSync.duty };
   const scheduler = config.scheduler.enabled

@@ -11,6 +11,7 @@ import { importLeads, type ImportSummary } from "../funnel/import.js";
 import { arraySource } from "../funnel/records.js";
 import { leadInputSchema, parseLead, type ParsedLead } from "../funnel/rules.js";
 import {
+  DailyAllowanceError,
   DEFAULT_HUBSPOT_RETRY,
   HubspotError,
   hubspotApi,
@@ -61,7 +62,13 @@ import {
 } from "./store.js";
 
 export type CrmResult<T extends object = object> =
-  ({ ok: true } & T) | { ok: false; message: string };
+  | ({ ok: true } & T)
+  | {
+      ok: false;
+      message: string;
+      /** Set when a sync stopped on purpose, under the CRM's daily allowance floor. */
+      reason?: "daily-allowance";
+    };
 
 const no = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
@@ -355,7 +362,7 @@ export async function syncHubspot(
       total = Math.max(total, summary.read - rows.length + batch.total);
       await request.onProgress?.({ read: summary.read, total, upTo: batch.modifiedUpTo });
       const short = dailyAllowanceShort(api, deps.config.hubspotDailyFloor);
-      if (short) throw new HubspotError(short, null);
+      if (short) throw new DailyAllowanceError(short);
     }
     // Deleted contacts leave no change to search for: HubSpot lists them apart.
     summary.removed += await forgetLeads(db, request.slackTeamId, await api.archivedContactIds());
@@ -363,9 +370,12 @@ export async function syncHubspot(
     const message = error instanceof Error ? error.message : String(error);
     await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: message });
     if (error instanceof HubspotError)
-      return no(
-        `${message} Records stored before this stay stored; the next sync resumes after them.`,
-      );
+      return {
+        ...no(
+          `${message} Records stored before this stay stored; the next sync resumes after them.`,
+        ),
+        ...(error instanceof DailyAllowanceError ? { reason: "daily-allowance" as const } : {}),
+      };
     throw error;
   }
   await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: null });
@@ -654,9 +664,13 @@ export async function syncSalesforce(
     const message = error instanceof Error ? error.message : String(error);
     await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: message });
     if (error instanceof SalesforceError)
-      return no(
-        `${message} Records stored before this stay stored; the next sync resumes after them.`,
-      );
+      return {
+        ...no(
+          `${message} Records stored before this stay stored; the next sync resumes after them.`,
+        ),
+        // Under the floor on purpose: the admins are told once a day, not counted as failing.
+        ...(error.code === "DAILY_FLOOR" ? { reason: "daily-allowance" as const } : {}),
+      };
     throw error;
   }
   await recordSyncOutcome(db, request.slackTeamId, { at: request.now(), error: null });

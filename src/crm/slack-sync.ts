@@ -1,7 +1,9 @@
 // `/cadence crm sync` as a use case: an admin starts a sync of the workspace's CRM from Slack.
 // It runs in the background under the same per-workspace claim as the scheduled sync
 // (./sync-duty.ts: keys `crm.sync:<team>:…`), so a manual sync and the scheduled one never run
-// together; its progress goes in the thread of a "Syncing from HubSpot…" message, then a summary.
+// together; its progress goes in the thread of a "Syncing from <CRM>…" message in the asker's
+// DM, then a summary. That message is posted before the command is answered, so the answer (seen
+// where the command was typed, perhaps a channel) links to the thread.
 import type { WebClient } from "@slack/web-api";
 import { isCadenceAdmin } from "../cadences/rules.js";
 import type { Clock } from "../clock.js";
@@ -34,8 +36,26 @@ export interface SlackSyncDeps {
   owner: string;
 }
 
+/** Where the sync's progress is posted: the DM message whose thread it is in. */
+export interface ProgressThread {
+  channel: string;
+  ts: string;
+  /** A link to the message, or null when Slack gave none. */
+  permalink: string | null;
+  /** The CRM's name, as the thread says it. */
+  crm: string;
+}
+
 export type SyncStart =
-  { started: true; done: Promise<void> } | { started: false; message: string };
+  | { started: true; done: Promise<void>; thread: ProgressThread }
+  | { started: false; message: string };
+
+/** The answer to `/cadence crm sync`, wherever it was typed: where the progress will be. */
+export function syncStartedText(thread: ProgressThread): string {
+  return thread.permalink
+    ? `Syncing from ${thread.crm}: progress and the summary are in <${thread.permalink}|this thread in our DM>.`
+    : `Syncing from ${thread.crm}: progress and the summary are in the thread of the “Syncing from ${thread.crm}…” message in our DM (Cadence, under Apps).`;
+}
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -68,7 +88,7 @@ export async function startSlackSync(
   const connection = await findConnection(deps.db, actor.teamId);
   if (!connection)
     return no(
-      "No CRM is connected for this workspace: an admin connects HubSpot with `cadence crm connect hubspot` on the server (see the README, Connect HubSpot).",
+      "No CRM is connected for this workspace: an admin connects one on the server with `cadence crm connect hubspot` or `cadence crm connect salesforce` (see the README, Connect HubSpot and Connect Salesforce).",
     );
   if (!deps.config.encryptionKey)
     return no(
@@ -86,27 +106,49 @@ export async function startSlackSync(
     await deps.db.claim.deleteMany({ where: { key, owner: deps.owner } });
     return no(busy);
   }
-  const done = runSync(deps, actor.teamId, key, place, PROVIDER_NAMES[connection.provider]).catch(
-    (error: unknown) =>
-      deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
+  let thread: ProgressThread;
+  try {
+    thread = await postProgressThread(deps, place, PROVIDER_NAMES[connection.provider]);
+  } catch (error) {
+    // Nothing started: the scheduled sync may run at once.
+    await completeWork(deps.db, key, deps.owner, deps.clock.now());
+    throw error;
+  }
+  const done = runSync(deps, actor.teamId, key, thread).catch((error: unknown) =>
+    deps.logger.error({ err: error, slackTeamId: actor.teamId }, "CRM sync from Slack failed"),
   );
-  return { started: true, done };
+  return { started: true, done, thread };
+}
+
+async function postProgressThread(
+  deps: SlackSyncDeps,
+  place: { channel: string },
+  crm: string,
+): Promise<ProgressThread> {
+  const started = await deps.slack.chat.postMessage({
+    channel: place.channel,
+    text: `Syncing from ${crm}…`,
+  });
+  const channel = started.channel ?? place.channel;
+  const ts = started.ts ?? "";
+  const permalink = await deps.slack.chat
+    .getPermalink({ channel, message_ts: ts })
+    .then((answer) => answer.permalink ?? null)
+    .catch((error: unknown) => {
+      deps.logger.warn({ err: error, channel }, "no permalink for the sync's progress thread");
+      return null;
+    });
+  return { channel, ts, permalink, crm };
 }
 
 async function runSync(
   deps: SlackSyncDeps,
   slackTeamId: string,
   key: string,
-  place: { channel: string },
-  crmName: string,
+  thread: ProgressThread,
 ): Promise<void> {
-  const started = await deps.slack.chat.postMessage({
-    channel: place.channel,
-    text: `Syncing from ${crmName}…`,
-  });
-  const channel = started.channel ?? place.channel;
   const reply = (text: string) =>
-    deps.slack.chat.postMessage({ channel, thread_ts: started.ts, text });
+    deps.slack.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text });
   const renew = () =>
     deps.db.claim.updateMany({
       where: { key, owner: deps.owner, status: "claimed" },

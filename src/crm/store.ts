@@ -37,6 +37,11 @@ interface CrmConnectionCommon {
   lastErrorAt: Date | null;
   recordsRead: number;
   recordsRefused: number;
+  /** Scheduled syncs failed in a row, and when the first of them failed (./sync-notices.ts). */
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  /** The failingSince of the run of failures the admins were told about, until told it is over. */
+  failureNoticeSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -156,4 +161,42 @@ export async function forgetLeads(db: Db, slackTeamId: string, crmIds: string[])
     removed += count;
   }
   return removed;
+}
+
+/**
+ * A scheduled sync's outcome, for the run of failures the admins are told about: a failure adds
+ * one (the first sets when it started), a success ends the run.
+ */
+export async function recordScheduledSync(
+  db: Db,
+  slackTeamId: string,
+  outcome: { at: Date; failed: boolean },
+): Promise<void> {
+  if (!outcome.failed) {
+    await db.crmConnection.updateMany({
+      where: { slackTeamId },
+      data: { consecutiveFailures: 0, failingSince: null },
+    });
+    return;
+  }
+  await db.crmConnection.updateMany({
+    where: { slackTeamId, failingSince: null },
+    data: { failingSince: outcome.at },
+  });
+  await db.crmConnection.updateMany({
+    where: { slackTeamId },
+    data: { consecutiveFailures: { increment: 1 } },
+  });
+}
+
+/** The admins were told of the run of failures that started then (null: told it is over). */
+export async function recordFailureNotice(
+  db: Db,
+  slackTeamId: string,
+  change: { from: Date | null; to: Date | null },
+): Promise<void> {
+  await db.crmConnection.updateMany({
+    where: { slackTeamId, failureNoticeSince: change.from },
+    data: { failureNoticeSince: change.to },
+  });
 }

@@ -4,7 +4,7 @@ import { isCadenceAdmin } from "../cadences/rules.js";
 import { replicaName } from "../scheduler/scheduler.js";
 import { subcommand } from "../slack/subcommands.js";
 import { crmHealthLines } from "./health.js";
-import { startSlackSync } from "./slack-sync.js";
+import { startSlackSync, syncStartedText } from "./slack-sync.js";
 import { findConnection } from "./store.js";
 
 const ACTIONS = ["sync", "status"] as const;
@@ -48,9 +48,7 @@ export const subcommands = [
         if (!start.started) return { text: start.message };
         running.add(start.done);
         void start.done.finally(() => running.delete(start.done));
-        const connection = await findConnection(deps.db, who.teamId);
-        const crm = connection?.provider === "salesforce" ? "Salesforce" : "HubSpot";
-        return { text: `Syncing from ${crm}: progress and the summary are in our DM's thread.` };
+        return { text: syncStartedText(start.thread) };
       }
       if (!isCadenceAdmin(who, deps.config.adminUserIds))
         return { text: "Only an admin can see the CRM sync's health." };

@@ -5,7 +5,8 @@
 // runs beside the sweep, not inside it, so a long first backfill never delays a cadence. A
 // replica killed mid-sync loses nothing and doubles nothing: the cursor moves only after a batch
 // is stored, a record stored twice is the same upsert, and once the dead replica's lease runs
-// out the next interval's claim resumes from the cursor.
+// out the next interval's claim resumes from the cursor. Scheduled syncs failed in a row are
+// counted on the connection, and the admins are told (./sync-notices.ts).
 import type { Clock } from "../clock.js";
 import type { CrmConfig } from "../config.js";
 import { claimWork, completeWork, retryWorkLater } from "../scheduler/claims.js";
@@ -14,7 +15,12 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { syncConnection, type CrmDeps } from "./service.js";
-import { allConnections } from "./store.js";
+import { allConnections, findConnection, recordScheduledSync } from "./store.js";
+import {
+  tellAdminsOfDailyAllowanceStop,
+  tellAdminsOfSyncHealth,
+  type SyncNoticeDeps,
+} from "./sync-notices.js";
 
 export interface CrmSyncDutyDeps {
   database: Database;
@@ -24,6 +30,8 @@ export interface CrmSyncDutyDeps {
   /** This replica's name, as its claims are signed. */
   owner: string;
   retry?: CrmDeps["retry"];
+  /** How the admins are told of failing syncs; without it (a test of the sync alone), nobody is. */
+  notices?: Omit<SyncNoticeDeps, "config">;
 }
 
 export interface CrmSyncDuty {
@@ -35,6 +43,21 @@ export interface CrmSyncDuty {
 export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
   const running = new Map<string, Promise<void>>();
   const interval = deps.config.syncIntervalMs;
+  const notices = deps.notices && { ...deps.notices, config: deps.config };
+
+  /** Notices never fail a sync: a problem telling the admins is logged, and retried next sweep. */
+  const safely = (slackTeamId: string, work: () => Promise<void>) =>
+    work().catch((error: unknown) =>
+      deps.logger.error(
+        { err: error, slackTeamId },
+        "telling the admins about the CRM sync failed",
+      ),
+    );
+  const tellAdmins = (slackTeamId: string) =>
+    safely(slackTeamId, async () => {
+      const connection = notices && (await findConnection(deps.database.db, slackTeamId));
+      if (notices && connection) await tellAdminsOfSyncHealth(notices, connection);
+    });
 
   const syncWorkspace = async (slackTeamId: string, key: string) => {
     const db = deps.database.db;
@@ -46,6 +69,14 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
       // A long backfill keeps its claim: no other replica starts on this workspace meanwhile.
       onProgress: () => renewLease(key),
     });
+    // A stop under the daily allowance floor is on purpose: told once a day, not counted.
+    if (result.ok || result.reason !== "daily-allowance")
+      await recordScheduledSync(db, slackTeamId, { at: deps.clock.now(), failed: !result.ok });
+    else if (notices)
+      await safely(slackTeamId, () =>
+        tellAdminsOfDailyAllowanceStop(notices, slackTeamId, result.message),
+      );
+    await tellAdmins(slackTeamId);
     if (result.ok) {
       await completeWork(db, key, deps.owner, deps.clock.now());
       deps.logger.info(
@@ -86,6 +117,9 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
     const now = deps.clock.now();
     const slot = new Date(Math.floor(now.getTime() / interval) * interval).toISOString();
     for (const connection of await allConnections(deps.database.db)) {
+      // Every sweep: a recovery after a sync from Slack, or a notice whose post is to be retried.
+      if (notices)
+        await safely(connection.slackTeamId, () => tellAdminsOfSyncHealth(notices, connection));
       if (running.has(connection.slackTeamId)) continue;
       if (await syncingElsewhere(connection.slackTeamId, now)) continue;
       const key = `crm.sync:${connection.slackTeamId}:${slot}`;
@@ -93,6 +127,15 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
       const claim = await claimWork(deps.database.db, key, deps.owner, now, interval);
       if (!claim.owned) continue;
       const work = syncWorkspace(connection.slackTeamId, key)
+        .catch(async (error: unknown) => {
+          deps.logger.error({ err: error, slackTeamId: connection.slackTeamId }, "CRM sync failed");
+          // A fault on our side fails the sync as much as the CRM's answer would.
+          await recordScheduledSync(deps.database.db, connection.slackTeamId, {
+            at: deps.clock.now(),
+            failed: true,
+          });
+          await tellAdmins(connection.slackTeamId);
+        })
         .catch((error: unknown) =>
           deps.logger.error({ err: error, slackTeamId: connection.slackTeamId }, "CRM sync failed"),
         )

@@ -4,7 +4,10 @@
 // (with propertiesWithHistory), companies and deals, v4 association batch reads (207 with errors
 // for objects without associations), and owners. Bearer-token auth (401 otherwise), a mode that
 // answers 429 with Retry-After and the X-HubSpot-RateLimit-* headers, and a mode that answers 5xx.
-// It records every request.
+// With `limits` set it enforces HubSpot's documented limits as HubSpot does: a burst limit per
+// rolling 10 seconds, a daily limit, and the search endpoints' limit per second, answering 429
+// with HubSpot's error body (policyName TEN_SECONDLY_ROLLING, SECONDLY or DAILY) and its headers.
+// It records every request (`recordRequests = false` keeps a long bench from filling memory).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -38,6 +41,25 @@ type ObjectType = "contacts" | "companies" | "deals";
 /** HubSpot's documented cap: a search query pages through at most 10,000 results. */
 export const SEARCH_RESULT_LIMIT = 10_000;
 
+/** The limits HubSpot enforces on a private app's calls (its API usage guidelines). */
+export interface HubspotRateLimits {
+  /** Requests per rolling 10 seconds (X-HubSpot-RateLimit-Max). */
+  burstPer10Seconds: number;
+  /** Requests per day for the account (X-HubSpot-RateLimit-Daily). */
+  daily: number;
+  /** Requests per second to the CRM search endpoints, per account. */
+  searchPerSecond: number;
+}
+
+/** Private apps' limits by subscription tier, as HubSpot documents them. */
+export const HUBSPOT_TIER_LIMITS = {
+  starter: { burstPer10Seconds: 100, daily: 250_000, searchPerSecond: 5 },
+  professional: { burstPer10Seconds: 190, daily: 625_000, searchPerSecond: 5 },
+  enterprise: { burstPer10Seconds: 190, daily: 1_000_000, searchPerSecond: 5 },
+} as const satisfies Record<string, HubspotRateLimits>;
+
+const BURST_WINDOW_MS = 10_000;
+
 export class FakeHubspot {
   /** What X-HubSpot-RateLimit-Daily-Remaining says (of a daily limit of 250,000). */
   dailyRemaining = 249_000;
@@ -59,8 +81,17 @@ export class FakeHubspot {
   rateLimited = { next: 0, retryAfterSeconds: 1 };
   /** Scopes the private app was not given: reads needing them answer 403. */
   readonly missingScopes = new Set<string>();
-  /** The next this-many requests get this 5xx status. */
-  failing = { next: 0, status: 502 };
+  /** Enforced when set; `throttled` counts the 429s they caused. */
+  limits: HubspotRateLimits | null = null;
+  throttled = 0;
+  recordRequests = true;
+  private burst: number[] = [];
+  private searches: number[] = [];
+  private dailyUsed = 0;
+  /** Objects sorted for a search, with their sort values, until the next change. */
+  private sorted = new Map<string, Array<{ object: FakeObject; value: number | string | null }>>();
+  /** The next this-many requests get this 5xx status (and message, if given). */
+  failing: { next: number; status: number; message?: string } = { next: 0, status: 502 };
   private server: Server | undefined;
   private port: number | undefined;
   private nextId = 1001;
@@ -100,6 +131,7 @@ export class FakeHubspot {
     id: string = String(this.nextId++),
   ): string {
     const existing = this.objects[type].get(id);
+    this.sorted.clear();
     this.lastModified += 60_000;
     const modified = new Date(this.lastModified).toISOString();
     const object: FakeObject = existing ?? {
@@ -126,6 +158,7 @@ export class FakeHubspot {
     const contact = this.objects.contacts.get(id);
     if (!contact) throw new Error(`no contact ${id}`);
     this.objects.contacts.delete(id);
+    this.sorted.clear();
     this.lastModified += 60_000;
     this.archivedContacts.set(id, {
       ...contact,
@@ -139,6 +172,7 @@ export class FakeHubspot {
    */
   merge(primary: string, secondary: string): void {
     if (!this.objects.contacts.delete(secondary)) throw new Error(`no contact ${secondary}`);
+    this.sorted.clear();
     const merged = this.objects.contacts.get(primary)?.properties.hs_merged_object_ids;
     this.put(
       "contacts",
@@ -160,13 +194,14 @@ export class FakeHubspot {
     const raw = await readBody(request);
     const body = raw ? (JSON.parse(raw) as unknown) : undefined;
     const authorization = request.headers.authorization;
-    this.requests.push({
-      method: request.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      authorization,
-      body,
-    });
+    if (this.recordRequests)
+      this.requests.push({
+        method: request.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        authorization,
+        body,
+      });
 
     if (authorization !== `Bearer ${this.accessToken}`) {
       send(response, 401, {
@@ -178,6 +213,7 @@ export class FakeHubspot {
       });
       return;
     }
+    if (this.limits && this.overLimit(response, url.pathname.endsWith("/search"))) return;
     if (this.rateLimited.next > 0) {
       this.rateLimited.next -= 1;
       send(
@@ -201,7 +237,7 @@ export class FakeHubspot {
       this.failing.next -= 1;
       send(response, this.failing.status, {
         status: "error",
-        message: "internal error",
+        message: this.failing.message ?? "internal error",
         correlationId: "fake-correlation-id",
         category: "INTERNAL_ERROR",
       });
@@ -241,6 +277,73 @@ export class FakeHubspot {
     });
   }
 
+  /** Counts the request against the limits, or answers 429 as HubSpot does and returns true. */
+  private overLimit(response: ServerResponse, search: boolean): boolean {
+    const limits = this.limits!;
+    const now = Date.now();
+    while (this.burst.length && this.burst[0]! <= now - BURST_WINDOW_MS) this.burst.shift();
+    while (this.searches.length && this.searches[0]! <= now - 1_000) this.searches.shift();
+    const refuse = (policyName: string, message: string) => {
+      this.throttled += 1;
+      send(
+        response,
+        429,
+        {
+          status: "error",
+          message,
+          errorType: "RATE_LIMIT",
+          correlationId: "fake-correlation-id",
+          policyName,
+        },
+        search ? {} : this.limitHeaders(),
+      );
+      return true;
+    };
+    if (this.dailyUsed >= limits.daily)
+      return refuse("DAILY", "You have reached your daily limit.");
+    if (this.burst.length >= limits.burstPer10Seconds)
+      return refuse("TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.");
+    if (search && this.searches.length >= limits.searchPerSecond)
+      return refuse("SECONDLY", "You have reached your secondly limit.");
+    this.burst.push(now);
+    if (search) this.searches.push(now);
+    this.dailyUsed += 1;
+    this.dailyRemaining = limits.daily - this.dailyUsed;
+    return false;
+  }
+
+  /** The X-HubSpot-RateLimit-* headers of a non-search answer. */
+  private limitHeaders(): Record<string, string> {
+    if (!this.limits) return rateLimitHeaders(99, this.dailyRemaining);
+    return {
+      "x-hubspot-ratelimit-daily": String(this.limits.daily),
+      "x-hubspot-ratelimit-daily-remaining": String(this.limits.daily - this.dailyUsed),
+      "x-hubspot-ratelimit-interval-milliseconds": String(BURST_WINDOW_MS),
+      "x-hubspot-ratelimit-max": String(this.limits.burstPer10Seconds),
+      "x-hubspot-ratelimit-remaining": String(
+        Math.max(0, this.limits.burstPer10Seconds - this.burst.length),
+      ),
+    };
+  }
+
+  /** The objects sorted as a search asks, cached until the next change (a bench has 100,000). */
+  private sortedBy(type: ObjectType, sortName: string | undefined, descending: boolean) {
+    const key = `${type}:${sortName ?? ""}:${descending}`;
+    const cached = this.sorted.get(key);
+    if (cached) return cached;
+    const keyed = [...this.objects[type].values()].map((object) => ({
+      object,
+      value: sortName ? comparable(object.properties[sortName], sortName) : null,
+    }));
+    keyed.sort((a, b) => {
+      if (!sortName) return Number(a.object.id) - Number(b.object.id);
+      const order = compareComparable(a.value, b.value);
+      return (descending ? -order : order) || Number(a.object.id) - Number(b.object.id);
+    });
+    this.sorted.set(key, keyed);
+    return keyed;
+  }
+
   private list(response: ServerResponse, type: ObjectType, query: URLSearchParams): void {
     const limit = Math.min(Number(query.get("limit") ?? 10), 100);
     const after = Number(query.get("after") ?? 0);
@@ -262,7 +365,7 @@ export class FakeHubspot {
           ? { paging: { next: { after: String(after + limit) } } }
           : {}),
       },
-      rateLimitHeaders(99, this.dailyRemaining),
+      this.limitHeaders(),
     );
   }
 
@@ -284,20 +387,24 @@ export class FakeHubspot {
       return;
     }
     const groups = request.filterGroups ?? [];
-    const matching = [...this.objects[type].values()].filter(
-      (object) =>
-        groups.length === 0 ||
-        groups.some((group) => group.filters.every((filter) => matches(object, filter))),
-    );
     const sort = request.sorts?.[0];
     const sortName = typeof sort === "string" ? sort.replace(/^-/, "") : sort?.propertyName;
     const descending =
       typeof sort === "string" ? sort.startsWith("-") : sort?.direction === "DESCENDING";
-    matching.sort((a, b) => {
-      if (!sortName) return Number(a.id) - Number(b.id);
-      const order = compareValues(a.properties[sortName], b.properties[sortName], sortName);
-      return (descending ? -order : order) || Number(a.id) - Number(b.id);
-    });
+    const sorted = this.sortedBy(type, sortName, descending);
+    const only =
+      groups.length === 1 && groups[0]!.filters.length === 1 ? groups[0]!.filters[0]! : null;
+    // The sync's query (GTE on the ascending sort property): found by bisection, not a scan.
+    const matching =
+      only && !descending && only.propertyName === sortName && only.operator === "GTE"
+        ? sorted.slice(lowerBound(sorted, comparable(only.value, sortName))).map((e) => e.object)
+        : sorted
+            .map((entry) => entry.object)
+            .filter(
+              (object) =>
+                groups.length === 0 ||
+                groups.some((group) => group.filters.every((filter) => matches(object, filter))),
+            );
     const page = matching.slice(after, after + limit);
     const properties = request.properties ?? [];
     send(response, 200, {
@@ -339,7 +446,7 @@ export class FakeHubspot {
       response,
       200,
       { status: "COMPLETE", results, startedAt: now, completedAt: now },
-      rateLimitHeaders(99, this.dailyRemaining),
+      this.limitHeaders(),
     );
   }
 
@@ -383,7 +490,7 @@ export class FakeHubspot {
         startedAt: now,
         completedAt: now,
       },
-      rateLimitHeaders(99, this.dailyRemaining),
+      this.limitHeaders(),
     );
   }
 
@@ -412,7 +519,7 @@ export class FakeHubspot {
           ? { paging: { next: { after: String(after + limit) } } }
           : {}),
       },
-      rateLimitHeaders(99, this.dailyRemaining),
+      this.limitHeaders(),
     );
   }
 }
@@ -449,9 +556,22 @@ function comparable(value: string | null | undefined, name: string): number | st
   return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value.toLowerCase();
 }
 
-function compareValues(a: string | null | undefined, b: string | null | undefined, name: string) {
-  const left = comparable(a, name);
-  const right = comparable(b, name);
+/** The first entry whose value is at least `wanted` (nulls sort last). */
+function lowerBound(
+  sorted: Array<{ value: number | string | null }>,
+  wanted: number | string | null,
+): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compareComparable(sorted[middle]!.value, wanted) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function compareComparable(left: number | string | null, right: number | string | null) {
   if (left === right) return 0;
   if (left === null) return 1;
   if (right === null) return -1;

@@ -13,6 +13,7 @@ import {
   syncHubspot,
 } from "../../src/crm/service.js";
 import { hubspotApi, type RetryPolicy } from "../../src/crm/hubspot/api.js";
+import { SEARCH_PAGE_SIZE } from "../../src/crm/hubspot/reader.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { FakeHubspot } from "../fakes/fake-hubspot.js";
@@ -297,7 +298,9 @@ describeEachDatabase("HubSpot connector", (provider) => {
   });
 
   it("pages a backfill larger than one search page by windowing on lastmodifieddate", async () => {
-    for (let i = 0; i < 250; i += 1)
+    // Two and a half search pages.
+    const added = SEARCH_PAGE_SIZE * 2.5;
+    for (let i = 0; i < added; i += 1)
       hubspot.put("contacts", {
         hs_v2_date_entered_marketingqualifiedlead: "2026-11-10T09:00:00.000Z",
         hs_analytics_source: "DIRECT_TRAFFIC",
@@ -305,8 +308,8 @@ describeEachDatabase("HubSpot connector", (provider) => {
     const searchesBefore = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
     const result = await sync(new Date("2026-01-01T00:00:00Z"));
     if (!result.ok) throw new Error(result.message);
-    expect(result.summary.read).toBe(254);
-    expect(await database.db.lead.count()).toBe(254);
+    expect(result.summary.read).toBe(added + 4);
+    expect(await database.db.lead.count()).toBe(added + 4);
     // No page used `after`: each window starts where the last one ended.
     const searches = hubspot.requestsTo("/crm/v3/objects/contacts/search").slice(searchesBefore);
     expect(searches.length).toBeGreaterThanOrEqual(3);
@@ -332,7 +335,9 @@ describeEachDatabase("HubSpot connector", (provider) => {
 
   it("pages a run of contacts modified in the same millisecond with `after`, and HubSpot refuses paging past 10,000", async () => {
     const same = "2026-12-01T00:00:00.000Z";
-    for (let i = 0; i < 150; i += 1)
+    // A page and a half, all modified at the same instant.
+    const added = SEARCH_PAGE_SIZE * 1.5;
+    for (let i = 0; i < added; i += 1)
       hubspot.put("contacts", {
         hs_v2_date_entered_marketingqualifiedlead: "2026-11-10T09:00:00.000Z",
         lastmodifieddate: same,
@@ -340,12 +345,12 @@ describeEachDatabase("HubSpot connector", (provider) => {
     const searchesBefore = hubspot.requestsTo("/crm/v3/objects/contacts/search").length;
     const result = await sync(new Date(same));
     if (!result.ok) throw new Error(result.message);
-    expect(result.summary).toMatchObject({ read: 150, inserted: 150 });
+    expect(result.summary).toMatchObject({ read: added, inserted: added });
     const afters = hubspot
       .requestsTo("/crm/v3/objects/contacts/search")
       .slice(searchesBefore)
       .map((request) => (request.body as { after?: string }).after);
-    expect(afters).toEqual([undefined, "100"]);
+    expect(afters).toEqual([undefined, String(SEARCH_PAGE_SIZE)]);
 
     const api = hubspotApi(hubspot.accessToken, hubspot.baseUrl, retry);
     await expect(
@@ -381,7 +386,8 @@ describeEachDatabase("HubSpot connector", (provider) => {
   it("disconnects: the credentials are gone, the leads stay", async () => {
     expect(await disconnectCrm(database.db, TEAM)).toBe(true);
     expect(await database.db.crmConnection.count()).toBe(0);
-    expect(await database.db.lead.count()).toBe(402);
+    // Four contacts, then two and a half pages and a page and a half, less the two removed.
+    expect(await database.db.lead.count()).toBe(4 + SEARCH_PAGE_SIZE * 4 - 2);
     expect(await disconnectCrm(database.db, TEAM)).toBe(false);
   });
 });

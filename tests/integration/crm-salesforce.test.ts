@@ -416,6 +416,7 @@ describeEachDatabase("Salesforce connector", (provider) => {
       message: expect.stringContaining(
         "Salesforce's daily API allowance is nearly used up (9 of 100,000 requests left, under the floor of 50)",
       ) as string,
+      reason: "daily-allowance",
     });
     const status = await crmStatus(database.db, TEAM);
     expect(status!.syncCursor).toEqual(cursor);

@@ -1,6 +1,7 @@
 // `/cadence crm sync` and `/cadence crm status` through signed slash commands, the fake Slack and
-// the fake HubSpot: an admin's sync posts its progress and summary in a DM thread and stores the
-// leads; everyone else, a workspace without a CRM and a sync already running are refused.
+// the fake HubSpot: an admin's sync posts its progress and summary in a DM thread, whose link the
+// answer gives wherever the command was typed, and stores the leads; everyone else, a workspace
+// without a CRM and a sync already running are refused.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { loadCrmConfig } from "../../src/config.js";
@@ -59,14 +60,30 @@ describeEachDatabase("the CRM from Slack", (provider) => {
 
   it("syncs for an admin, with progress and a summary in the DM's thread, and stores the leads", async () => {
     await connect();
-    const reply = await command("U0OPS", "crm sync");
-    expect(reply.text).toBe(
-      "Syncing from HubSpot: progress and the summary are in our DM's thread.",
-    );
+    cadence.slack.respond("chat.getPermalink", (call) => ({
+      channel: call.args.channel,
+      permalink: `https://acme.slack.com/archives/${String(call.args.channel)}/p${String(call.args.message_ts).replace(".", "")}`,
+    }));
+    // Typed in a channel: the answer there says where the progress is, with a link.
+    const reply = (
+      await cadence.requests.slashCommand({
+        command: "/cadence",
+        text: "crm sync",
+        user_id: "U0OPS",
+        channel_id: "C0REVOPS",
+      })
+    ).json<Reply>();
     await slackSyncsIdle();
     const posts = cadence.slack.callsTo("chat.postMessage").map((call) => call.args);
     const started = cadence.slack.messages.find((m) => m.text === "Syncing from HubSpot…")!;
     expect(started.channel).toBe("U0OPS");
+    expect(reply.text).toBe(
+      `Syncing from HubSpot: progress and the summary are in <https://acme.slack.com/archives/U0OPS/p${started.ts.replace(".", "")}|this thread in our DM>.`,
+    );
+    expect(cadence.slack.callsTo("chat.getPermalink")[0]!.args).toMatchObject({
+      channel: "U0OPS",
+      message_ts: started.ts,
+    });
     const thread = posts.filter((post) => post.thread_ts === started.ts).map((p) => p.text);
     expect(thread[0]).toMatch(/^3 of about 3 records read so far/);
     expect(thread.at(-1)).toMatch(
@@ -110,6 +127,27 @@ describeEachDatabase("the CRM from Slack", (provider) => {
     expect(shown).toMatch(/Last successful sync <!date\^\d+\^/);
     expect(shown).toContain("Records read 3, refused 0");
     expect(await crmSection("U0REP")).toBeNull();
+  });
+
+  it("says in words where the progress is when Slack gives no link", async () => {
+    await connect();
+    const noLink = cadence.slack.replyWhen("chat.getPermalink", () => true, {
+      kind: "error",
+      error: "message_not_found",
+    });
+    try {
+      const reply = await command("U0OPS", "crm sync");
+      await slackSyncsIdle();
+      expect(reply.text).toBe(
+        "Syncing from HubSpot: progress and the summary are in the thread of the “Syncing from HubSpot…” message in our DM (Cadence, under Apps).",
+      );
+      const started = cadence.slack.messages.find((m) => m.text === "Syncing from HubSpot…")!;
+      expect(cadence.slack.messages.filter((m) => m.thread_ts === started.ts).at(-1)?.text).toMatch(
+        /^:white_check_mark: Sync finished: 3 records read/,
+      );
+    } finally {
+      noLink();
+    }
   });
 
   it("refuses a sync to someone who is not an admin", async () => {

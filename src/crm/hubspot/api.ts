@@ -2,7 +2,9 @@
 // policy: a 429 waits what HubSpot asks (Retry-After, else the X-HubSpot-RateLimit interval); a
 // 5xx or a network error backs off exponentially, capped; anything else (401, 403, 400) fails at
 // once. The SDK's own retry decorator is not used: it ignores Retry-After, and its settings are
-// global to the process.
+// global to the process. Calls are paced to the burst limit HubSpot's headers state
+// (X-HubSpot-RateLimit-Max per X-HubSpot-RateLimit-Interval-Milliseconds), so a long sync uses
+// the whole allowance without meeting 429s, whose wait (a whole interval) would waste it.
 import { Client } from "@hubspot/api-client";
 
 export interface HubspotObject {
@@ -49,6 +51,14 @@ export class HubspotError extends Error {
     readonly status: number | null,
   ) {
     super(message);
+  }
+}
+
+/** The sync stopped on purpose: the day's API allowance left is under the floor. */
+export class DailyAllowanceError extends HubspotError {
+  override name = "DailyAllowanceError";
+  constructor(message: string) {
+    super(message, null);
   }
 }
 
@@ -150,12 +160,54 @@ export interface HubspotApi {
  */
 export const SEARCH_INTERVAL_MS = 250;
 
+/** Until HubSpot's headers say otherwise: the lowest tier's burst limit (Free and Starter). */
+const DEFAULT_BURST = { max: 100, intervalMs: 10_000 };
+
+/**
+ * Our own calls in HubSpot's rolling window. Each counts from when it was sent until its answer
+ * came back (later than HubSpot counted it), so the window we see never frees before HubSpot's.
+ */
+export function burstPacer(
+  now: () => number = Date.now,
+  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+) {
+  const limit = { ...DEFAULT_BURST };
+  const calls: Array<{ at: number }> = [];
+  return {
+    learn(headers: Record<string, string>) {
+      const max = Number(headers["x-hubspot-ratelimit-max"]);
+      const interval = Number(headers["x-hubspot-ratelimit-interval-milliseconds"]);
+      if (max > 0) limit.max = max;
+      if (interval > 0) limit.intervalMs = interval;
+    },
+    /** Waits for room in the window; the returned function marks the call answered. */
+    async take(): Promise<() => void> {
+      for (;;) {
+        const since = now() - limit.intervalMs;
+        for (let i = calls.length - 1; i >= 0; i -= 1)
+          if (calls[i]!.at <= since) calls.splice(i, 1);
+        // One call of room is kept for HubSpot counting a moment after we stamped.
+        if (calls.length < limit.max - 1) break;
+        const oldest = Math.min(...calls.map((call) => call.at));
+        // Every call in the window still unanswered: look again shortly.
+        await sleep(Number.isFinite(oldest) ? oldest - since + 5 : 50);
+      }
+      const call = { at: Number.POSITIVE_INFINITY };
+      calls.push(call);
+      return () => {
+        call.at = now();
+      };
+    },
+  };
+}
+
 export function hubspotApi(
   accessToken: string,
   baseUrl: string,
   policy: RetryPolicy = DEFAULT_HUBSPOT_RETRY,
 ): HubspotApi {
   let daily: DailyAllowance | null = null;
+  const pacer = burstPacer();
   const client = new Client({
     accessToken,
     basePath: baseUrl,
@@ -168,6 +220,7 @@ export function hubspotApi(
           const remaining = Number(headers["x-hubspot-ratelimit-daily-remaining"]);
           if (headers["x-hubspot-ratelimit-daily-remaining"] !== undefined && limit > 0)
             daily = { limit, remaining: Number.isFinite(remaining) ? remaining : 0 };
+          pacer.learn(headers);
           return context;
         },
       },
@@ -182,13 +235,18 @@ export function hubspotApi(
 
   async function call<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
+      const answered = await pacer.take();
+      let failure: unknown;
       try {
         return await work();
       } catch (error) {
-        const wait = attempt < policy.attempts ? retryDelay(error, attempt, policy) : null;
-        if (wait === null) throw explain(error, baseUrl);
-        await policy.sleep(wait);
+        failure = error;
+      } finally {
+        answered();
       }
+      const wait = attempt < policy.attempts ? retryDelay(failure, attempt, policy) : null;
+      if (wait === null) throw explain(failure, baseUrl);
+      await policy.sleep(wait);
     }
   }
 

@@ -16,7 +16,8 @@ import {
   type HubspotMapping,
 } from "./mapping.js";
 
-export const SEARCH_PAGE_SIZE = 100;
+/** HubSpot's largest search page: half the searches and association reads per contact of 100. */
+export const SEARCH_PAGE_SIZE = 200;
 const SEARCH_RESULT_LIMIT = 10_000;
 
 export interface ContactBatch {
