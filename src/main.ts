@@ -28,6 +28,7 @@ import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
+import { putDueVersionsInForce } from "./definitions/service.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
@@ -56,6 +57,7 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "cadences.unassigned": () => noticeUnassignedCadences(deps),
     "cadences.cover": () => sendCoverNotices(deps),
     "feedback.steps": () => runFeedbackDuties(deps),
+    "definitions.in-force": () => putDueVersionsInForce(deps).then(() => undefined),
   };
 }
 

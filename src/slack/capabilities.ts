@@ -4,6 +4,7 @@ import type { App } from "@slack/bolt";
 import * as cadences from "../cadences/listeners.js";
 import * as calendar from "../calendar/listeners.js";
 import * as crm from "../crm/subcommands.js";
+import * as definitions from "../definitions/listeners.js";
 import * as digest from "../digest/listeners.js";
 import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
@@ -30,6 +31,7 @@ const PARTS: Capability[] = [
   crm,
   digest,
   feedback,
+  definitions,
 ];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */
