@@ -22,7 +22,14 @@ import { fieldErrorText } from "../slack/mrkdwn.js";
 import { parseOwnJson } from "../slack/payload.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { workspaceTimezone } from "../workspaces/store.js";
-import { readList, SUBJECT_TITLES, SUBJECTS, type ApprovalSide, type Subject } from "./rules.js";
+import {
+  readList,
+  SUBJECT_TITLES,
+  SUBJECTS,
+  termsOf,
+  type ApprovalSide,
+  type Subject,
+} from "./rules.js";
 import {
   approveVersion,
   currentVersion,
@@ -269,7 +276,7 @@ export function submitProposal(deps: AppDeps) {
       });
       return;
     }
-    const read = readProposal(meta.subject, (view.state?.values ?? {}));
+    const read = readProposal(meta.subject, view.state?.values ?? {});
     if (!read.ok) {
       await ack({ response_action: "errors", errors: read.errors });
       return;
@@ -349,7 +356,7 @@ export async function proposeSettingChange(
     proposal = {
       subject: "mql",
       text: mql?.text ?? "No MQL definition agreed yet; this version sets the rejection alert.",
-      terms: { ...(mql ? (mql.terms) : {}), rejectionThreshold: change.rate },
+      terms: { ...termsOf("mql", mql?.terms), rejectionThreshold: change.rate },
       effectiveOn: today,
     };
   }
