@@ -14,7 +14,9 @@ import { isCadenceAdmin, mentionedUserIds } from "../cadences/rules.js";
 import { localDate } from "../cadences/schedule.js";
 import type { Logger } from "../logger.js";
 import { refuse } from "../refusals.js";
+import { completeReview } from "../reviews/outcome.js";
 import { blocksReply } from "../slack/ack.js";
+import { actorOf } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
 import { fallbackText } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
@@ -35,7 +37,6 @@ import {
   currentVersion,
   definitionsRegister,
   proposeVersion,
-  recordReviewDecision,
   setLead,
   type Proposal,
 } from "./service.js";
@@ -75,14 +76,14 @@ export async function openProposeModal(
   teamId: string,
   triggerId: string,
   subject: Subject,
-  fromReview = false,
+  reviewCadenceId?: string,
 ): Promise<string | null> {
   const timezone = await workspaceTimezone(deps.db, teamId, deps.config.defaultTimezone);
   const view = proposeModal({
     subject,
     today: localDate(deps.clock.now(), timezone),
     current: await currentVersion(deps, teamId, subject),
-    fromReview,
+    reviewCadenceId,
   });
   try {
     await client.views.open({ trigger_id: triggerId, view });
@@ -215,7 +216,7 @@ async function tell(logger: Logger, client: WebClient, userIds: string[], text: 
       );
 }
 
-const MetaSchema = z.object({ subject: SubjectSchema, fromReview: z.boolean().default(false) });
+const MetaSchema = z.object({ subject: SubjectSchema, reviewCadenceId: z.string().optional() });
 
 type Values = Record<
   string,
@@ -267,7 +268,7 @@ export function readProposal(
 }
 
 export function submitProposal(deps: AppDeps) {
-  return async function answerProposal({ ack, body, view, client }: ViewArgs) {
+  return async function answerProposal({ ack, body, view, client, context }: ViewArgs) {
     const meta = parseOwnJson(MetaSchema, view.private_metadata);
     if (!meta) {
       await ack({
@@ -292,9 +293,18 @@ export function submitProposal(deps: AppDeps) {
       return;
     }
     await ack();
-    if (meta.fromReview && (meta.subject === "mql" || meta.subject === "icp"))
-      await recordReviewDecision(deps, teamId, meta.subject, "proposed", body.user.id);
     await announceProposal(deps, client, teamId, body.user.id, result);
+    if (meta.reviewCadenceId && (meta.subject === "mql" || meta.subject === "icp")) {
+      const done = await completeReview(
+        deps,
+        teamId,
+        await actorOf(context),
+        meta.reviewCadenceId,
+        meta.subject,
+        "proposed",
+      );
+      await tell(deps.logger, client, [body.user.id], done.message);
+    }
   };
 }
 

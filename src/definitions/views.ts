@@ -177,8 +177,8 @@ export interface ProposeModalInput {
   subject: Subject;
   today: string;
   current: Version | null;
-  /** Set when the modal comes from a review marked done with "new version proposed". */
-  fromReview?: boolean;
+  /** The review cadence whose outcome is "new version proposed": submitting marks it done. */
+  reviewCadenceId?: string;
 }
 
 const input = (
@@ -260,7 +260,7 @@ export function proposeModal(modal: ProposeModalInput): View {
   return {
     type: "modal",
     callback_id: PROPOSE_CALLBACK,
-    private_metadata: JSON.stringify({ subject, fromReview: modal.fromReview ?? false }),
+    private_metadata: JSON.stringify({ subject, reviewCadenceId: modal.reviewCadenceId }),
     title: { type: "plain_text", text: "Propose a definition" },
     submit: { type: "plain_text", text: "Propose" },
     close: { type: "plain_text", text: "Cancel" },

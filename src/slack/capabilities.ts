@@ -10,6 +10,7 @@ import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
+import * as reviews from "../reviews/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
 import { registerCadenceCommand } from "./cadence-command.js";
 import type { AppDeps } from "./deps.js";
@@ -32,6 +33,7 @@ const PARTS: Capability[] = [
   digest,
   feedback,
   definitions,
+  reviews,
 ];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */

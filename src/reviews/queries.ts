@@ -1,0 +1,138 @@
+// The review packs' database aggregation: counts grouped by a lead's source or firmographics,
+// and medians per group (ROW_NUMBER over each group, then the mean of the one or two middle
+// rows), all in SQL over the per-workspace timestamp indexes. The same text runs on SQLite and
+// PostgreSQL through the digest's Statement (placeholders, timestamp literals).
+import type { Db } from "../db/client.js";
+import type { DatabaseProvider } from "../db/provider.js";
+import { Statement } from "../digest/queries.js";
+import type { Period } from "../digest/week.js";
+
+export type TimestampColumn =
+  "mqlAt" | "acceptedAt" | "rejectedAt" | "opportunityAt" | "closedWonAt" | "closedLostAt";
+export type KeyColumn = "source" | "rejectionReason" | "industry" | "companySize" | "country";
+
+/** A lead's firmographics: how many leads share them. */
+export interface FirmographicCount {
+  industry: string | null;
+  companySize: string | null;
+  country: string | null;
+  count: number;
+}
+
+const num = (value: unknown): number => Number(value ?? 0);
+
+export class ReviewQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: DatabaseProvider,
+    private readonly slackTeamId: string,
+  ) {}
+
+  private async rows<T>(build: (sql: Statement) => string): Promise<T[]> {
+    const statement = new Statement(this.provider);
+    const text = build(statement);
+    return this.db.$queryRawUnsafe<T[]>(text, ...statement.params);
+  }
+
+  private within(sql: Statement, column: TimestampColumn, period: Period): string {
+    return `"slackTeamId" = ${sql.value(this.slackTeamId)} AND "${column}" >= ${sql.instant(period.start)} AND "${column}" < ${sql.instant(period.end)}`;
+  }
+
+  /** Which of `periods` (consecutive) a timestamp falls in: 0, 1, … */
+  private bucket(sql: Statement, column: TimestampColumn, periods: readonly Period[]): string {
+    if (periods.length === 1) return "0";
+    const cases = periods
+      .slice(0, -1)
+      .map((period, i) => `WHEN "${column}" < ${sql.instant(period.end)} THEN ${i}`)
+      .join(" ");
+    return `CASE ${cases} ELSE ${periods.length - 1} END`;
+  }
+
+  /** Milliseconds from one timestamp column to another, exact to the millisecond. */
+  private durationMs(from: TimestampColumn, to: TimestampColumn): string {
+    return this.provider === "sqlite"
+      ? `CAST(ROUND((unixepoch("${to}", 'subsec') - unixepoch("${from}", 'subsec')) * 1000) AS INTEGER)`
+      : `CAST(EXTRACT(EPOCH FROM ("${to}" - "${from}")) * 1000 AS BIGINT)`;
+  }
+
+  /** Leads with `column` in `period`, counted by `key` (a null key is its own group). */
+  async countByKey(
+    column: TimestampColumn,
+    period: Period,
+    key: KeyColumn,
+  ): Promise<Array<{ key: string | null; count: number }>> {
+    const found = await this.rows<{ key: string | null; n: unknown }>(
+      (sql) =>
+        `SELECT "${key}" AS "key", COUNT(*) AS "n" FROM "Lead" WHERE ${this.within(sql, column, period)} GROUP BY "${key}"`,
+    );
+    return found.map((row) => ({ key: row.key, count: num(row.n) }));
+  }
+
+  /** Leads with `column` in each of `periods` (consecutive), counted by `key`. */
+  async countByPeriodAndKey(
+    column: TimestampColumn,
+    periods: readonly Period[],
+    key: KeyColumn,
+  ): Promise<Array<{ period: number; key: string | null; count: number }>> {
+    const span = { start: periods[0]!.start, end: periods.at(-1)!.end };
+    const found = await this.rows<{ bucket: unknown; key: string | null; n: unknown }>(
+      (sql) =>
+        `SELECT ${this.bucket(sql, column, periods)} AS "bucket", "${key}" AS "key", COUNT(*) AS "n" FROM "Lead" WHERE ${this.within(sql, column, span)} GROUP BY 1, 2`,
+    );
+    return found.map((row) => ({ period: num(row.bucket), key: row.key, count: num(row.n) }));
+  }
+
+  /** The MQLs of `period` by source, and how many of them were won (as of now). */
+  async mqlsWonBySource(
+    period: Period,
+  ): Promise<Array<{ key: string | null; mqls: number; won: number }>> {
+    const found = await this.rows<{ key: string | null; n: unknown; won: unknown }>(
+      (sql) =>
+        `SELECT "source" AS "key", COUNT(*) AS "n", SUM(CASE WHEN "closedWonAt" IS NOT NULL THEN 1 ELSE 0 END) AS "won"
+         FROM "Lead" WHERE ${this.within(sql, "mqlAt", period)} GROUP BY "source"`,
+    );
+    return found.map((row) => ({ key: row.key, mqls: num(row.n), won: num(row.won) }));
+  }
+
+  /** Leads with `column` in `period`, counted by industry, company size and country together. */
+  async firmographics(column: TimestampColumn, period: Period): Promise<FirmographicCount[]> {
+    const found = await this.rows<{
+      industry: string | null;
+      companySize: string | null;
+      country: string | null;
+      n: unknown;
+    }>(
+      (sql) =>
+        `SELECT "industry", "companySize", "country", COUNT(*) AS "n" FROM "Lead"
+         WHERE ${this.within(sql, column, period)} GROUP BY "industry", "companySize", "country"`,
+    );
+    return found.map((row) => ({
+      industry: row.industry,
+      companySize: row.companySize,
+      country: row.country,
+      count: num(row.n),
+    }));
+  }
+
+  /**
+   * Per `key`, the median of the won deals' amounts, or of their cycle (MQL to won) in ms, over
+   * the leads won in `period`. A deal without an amount counts for the cycle, not the amount.
+   */
+  async wonMedianByKey(
+    period: Period,
+    key: KeyColumn,
+    measure: "amount" | "cycleMs",
+  ): Promise<Array<{ key: string | null; median: number }>> {
+    const found = await this.rows<{ key: string | null; median: unknown }>((sql) => {
+      const value = measure === "amount" ? `"amount"` : this.durationMs("mqlAt", "closedWonAt");
+      const present = measure === "amount" ? ` AND "amount" IS NOT NULL` : "";
+      return `WITH "won" AS (
+           SELECT "${key}" AS "key", ${value} AS "v" FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}${present}
+         ), "ranked" AS (
+           SELECT "key", "v", ROW_NUMBER() OVER (PARTITION BY "key" ORDER BY "v") AS "rn", COUNT(*) OVER (PARTITION BY "key") AS "n" FROM "won"
+         )
+         SELECT "key", AVG("v") AS "median" FROM "ranked" WHERE "rn" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "key"`;
+    });
+    return found.map((row) => ({ key: row.key, median: Number(row.median) }));
+  }
+}
