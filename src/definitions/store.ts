@@ -28,20 +28,21 @@ export async function findVersion(
   return row ? asVersion(row) : null;
 }
 
-/** When each subject was last reviewed: its latest agreement or review decision. */
+/** When each subject was last reviewed (before `before`): its latest agreement or review decision. */
 export async function lastReviewedAt(
   db: Db,
   slackTeamId: string,
+  before: Date,
 ): Promise<Record<Subject, Date | null>> {
   const [agreed, decided] = await Promise.all([
     db.definitionVersion.groupBy({
       by: ["subject"],
-      where: { slackTeamId, agreedAt: { not: null } },
+      where: { slackTeamId, agreedAt: { not: null, lt: before } },
       _max: { agreedAt: true },
     }),
     db.reviewDecision.groupBy({
       by: ["subject"],
-      where: { slackTeamId },
+      where: { slackTeamId, decidedAt: { lt: before } },
       _max: { decidedAt: true },
     }),
   ]);
