@@ -28,7 +28,7 @@ export async function findVersion(
   return row ? asVersion(row) : null;
 }
 
-/** When each subject was last reviewed (before `before`): its latest agreement or review decision. */
+/** When each subject was last reviewed (up to `before`): its latest agreement or review decision. */
 export async function lastReviewedAt(
   db: Db,
   slackTeamId: string,
@@ -37,12 +37,12 @@ export async function lastReviewedAt(
   const [agreed, decided] = await Promise.all([
     db.definitionVersion.groupBy({
       by: ["subject"],
-      where: { slackTeamId, agreedAt: { not: null, lt: before } },
+      where: { slackTeamId, agreedAt: { not: null, lte: before } },
       _max: { agreedAt: true },
     }),
     db.reviewDecision.groupBy({
       by: ["subject"],
-      where: { slackTeamId, decidedAt: { lt: before } },
+      where: { slackTeamId, decidedAt: { lte: before } },
       _max: { decidedAt: true },
     }),
   ]);

@@ -72,13 +72,14 @@ export async function buildQbrScorecard(
     latestDiagnosticResult(deps.db, slackTeamId, quarter.end),
     cadenceHealthRows(deps, slackTeamId, quarter),
   ]);
-  const today = localDate(asOf, quarter.timezone);
+  // The last day the scorecard covers: a quarter that has ended is read on its last day.
+  const today = localDate(new Date(asOf.getTime() - 1), quarter.timezone);
   // As of the quarter's end: versions proposed later do not count.
-  const known = versions.filter((v) => v.proposedAt < asOf);
+  const known = versions.filter((v) => v.proposedAt <= asOf);
   const states = SUBJECTS.map((subject) => {
     const state = subjectState(
       subject,
-      known.map((v) => (v.agreedAt && v.agreedAt >= asOf ? { ...v, agreedAt: null } : v)),
+      known.map((v) => (v.agreedAt && v.agreedAt > asOf ? { ...v, agreedAt: null } : v)),
       today,
     );
     return state;
