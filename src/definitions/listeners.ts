@@ -100,7 +100,7 @@ export const subcommands = [
     aliases: ["definition"],
     usage: "/cadence definitions [history|propose mql|icp|sla|attribution]",
     description:
-      "The MQL definition, ICP, SLA and attribution model both teams agreed, who approved them, and what waits for approval.",
+      "The agreed MQL definition, ICP, SLA and attribution model, and what awaits approval.",
     opensModal: true,
     parse: parseDefinitions,
     run: async (input, { deps, client, teamId, triggerId }) => {
@@ -124,8 +124,7 @@ export const subcommands = [
   subcommand<{ side: ApprovalSide | null; person: string | null }>({
     name: "leads",
     usage: "/cadence leads [marketing|sales @person]",
-    description:
-      "The marketing and sales leads, who approve new versions of the definitions (admins).",
+    description: "Who approves new definitions for marketing and for sales (admins).",
     parse: (args) => {
       const [side = ""] = args.toLowerCase().split(/\s+/);
       if (!side) return { ok: true, input: { side: null, person: null } };

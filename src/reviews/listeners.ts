@@ -30,7 +30,7 @@ export const subcommands = [
   subcommand<ReviewSubject>({
     name: "review",
     usage: "/cadence review mql|icp",
-    description: "The MQL-definition or ICP review's data pack, just for you.",
+    description: "An MQL or ICP review's data pack, just for you.",
     parse: (args) => {
       const subject = args.trim().toLowerCase();
       return subject === "mql" || subject === "icp"

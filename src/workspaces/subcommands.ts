@@ -59,8 +59,7 @@ export const subcommands = [
     "sla",
     {
       usage: "/cadence sla <minutes>",
-      description:
-        "Propose a new speed-to-lead SLA (default 5) to the definitions register (admins).",
+      description: "Propose a speed-to-lead SLA (default 5).",
     },
     (args) => {
       const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
@@ -73,8 +72,7 @@ export const subcommands = [
     "threshold",
     {
       usage: "/cadence threshold <percent>",
-      description:
-        "Propose a new MQL rejection alert (default 30%) to the definitions register (admins).",
+      description: "Propose an MQL rejection alert (default 30%).",
     },
     (args) => {
       const percent = Number(args.replace(/%$/, ""));

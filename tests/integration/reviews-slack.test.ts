@@ -24,7 +24,11 @@ const buttons = (blocks: unknown) =>
     .filter((b) => b.type === "actions")
     .flatMap((b) => b.elements ?? []);
 
-const lead = (slackTeamId: string, crmId: string, fields: Record<string, unknown>) => ({
+const lead = (
+  slackTeamId: string,
+  crmId: string,
+  fields: { mqlAt: Date } & Record<string, unknown>,
+) => ({
   slackTeamId,
   crmId,
   contentHash: crmId,
