@@ -182,4 +182,44 @@ describeEachDatabase("the definitions register in Slack", (provider) => {
     expect(text).toContain("*Attribution model* · never agreed");
     expect(text).toContain("*MQL definition* · never agreed");
   });
+  it("puts a version agreed ahead of its date in force on that date, through the scheduler", async () => {
+    await cadence.requests.slashCommand({
+      command: "/cadence",
+      text: "definitions propose sla",
+      user_id: "U0SAM",
+      trigger_id: "9.9.sla",
+    });
+    const opened = await cadence.slack.waitForCall(
+      "views.open",
+      (call) => call.args.trigger_id === "9.9.sla",
+    );
+    const view = opened.args.view as Record<string, unknown>;
+    await cadence.requests.viewSubmission({
+      user: "U0SAM",
+      view: {
+        ...view,
+        id: "V0SLA",
+        state: {
+          values: {
+            text: { value: { type: "plain_text_input", value: "Touched within 7 minutes." } },
+            effective: { value: { type: "datepicker", selected_date: "2026-12-03" } },
+            minutes: { value: { type: "plain_text_input", value: "7 min" } },
+          },
+        },
+      },
+    });
+    const toMia = await dmTo("U0MIA", "Speed-to-lead SLA v2");
+    const value = approveValue(toMia.args.blocks);
+    await click("U0MIA", value, "mia-sla2");
+    const agreed = await click("U0SAM", value, "sam-sla2");
+    expect(agreed.args.text).toContain("is approved by both sides and takes effect on 2026-12-03.");
+    expect((await settings()).slaMinutes).toBe(10);
+
+    cadence.clock.set("2026-12-03T04:59:00Z"); // 23:59 on the 2nd in New York
+    await cadence.sweep();
+    expect((await settings()).slaMinutes).toBe(10);
+    cadence.clock.set("2026-12-03T05:00:00Z");
+    await cadence.sweep();
+    expect((await settings()).slaMinutes).toBe(7);
+  });
 });
