@@ -25,7 +25,7 @@ import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.j
 import { fieldErrorText } from "../slack/mrkdwn.js";
 import { parseOwnJson } from "../slack/payload.js";
 import { fallbackText } from "../slack/blocks.js";
-import { reviewOutcomeQuestion } from "../reviews/listeners.js";
+import { reviewOutcomeQuestion } from "../reviews/service.js";
 
 import { subcommands as cadenceSubcommands } from "./subcommands.js";
 import { editSubcommands, register as registerEditing } from "./edit-listeners.js";

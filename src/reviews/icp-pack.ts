@@ -8,7 +8,7 @@ import type { Period } from "../digest/week.js";
 import { packDefinition, type PackDefinition } from "./definition.js";
 import { workspaceZone, type ReviewDeps } from "./mql-pack.js";
 import { ReviewQueries, type FirmographicCount } from "./queries.js";
-import { DIMENSIONS, icpFit, keyOf, type Dimension, type IcpFit } from "./rules.js";
+import { icpFit, keyOf, type Dimension, type IcpFit } from "./rules.js";
 import { lastMonths } from "./window.js";
 import { byCodePoint } from "../digest/metrics.js";
 
@@ -57,18 +57,17 @@ export async function buildIcpPack(deps: ReviewDeps, slackTeamId: string): Promi
   const timezone = await workspaceZone(deps.db, slackTeamId);
   const span = lastMonths(deps.clock.now(), timezone, ICP_REVIEW_MONTHS);
   const q = new ReviewQueries(deps.db, deps.provider, slackTeamId);
-  const medians = (measure: "amount" | "cycleMs") =>
-    Promise.all(DIMENSIONS.map((d) => q.wonMedianByKey(span, d, measure)));
-  const [definition, won, lost, amounts, cycles] = await Promise.all([
+  const [definition, won, lost, medians] = await Promise.all([
     packDefinition(deps, slackTeamId, timezone, "icp"),
     q.firmographics("closedWonAt", span),
     q.firmographics("closedLostAt", span),
-    medians("amount"),
-    medians("cycleMs"),
+    q.wonMedians(span),
   ]);
+  const of = (measure: "amount" | "cycleMs", dimension: Dimension) =>
+    medians.filter((m) => m.measure === measure && m.dimension === dimension);
   const terms = definition.current ? termsOf("icp", definition.current.terms) : null;
-  const segments = (i: number, dimension: Dimension) =>
-    segmentRows(dimension, won, lost, amounts[i]!, cycles[i]!);
+  const segments = (dimension: Dimension) =>
+    segmentRows(dimension, won, lost, of("amount", dimension), of("cycleMs", dimension));
   const wonCount = sum(won);
   const lostCount = sum(lost);
   return {
@@ -79,9 +78,9 @@ export async function buildIcpPack(deps: ReviewDeps, slackTeamId: string): Promi
     won: wonCount,
     lost: lostCount,
     winRate: ratio(wonCount, wonCount + lostCount),
-    byIndustry: segments(0, "industry"),
-    byCompanySize: segments(1, "companySize"),
-    byCountry: segments(2, "country"),
+    byIndustry: segments("industry"),
+    byCompanySize: segments("companySize"),
+    byCountry: segments("country"),
     icpFit: icpFit(terms, won),
   };
 }

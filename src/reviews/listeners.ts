@@ -2,7 +2,6 @@
 // "Definition confirmed" marks it done; "Propose a new version" opens the register's form, whose
 // submission marks it done. Mark done on a definition review asks for the outcome first.
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { KnownBlock } from "@slack/types";
 import { z } from "zod";
 import { canChangeCadence } from "../cadences/rules.js";
 import { findCadenceById } from "../cadences/store.js";
@@ -11,13 +10,11 @@ import { refuse } from "../refusals.js";
 import { blocksReply } from "../slack/ack.js";
 import { actorOf } from "../slack/actor.js";
 import { guard } from "../slack/answered.js";
-import { section } from "../slack/blocks.js";
 import type { AppDeps } from "../slack/deps.js";
 import { parseOwnJson } from "../slack/payload.js";
 import { subcommand } from "../slack/subcommands.js";
 import { completeReview } from "./outcome.js";
 import {
-  outcomeButtons,
   REVIEW_OUTCOME_ACTION,
   reviewPack,
   reviewSubjectOf,
@@ -58,15 +55,6 @@ export function register(app: App, deps: AppDeps): void {
     new RegExp(`^${REVIEW_OUTCOME_ACTION}_(confirmed|proposed)$`),
     guard(deps.logger, "answerReviewOutcome", answerReviewOutcome(deps)),
   );
-}
-
-/** What Mark done on a definition review answers: the outcome question, or null for others. */
-export function reviewOutcomeQuestion(cadence: { id: string; kind: string }): KnownBlock[] | null {
-  if (!reviewSubjectOf(cadence.kind)) return null;
-  return [
-    section("What did the review decide? The next review is due six months after your answer."),
-    outcomeButtons(cadence.id),
-  ];
 }
 
 export function answerReviewOutcome(deps: AppDeps) {

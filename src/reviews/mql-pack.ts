@@ -6,13 +6,13 @@ import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
 import { ratio, rejectionReasons, type RejectionReason } from "../digest/metrics.js";
-import { DigestQueries } from "../digest/queries.js";
 import { UnknownWorkspaceError } from "../digest/service.js";
 import { packDefinition, type PackDefinition } from "./definition.js";
 import { ReviewQueries } from "./queries.js";
 import {
   acceptance,
   acceptanceByKey,
+  DIMENSIONS,
   firmographicsOf,
   keyOf,
   type AcceptanceRow,
@@ -54,38 +54,29 @@ export async function buildMqlPack(deps: ReviewDeps, slackTeamId: string): Promi
   const timezone = await workspaceZone(deps.db, slackTeamId);
   const span = lastDays(deps.clock.now(), timezone, MQL_REVIEW_DAYS);
   const months = monthsOf(span);
-  const digest = new DigestQueries(deps.db, deps.provider, slackTeamId);
   const q = new ReviewQueries(deps.db, deps.provider, slackTeamId);
-  const [
-    definition,
-    accepted,
-    rejected,
-    acceptedBySource,
-    rejectedBySource,
-    reasons,
-    conversion,
-    won,
-    rejectedFirms,
-  ] = await Promise.all([
+  // Four scans: the accepted, the rejected (by month, source, reason and firmographics at once),
+  // the window's MQLs by source, and the won.
+  const [definition, accepted, rejected, conversion, won] = await Promise.all([
     packDefinition(deps, slackTeamId, timezone, "mql"),
-    digest.countBy("acceptedAt", months),
-    digest.countBy("rejectedAt", months),
-    q.countByKey("acceptedAt", span, "source"),
-    q.countByKey("rejectedAt", span, "source"),
-    q.countByPeriodAndKey("rejectedAt", months, "rejectionReason"),
+    q.groupedCounts("acceptedAt", months, ["source"]),
+    q.groupedCounts("rejectedAt", months, ["source", "rejectionReason", ...DIMENSIONS]),
     q.mqlsWonBySource(span),
     q.firmographics("closedWonAt", span),
-    q.firmographics("rejectedAt", span),
   ]);
+  const inMonth = (rows: ReadonlyArray<{ period: number; count: number }>, i: number) =>
+    rows.filter((r) => r.period === i).reduce((n, r) => n + r.count, 0);
+  const bySource = (rows: ReadonlyArray<{ source: string | null; count: number }>) =>
+    rows.map((r) => ({ key: r.source, count: r.count }));
   return {
     kind: "mql",
     window: { from: span.from, to: span.to, timezone, days: MQL_REVIEW_DAYS },
     definition,
     acceptanceByMonth: months.map((m, i) => ({
       month: m.month,
-      ...acceptance(accepted[i]!, rejected[i]!),
+      ...acceptance(inMonth(accepted, i), inMonth(rejected, i)),
     })),
-    acceptanceBySource: acceptanceByKey(acceptedBySource, rejectedBySource).map(
+    acceptanceBySource: acceptanceByKey(bySource(accepted), bySource(rejected)).map(
       ({ key, ...row }) => ({
         source: key,
         ...row,
@@ -93,9 +84,7 @@ export async function buildMqlPack(deps: ReviewDeps, slackTeamId: string): Promi
     ),
     rejectionReasonsByMonth: months.map((m, i) => ({
       month: m.month,
-      reasons: rejectionReasons(
-        reasons.filter((r) => r.period === i).map((r) => ({ reason: r.key, count: r.count })),
-      ),
+      reasons: rejectionReasons(mergeReasons(rejected.filter((r) => r.period === i))),
     })),
     conversionBySource: conversion
       .map((c) => ({
@@ -105,6 +94,14 @@ export async function buildMqlPack(deps: ReviewDeps, slackTeamId: string): Promi
         conversion: ratio(c.won, c.mqls),
       }))
       .sort((a, b) => b.mqls - a.mqls || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)),
-    firmographics: { won: firmographicsOf(won), rejected: firmographicsOf(rejectedFirms) },
+    firmographics: { won: firmographicsOf(won), rejected: firmographicsOf(rejected) },
   };
+}
+
+/** Rejections counted by reason (the scan also split them by source and firmographics). */
+function mergeReasons(rows: ReadonlyArray<{ rejectionReason: string | null; count: number }>) {
+  const byReason = new Map<string | null, number>();
+  for (const r of rows)
+    byReason.set(r.rejectionReason, (byReason.get(r.rejectionReason) ?? 0) + r.count);
+  return [...byReason].map(([reason, count]) => ({ reason, count }));
 }

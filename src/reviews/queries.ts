@@ -55,31 +55,29 @@ export class ReviewQueries {
       : `CAST(EXTRACT(EPOCH FROM ("${to}" - "${from}")) * 1000 AS BIGINT)`;
   }
 
-  /** Leads with `column` in `period`, counted by `key` (a null key is its own group). */
-  async countByKey(
-    column: TimestampColumn,
-    period: Period,
-    key: KeyColumn,
-  ): Promise<Array<{ key: string | null; count: number }>> {
-    const found = await this.rows<{ key: string | null; n: unknown }>(
-      (sql) =>
-        `SELECT "${key}" AS "key", COUNT(*) AS "n" FROM "Lead" WHERE ${this.within(sql, column, period)} GROUP BY "${key}"`,
-    );
-    return found.map((row) => ({ key: row.key, count: num(row.n) }));
-  }
-
-  /** Leads with `column` in each of `periods` (consecutive), counted by `key`. */
-  async countByPeriodAndKey(
+  /**
+   * Leads with `column` in each of `periods` (consecutive), counted by period and by every
+   * combination of `keys`: one scan answers several breakdowns (by month, by source, by reason…).
+   */
+  async groupedCounts<K extends KeyColumn>(
     column: TimestampColumn,
     periods: readonly Period[],
-    key: KeyColumn,
-  ): Promise<Array<{ period: number; key: string | null; count: number }>> {
+    keys: readonly K[],
+  ): Promise<Array<{ period: number; count: number } & Record<K, string | null>>> {
     const span = { start: periods[0]!.start, end: periods.at(-1)!.end };
-    const found = await this.rows<{ bucket: unknown; key: string | null; n: unknown }>(
+    const columns = keys.map((k) => `"${k}"`).join(", ");
+    const found = await this.rows<Record<string, unknown>>(
       (sql) =>
-        `SELECT ${this.bucket(sql, column, periods)} AS "bucket", "${key}" AS "key", COUNT(*) AS "n" FROM "Lead" WHERE ${this.within(sql, column, span)} GROUP BY 1, 2`,
+        `SELECT ${this.bucket(sql, column, periods)} AS "bucket", ${columns}, COUNT(*) AS "n" FROM "Lead" WHERE ${this.within(sql, column, span)} GROUP BY 1, ${columns}`,
     );
-    return found.map((row) => ({ period: num(row.bucket), key: row.key, count: num(row.n) }));
+    return found.map((row) => {
+      const entry = { period: num(row.bucket), count: num(row.n) } as {
+        period: number;
+        count: number;
+      } & Record<K, string | null>;
+      for (const key of keys) (entry as Record<string, unknown>)[key] = row[key] ?? null;
+      return entry;
+    });
   }
 
   /** The MQLs of `period` by source, and how many of them were won (as of now). */
@@ -115,24 +113,45 @@ export class ReviewQueries {
   }
 
   /**
-   * Per `key`, the median of the won deals' amounts, or of their cycle (MQL to won) in ms, over
-   * the leads won in `period`. A deal without an amount counts for the cycle, not the amount.
+   * Per industry, company size and country: the median of the won deals' amounts and of their
+   * cycle (MQL to won) in ms, over the leads won in `period`, in one statement (the won leads are
+   * read once). A deal without an amount counts for the cycle, not the amount.
    */
-  async wonMedianByKey(
-    period: Period,
-    key: KeyColumn,
-    measure: "amount" | "cycleMs",
-  ): Promise<Array<{ key: string | null; median: number }>> {
-    const found = await this.rows<{ key: string | null; median: unknown }>((sql) => {
-      const value = measure === "amount" ? `"amount"` : this.durationMs("mqlAt", "closedWonAt");
-      const present = measure === "amount" ? ` AND "amount" IS NOT NULL` : "";
-      return `WITH "won" AS (
-           SELECT "${key}" AS "key", ${value} AS "v" FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}${present}
-         ), "ranked" AS (
-           SELECT "key", "v", ROW_NUMBER() OVER (PARTITION BY "key" ORDER BY "v") AS "rn", COUNT(*) OVER (PARTITION BY "key") AS "n" FROM "won"
-         )
-         SELECT "key", AVG("v") AS "median" FROM "ranked" WHERE "rn" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "key"`;
+  async wonMedians(period: Period): Promise<
+    Array<{
+      measure: "amount" | "cycleMs";
+      dimension: KeyColumn;
+      key: string | null;
+      median: number;
+    }>
+  > {
+    const found = await this.rows<{
+      measure: string;
+      dimension: string;
+      key: string | null;
+      median: unknown;
+    }>((sql) => {
+      const keyed = (["industry", "companySize", "country"] as const)
+        .map((d) => `SELECT '${d}' AS "dimension", "${d}" AS "key", "amount", "cycleMs" FROM "won"`)
+        .join(" UNION ALL ");
+      const ranked = (measure: "amount" | "cycleMs") =>
+        `SELECT '${measure}' AS "measure", "dimension", "key", "${measure}" AS "v",
+           ROW_NUMBER() OVER (PARTITION BY "dimension", "key" ORDER BY "${measure}") AS "rn",
+           COUNT(*) OVER (PARTITION BY "dimension", "key") AS "n"
+         FROM "keyed" WHERE "${measure}" IS NOT NULL`;
+      return `WITH "won" AS MATERIALIZED (
+           SELECT "industry", "companySize", "country", "amount", ${this.durationMs("mqlAt", "closedWonAt")} AS "cycleMs"
+           FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}
+         ), "keyed" AS (${keyed}),
+         "ranked" AS (${ranked("amount")} UNION ALL ${ranked("cycleMs")})
+         SELECT "measure", "dimension", "key", AVG("v") AS "median" FROM "ranked"
+         WHERE "rn" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "measure", "dimension", "key"`;
     });
-    return found.map((row) => ({ key: row.key, median: Number(row.median) }));
+    return found.map((row) => ({
+      measure: row.measure === "amount" ? "amount" : "cycleMs",
+      dimension: row.dimension as KeyColumn,
+      key: row.key,
+      median: Number(row.median),
+    }));
   }
 }

@@ -65,6 +65,15 @@ export function outcomeButtons(cadenceId: string): KnownBlock {
   };
 }
 
+/** What Mark done on a definition review answers: the outcome question, or null for others. */
+export function reviewOutcomeQuestion(cadence: { id: string; kind: string }): KnownBlock[] | null {
+  if (!reviewSubjectOf(cadence.kind)) return null;
+  return [
+    section("What did the review decide? The next review is due six months after your answer."),
+    outcomeButtons(cadence.id),
+  ];
+}
+
 /** What the review's post carries: the announcement, the pack, and the outcome question. */
 export async function reviewFiringMessage(
   deps: ReviewDeps,

@@ -159,7 +159,7 @@ describeEachDatabase("the definition reviews and the QBR in Slack", (provider) =
     expect(after.nextDueAt?.toISOString().slice(0, 10)).toBe("2027-06-02");
   });
 
-  it("Mark done on a definition review asks for the outcome instead of closing it", async () => {
+  it("Mark done (the button or /cadence done) on a definition review asks for the outcome instead of closing it", async () => {
     const icp = await review("icp_review");
     const url = cadence.slack.responseUrl("mark-done");
     await cadence.requests.blockActions({
@@ -171,7 +171,12 @@ describeEachDatabase("the definition reviews and the QBR in Slack", (provider) =
       String(call.args.url).endsWith("mark-done"),
     );
     expect(textOf(asked.args.blocks)).toContain("What did the review decide?");
-    expect(buttons(asked.args.blocks).map((b) => b.text)).toBeDefined();
+    const typed = (await command("U0MIA", "done icp")).json<{ blocks: Block[] }>();
+    expect(textOf(typed.blocks)).toContain("What did the review decide?");
+    expect(buttons(typed.blocks).map((b) => b.action_id)).toEqual([
+      "review_outcome_confirmed",
+      "review_outcome_proposed",
+    ]);
     expect((await review("icp_review")).lastCompletedAt).toBeNull();
   });
 
