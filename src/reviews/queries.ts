@@ -1,6 +1,6 @@
 // The review packs' database aggregation: counts grouped by a lead's source or firmographics,
-// and medians per group (ROW_NUMBER over each group, then the mean of the one or two middle
-// rows), all in SQL over the per-workspace timestamp indexes. The same text runs on SQLite and
+// and medians per group (the mean of the one or two middle values), all in SQL over the
+// per-workspace timestamp indexes. The same text runs on SQLite and
 // PostgreSQL through the digest's Statement (placeholders, timestamp literals).
 import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
@@ -134,15 +134,26 @@ export class ReviewQueries {
       const keyed = (["industry", "companySize", "country"] as const)
         .map((d) => `SELECT '${d}' AS "dimension", "${d}" AS "key", "amount", "cycleMs" FROM "won"`)
         .join(" UNION ALL ");
+      const won = `"won" AS MATERIALIZED (
+           SELECT "industry", "companySize", "country", "amount", ${this.durationMs("mqlAt", "closedWonAt")} AS "cycleMs"
+           FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}
+         ), "keyed" AS (${keyed})`;
+      // PostgreSQL's percentile_cont(0.5) is the same median (the mean of the two middle values
+      // for an even count) without a window sort over text keys; SQLite has no ordered-set
+      // aggregates, so it ranks each group and averages its one or two middle rows.
+      if (this.provider === "postgres")
+        return `WITH ${won}
+           SELECT 'amount' AS "measure", "dimension", "key", percentile_cont(0.5) WITHIN GROUP (ORDER BY "amount"::float8) AS "median"
+           FROM "keyed" WHERE "amount" IS NOT NULL GROUP BY "dimension", "key"
+           UNION ALL
+           SELECT 'cycleMs', "dimension", "key", percentile_cont(0.5) WITHIN GROUP (ORDER BY "cycleMs"::float8)
+           FROM "keyed" GROUP BY "dimension", "key"`;
       const ranked = (measure: "amount" | "cycleMs") =>
         `SELECT '${measure}' AS "measure", "dimension", "key", "${measure}" AS "v",
            ROW_NUMBER() OVER (PARTITION BY "dimension", "key" ORDER BY "${measure}") AS "rn",
            COUNT(*) OVER (PARTITION BY "dimension", "key") AS "n"
          FROM "keyed" WHERE "${measure}" IS NOT NULL`;
-      return `WITH "won" AS MATERIALIZED (
-           SELECT "industry", "companySize", "country", "amount", ${this.durationMs("mqlAt", "closedWonAt")} AS "cycleMs"
-           FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}
-         ), "keyed" AS (${keyed}),
+      return `WITH ${won},
          "ranked" AS (${ranked("amount")} UNION ALL ${ranked("cycleMs")})
          SELECT "measure", "dimension", "key", AVG("v") AS "median" FROM "ranked"
          WHERE "rn" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "measure", "dimension", "key"`;
