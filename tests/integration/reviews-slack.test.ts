@@ -3,6 +3,7 @@
 // six months on; Mark done asks for the outcome; the ICP review posts its pack; `/cadence review
 // icp` answers privately; and the QBR scorecard is posted once at quarter end.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { approveVersion, proposeVersion, setLead } from "../../src/definitions/service.js";
 import { startCadenceForTest, type CadenceUnderTest } from "../helpers/cadence.js";
 import { describeEachDatabase } from "../helpers/databases.js";
 
@@ -206,10 +207,34 @@ describeEachDatabase("the definition reviews and the QBR in Slack", (provider) =
     expect(textOf(reply.blocks)).toContain("*Won deals in the ICP*: no ICP agreed yet");
   });
 
-  it("posts the QBR scorecard once, in the funnel review's channel, when the quarter ends", async () => {
+  it("posts the QBR scorecard once, in the funnel review's channel, when the quarter ends, and the ICP review's pack early when won deals fell outside the ICP", async () => {
     cadence.clock.set("2027-01-01T15:00:00Z");
+    // An ICP (retail only) agreed on New Year's Day: Q4's one won deal, in software, falls outside.
+    const deps = { db: db(), clock: cadence.clock };
+    await setLead(db(), team(), "marketing", "U0MIA");
+    await setLead(db(), team(), "sales", "U0OPS");
+    const icp = await proposeVersion(deps, team(), "U0MIA", {
+      subject: "icp",
+      text: "Retailers.",
+      terms: { industries: ["retail"] },
+      effectiveOn: "2027-01-01",
+    });
+    if (!icp.ok) throw new Error(icp.message);
+    await approveVersion(deps, team(), "U0MIA", icp.version.id);
+    await approveVersion(deps, team(), "U0OPS", icp.version.id);
     await cadence.sweep();
     await cadence.sweep();
+    const early = cadence.slack
+      .callsTo("chat.postMessage")
+      .filter(
+        (call) =>
+          call.args.channel === "DU0MIA" &&
+          textOf(call.args.blocks).includes("fell outside the ICP"),
+      );
+    expect(early).toHaveLength(1);
+    expect(textOf(early[0]!.args.blocks)).toContain(
+      ":rotating_light: In 2026-Q4, 100% of won deals (1 of 1) fell outside the ICP, above 40%: the ICP review is due early.",
+    );
     const posts = cadence.slack
       .callsTo("chat.postMessage")
       .filter(
