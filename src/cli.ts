@@ -101,7 +101,11 @@ program
     process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
     try {
       const running = await startCadence(config, logger);
+      let stopping = false;
       const shutdown = (signal: string) => {
+        // A second signal (Ctrl-C after a SIGTERM) does not start a second shutdown.
+        if (stopping) return;
+        stopping = true;
         logger.info({ signal }, "shutting down");
         // Orchestrators kill after a grace period (Kubernetes: 30 s, Docker: 10 s); leave first.
         setTimeout(() => {

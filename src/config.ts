@@ -62,6 +62,9 @@ export const EnvSchema = z.object({
       })
       .optional(),
   ),
+  METRICS_TOKEN: optionalText.pipe(
+    z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional(),
+  ),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -107,6 +110,11 @@ export const EnvSchema = z.object({
     .int("must be a whole number of seconds")
     .min(1, "must be at least 1")
     .default(60),
+  SLACK_POST_INTERVAL_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be 0 or more")
+    .default(1_000),
   CATCH_UP_WINDOW_HOURS: z.coerce
     .number({ error: "must be a number of hours" })
     .min(0, "must be 0 or more")
@@ -189,6 +197,7 @@ export const ConfigSchema = EnvSchema.refine(
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    metricsToken: env.METRICS_TOKEN,
   },
   logLevel: env.LOG_LEVEL,
   defaultTimezone: env.DEFAULT_TIMEZONE,
@@ -198,6 +207,7 @@ export const ConfigSchema = EnvSchema.refine(
     enabled: env.SCHEDULER_ENABLED,
     sweepIntervalSeconds: env.SCHEDULER_SWEEP_SECONDS,
     leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
+    postIntervalMs: env.SLACK_POST_INTERVAL_MS,
     catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
   },
   crm: crmConfigOf(env),

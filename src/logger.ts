@@ -22,6 +22,8 @@ const SECRET_KEYS = [
   "credentials",
   "CADENCE_ENCRYPTION_KEY",
   "encryptionKey",
+  "metricsToken",
+  "METRICS_TOKEN",
 ];
 
 export const REDACTED_PATHS = [

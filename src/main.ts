@@ -4,8 +4,9 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
-import { createHttpServer } from "./http/server.js";
+import { closeHttpServer, createHttpServer } from "./http/server.js";
 import type { Logger } from "./logger.js";
+import { collectProcessMetrics } from "./metrics/registry.js";
 import {
   createSlackApp,
   identifyBot,
@@ -26,6 +27,7 @@ import {
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
+import { runDiagnosticDuties } from "./diagnostic/steps.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
 import { putDueVersionsInForce } from "./definitions/service.js";
@@ -45,6 +47,8 @@ import { findWorkspace } from "./workspaces/store.js";
 const LATE_AFTER_MS = 2 * 60_000;
 /** Deliveries in flight at once per replica (posts, reminders, escalations, notices). */
 export const DELIVERY_CONCURRENCY = 16;
+/** On SIGTERM, how long work under way (deliveries, a sync, HTTP requests) may take to finish. */
+export const SHUTDOWN_GRACE_MS = 4_000;
 
 /**
  * The scheduler's duties, by name (the scheduler imports none of them). Later capabilities (CRM
@@ -58,6 +62,7 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "cadences.unassigned": () => noticeUnassignedCadences(deps),
     "cadences.cover": () => sendCoverNotices(deps),
     "feedback.steps": () => runFeedbackDuties(deps),
+    "diagnostic.steps": () => runDiagnosticDuties(deps),
     "definitions.in-force": () => putDueVersionsInForce(deps).then(() => undefined),
     "reviews.quarter-end": () => postQuarterEndScorecards(deps).then(() => undefined),
   };
@@ -97,6 +102,15 @@ function networkCause(error: unknown): string {
   return (code as string | undefined) ?? (typeof message === "string" ? message : "no answer");
 }
 
+/** Resolves with `work`, or after the shutdown grace period, whichever comes first. */
+async function withinGrace(work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** What the scheduler's duties work with; tests build theirs here too, with their own clock. */
 export function schedulerDeps(
   config: Config,
@@ -119,7 +133,8 @@ export function schedulerDeps(
     clock,
     logger: logger.child({ component: "scheduler" }),
     owner,
-    pool: createWorkPool(DELIVERY_CONCURRENCY),
+    // Posts to one channel (or one person) start apart, at Slack's pace (pacing.ts).
+    pool: createWorkPool(DELIVERY_CONCURRENCY, { laneIntervalMs: config.scheduler.postIntervalMs }),
     policy: {
       leaseMs: config.scheduler.leaseMs,
       catchUpWindowMs: config.scheduler.catchUpWindowMs,
@@ -203,7 +218,9 @@ export async function startCadence(
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
       : undefined,
+    metrics: { token: config.http.metricsToken },
   });
+  collectProcessMetrics();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.http.port, config.http.host, () => resolve());
@@ -224,17 +241,22 @@ export async function startCadence(
     ? startScheduler(firing, duties, {
         sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds,
         nextWakeUp: () => earliestNextDueAt(database.db),
+        shutdownGraceMs: SHUTDOWN_GRACE_MS,
+        besideSweep: () => crmSync.idle(),
       })
     : null;
   scheduleChanged.notify = () => void scheduler?.reload();
 
+  // Takes no new work (no claims, connections or envelopes), lets what is under way finish for
+  // the grace period, gives back the claims of what is not, then closes the database.
   const stop = async () => {
-    await scheduler?.stop();
-    await slack
-      .disconnect()
-      .catch((error: unknown) => logger.warn({ err: error }, "Slack disconnect failed"));
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([
+      scheduler?.stop(),
+      closeHttpServer(server, SHUTDOWN_GRACE_MS),
+      withinGrace(slack.disconnect()).catch((error: unknown) =>
+        logger.warn({ err: error }, "Slack disconnect failed"),
+      ),
+    ]);
     await database.close();
   };
   try {

@@ -176,6 +176,7 @@ async function postOccurrence(
   const outcome = await deliverOnce(deps, {
     key: `post:${occurrence.id}`,
     target,
+    dueAt: occurrence.dueAt,
     message: async () =>
       (prepared = await handlerFor(handlers, cadence.kind)(
         {

@@ -1,8 +1,9 @@
 // What firing does, one handler per kind. The weekly funnel review posts the funnel digest (and
 // the MQL review's pack early when rejections stay high); the win/loss and content cadences open
-// the month's feedback collection; the MQL and ICP reviews post their data packs; the others
-// announce themselves.
+// the month's feedback collection; the MQL and ICP reviews post their data packs; the quarterly
+// diagnostic opens its survey; the others announce themselves.
 import type { KnownBlock } from "@slack/types";
+import { openDiagnostic } from "../diagnostic/opening.js";
 import { weeklyDigestPost } from "../digest/service.js";
 import { openCollection } from "../feedback/collection.js";
 import { reviewFiringMessage, sendEarlyMqlPack } from "../reviews/service.js";
@@ -50,6 +51,14 @@ const review =
   (input, { deps, slackTeamId, cadenceId }) =>
     reviewFiringMessage(deps, slackTeamId, cadenceId, subject, occurrenceAnnouncement(input));
 
+const diagnose: FiringHandler = (input, { deps, slackTeamId, cadenceId }) =>
+  openDiagnostic(deps, {
+    slackTeamId,
+    cadenceId,
+    dueAt: input.dueAt,
+    driSlackUserId: input.driSlackUserId,
+  });
+
 const collect =
   (kind: "winloss" | "content"): FiringHandler =>
   (input, { deps, slackTeamId, cadenceId }) =>
@@ -71,7 +80,7 @@ export const FIRING_HANDLERS: FiringHandlers = {
   monthly_content_in_the_wild: collect("content"),
   mql_definition_review: review("mql"),
   icp_review: review("icp"),
-  quarterly_alignment_diagnostic: announce,
+  quarterly_alignment_diagnostic: diagnose,
   custom: announce,
 };
 

@@ -269,6 +269,7 @@ export async function syncHubspot(
         timezone: request.timezone,
         now: request.now(),
         skipInvalid: true,
+        countedAs: "crm_sync",
       });
       // A merged contact's lead is the surviving contact's, stored just now.
       summary.removed += await forgetLeads(

@@ -6,6 +6,7 @@ import type { LeadDatabase, LeadStage, MergeOptions } from "./bulk-writer.js";
 import { NotUtf8Error, type RowSource } from "./csv.js";
 import { withPostgresStage } from "./postgres-stage.js";
 import { withSqliteStage } from "./sqlite-stage.js";
+import { countLeadRows, type LeadRowSource } from "../metrics/registry.js";
 import { parseInPlace, parseInWorkers } from "./parsed-rows.js";
 import { missingColumns, unknownColumns, type RowProblem } from "./rules.js";
 
@@ -34,6 +35,8 @@ export interface ImportOptions {
   onProgress?: (phase: "checking" | "writing", rows: number, share: number) => void;
   /** The merge's chunk size and a hook between chunks (tests). */
   merge?: MergeOptions;
+  /** What the written rows count as in /metrics (default "import"). */
+  countedAs?: LeadRowSource;
 }
 
 export async function importLeads(
@@ -98,7 +101,11 @@ export async function importLeads(
           await options.merge?.afterChunk?.(merged);
         },
       });
-      return sorted(Object.assign(summary, counts, { written: true }));
+      countLeadRows(
+        options.countedAs ?? "import",
+        Object.assign(summary, counts, { written: true }),
+      );
+      return sorted(summary);
     });
   } catch (error) {
     if (error instanceof NotUtf8Error) return sorted(notUtf8(summary, error.line));

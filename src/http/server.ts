@@ -1,4 +1,6 @@
-// The process's one HTTP server: health checks in both modes, and Slack's requests in HTTP mode.
+// The process's one HTTP server: health checks and metrics in both modes, and Slack's requests in
+// HTTP mode.
+import { createHash, timingSafeEqual } from "node:crypto";
 import {
   createServer,
   type IncomingMessage,
@@ -7,6 +9,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Logger } from "../logger.js";
+import { ackSeconds, registry } from "../metrics/registry.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -27,6 +30,8 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Requests for this path go to Slack (Bolt's HTTP receiver), when set. */
   slack?: { path: string; listener: RequestListener };
+  /** GET /metrics; with a token, only for `Authorization: Bearer <token>`. */
+  metrics?: { token?: string };
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -61,15 +66,48 @@ async function runCheck(check: ReadinessCheck, logger: Logger): Promise<string |
   }
 }
 
+/** Responses not yet finished, per server: a graceful close waits for them (closeHttpServer). */
+const unfinished = new WeakMap<Server, Set<ServerResponse>>();
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Compared in constant time (over digests, so the length does not show either). */
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+async function sendMetrics(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | undefined,
+): Promise<void> {
+  if (token && !bearerMatches(req, token)) {
+    res.writeHead(401, { "www-authenticate": "Bearer", "cache-control": "no-store" });
+    res.end();
+    return;
+  }
+  const body = await registry.metrics();
+  res.writeHead(200, { "content-type": registry.contentType, "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
 export function createHttpServer({
   logger,
   readiness,
   slack,
   routes = [],
+  metrics,
 }: HttpServerOptions): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const open = new Set<ServerResponse>();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    open.add(res);
+    res.once("close", () => open.delete(res));
     const path = (req.url ?? "/").split("?")[0];
     if (slack && path === slack.path) {
+      // Bolt answers when the listener acknowledges: the time to the answer is the ack latency.
+      const timer = ackSeconds.startTimer({ transport: "http" });
+      res.once("finish", () => timer());
       slack.listener(req, res);
       return;
     }
@@ -85,6 +123,13 @@ export function createHttpServer({
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       sendJson(res, 405, { error: "method not allowed" });
+      return;
+    }
+    if (metrics && path === "/metrics") {
+      sendMetrics(req, res, metrics.token).catch((error: unknown) => {
+        logger.error({ err: error }, "could not render metrics");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+      });
       return;
     }
     if (path === "/healthz") {
@@ -107,4 +152,21 @@ export function createHttpServer({
     }
     sendJson(res, 404, { error: "not found" });
   });
+  unfinished.set(server, open);
+  return server;
+}
+
+/**
+ * Stops taking connections, lets requests under way finish for up to `graceMs` (an import's
+ * upload, a Slack request being acknowledged), then closes whatever is left.
+ */
+export async function closeHttpServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const open = unfinished.get(server) ?? new Set<ServerResponse>();
+  const deadline = Date.now() + graceMs;
+  while (open.size > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  server.closeAllConnections();
+  await closed;
 }

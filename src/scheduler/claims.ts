@@ -5,6 +5,7 @@
 // retry time; a claim that gave up is "failed" and never taken again.
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/errors.js";
+import { claimsTakenOver } from "../metrics/registry.js";
 
 export interface ClaimOutcome {
   owned: boolean;
@@ -34,11 +35,22 @@ export async function claimWork(
   });
   if (takeover.count === 0) return { owned: false, attempt: 0 };
   const claim = await db.claim.findUnique({ where: { key } });
+  // A failed attempt left its retry time; otherwise an owner stopped (gave it back) or died.
+  if (claim?.owner === owner)
+    claimsTakenOver.inc({ reason: claim.nextAttemptAt ? "retry" : "abandoned" });
   return { owned: claim?.owner === owner, attempt: claim?.attempts ?? 0 };
 }
 
 export async function completeWork(db: Db, key: string, owner: string, now: Date): Promise<void> {
   await db.claim.updateMany({ where: { key, owner }, data: { status: "done", doneAt: now } });
+}
+
+/** Keeps a held claim at least until `until` (the work is waiting, not dead). */
+export async function extendLease(db: Db, key: string, owner: string, until: Date): Promise<void> {
+  await db.claim.updateMany({
+    where: { key, owner, status: "claimed", leaseUntil: { lt: until } },
+    data: { leaseUntil: until },
+  });
 }
 
 /** Gives the work back after a temporary failure: the first sweep after `retryAt` retries it. */

@@ -4,16 +4,20 @@
 // nothing is posted twice. A failure is retried with back-off up to the attempt cap, or given up
 // at once when Slack's error is permanent (src/scheduler/slack-errors.ts).
 import type { KnownBlock } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
+import type { WebClient, WebClientEvent } from "@slack/web-api";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { claimWork, completeWork, failWork, retryWorkLater } from "./claims.js";
+import { deliveries, schedulerLagSeconds } from "../metrics/registry.js";
+import { claimWork, completeWork, extendLease, failWork, retryWorkLater } from "./claims.js";
 import { STOPPED, type WorkPool } from "./pool.js";
 import { afterFailure, type RetryPolicy } from "./retry-policy.js";
 import { classifySlackError, type PermanentCause } from "./slack-errors.js";
 
 export const DELIVERY_EVENT_TYPE = "cadence_delivery";
+
+/** The event WebClient emits when Slack answers 429, with Retry-After in seconds. */
+const RATE_LIMITED = "rate_limited" as WebClientEvent.RATE_LIMITED;
 
 export interface DeliveryDeps {
   db: Db;
@@ -41,8 +45,10 @@ export interface DeliveryFailure {
 export interface Delivery {
   /** Unique for the unit of work, e.g. "post:<occurrence id>". */
   key: string;
-  /** A channel id, or a user id for a DM. */
+  /** A channel id, or a user id for a DM; deliveries to one target are paced (pacing.ts). */
   target: string;
+  /** When the work fell due (an occurrence's due time): how late it was delivered is measured. */
+  dueAt?: Date;
   message(): Promise<{ text: string; blocks: KnownBlock[] }>;
   /** Records the outcome; runs before the claim is marked done. */
   onDelivered(channel: string, ts: string): Promise<void>;
@@ -113,9 +119,14 @@ export async function deliverOnce(
   deps: DeliveryDeps,
   delivery: Delivery,
 ): Promise<DeliveryOutcome> {
-  const result = await deps.pool.run(() => attemptDelivery(deps, delivery));
-  if (result === STOPPED) return "stopped";
-  if (typeof result === "string") return result;
+  const result = await deps.pool.run(() => attemptDelivery(deps, delivery), delivery.target);
+  const outcome = result === STOPPED ? "stopped" : typeof result === "string" ? result : "gave-up";
+  deliveries.inc({ outcome });
+  if (outcome === "delivered" && delivery.dueAt)
+    schedulerLagSeconds.observe(
+      Math.max(0, deps.clock.now().getTime() - delivery.dueAt.getTime()) / 1000,
+    );
+  if (result === STOPPED || typeof result === "string") return outcome;
   await delivery
     .onGaveUp?.(result)
     .catch((error: unknown) =>
@@ -134,6 +145,18 @@ async function attemptDelivery(
   const claimedAt = deps.clock.now();
   const claim = await claimWork(deps.db, delivery.key, deps.owner, claimedAt, deps.policy.leaseMs);
   if (!claim.owned) return "claimed-elsewhere";
+  // On a 429 the client waits out Retry-After, holding every call it has queued meanwhile: the
+  // claim is kept for the wait, so no other replica takes over work that is only waiting.
+  const keepClaim = (retryAfterSeconds: number) =>
+    void extendLease(
+      deps.db,
+      delivery.key,
+      deps.owner,
+      new Date(deps.clock.now().getTime() + retryAfterSeconds * 1_000 + deps.policy.leaseMs),
+    ).catch((error: unknown) =>
+      deps.logger.warn({ err: error, key: delivery.key }, "could not extend a claim's lease"),
+    );
+  deps.slack.on(RATE_LIMITED, keepClaim);
   try {
     const channel = await dmChannel(deps.slack, delivery.target);
     if (claim.attempt > 1) {
@@ -156,6 +179,8 @@ async function attemptDelivery(
     return "delivered";
   } catch (error) {
     return recordFailure(deps, delivery, claim.attempt, error);
+  } finally {
+    deps.slack.off(RATE_LIMITED, keepClaim);
   }
 }
 

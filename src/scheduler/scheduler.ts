@@ -33,6 +33,8 @@ export interface SchedulerOptions {
   nextWakeUp?: () => Promise<Date | null>;
   /** On stop, how long in-flight work may finish before its claims are given back. */
   shutdownGraceMs?: number;
+  /** Work started by a duty that runs beside the sweep (a CRM sync): on stop, waited for too. */
+  besideSweep?: () => Promise<void>;
 }
 
 export interface Scheduler {
@@ -40,7 +42,7 @@ export interface Scheduler {
   sweep(): Promise<void>;
   /** Re-reads the next wake-up time, after a cadence changed. */
   reload(): Promise<void>;
-  /** Stops claiming, lets in-flight work finish for the grace period, gives back the rest. */
+  /** Stops claiming, lets in-flight work finish for the grace period, gives back what is held. */
   stop(): Promise<void>;
 }
 
@@ -139,17 +141,20 @@ export function startScheduler(
       const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
-        Promise.all([deps.pool.idle(), running]).then(() => true),
+        Promise.all([deps.pool.idle(), running, options.besideSweep?.()]).then(() => true),
         new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
       ]);
       clearTimeout(timer);
-      if (finished) return;
-      // Slack is hanging: another replica (or the next start) takes the work over at once and
-      // checks the channel's history first, so a post that got through is not repeated.
+      // What is still held (a hung Slack call, a sync mid-way) is given back: another replica, or
+      // the next start, takes it over at once, and checks the channel's history first, so a post
+      // that got through is not repeated.
       const released = await releaseHeldClaims(deps.db, deps.owner, deps.clock.now());
+      if (finished && released === 0) return;
       deps.logger.warn(
-        { released },
-        "stopped with Slack calls in flight; their claims were given back",
+        { released, finished },
+        finished
+          ? "stopped; claims still held were given back"
+          : "stopped with work in flight; its claims were given back",
       );
     },
   };

@@ -72,8 +72,8 @@ export function classifySlackError(error: unknown): SlackFailure {
   }
   if (shape?.code === "slack_webapi_http_error")
     return { code: `http_${shape.statusCode ?? "error"}`, detail: message };
-  // The scheduler's client rejects a 429 at once (rejectRateLimitedCalls), with Retry-After in
-  // seconds; a client that retried it ends with a plain Error saying so (@slack/web-api 7+).
+  // A client that waited out Retry-After and was still refused ends with a plain Error saying so
+  // (@slack/web-api 7+); one with rejectRateLimitedCalls rejects at once, with Retry-After.
   if (shape?.code === "slack_webapi_rate_limited_error" || /rate limit was exceeded/i.test(message))
     return {
       code: "ratelimited",

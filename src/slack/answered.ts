@@ -12,6 +12,7 @@ import {
 } from "@slack/bolt";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../logger.js";
+import { ackSeconds } from "../metrics/registry.js";
 
 export const newReference = () => Math.random().toString(36).slice(2, 8);
 
@@ -278,15 +279,22 @@ export function answerEveryEnvelope(
   deadlineMs = SILENCE_DEADLINE_MS,
 ): void {
   const answered = new Set<string>();
+  const arrived = new Map<string, () => void>();
   const send = client.send.bind(client);
   client.send = (envelopeId, body) => {
     answered.add(envelopeId);
+    arrived.get(envelopeId)?.();
+    arrived.delete(envelopeId);
     return send(envelopeId, body);
   };
   client.on("slack_event", ({ envelope_id: id, type }) => {
     if (typeof id !== "string") return;
+    arrived.set(id, ackSeconds.startTimer({ transport: "socket" }));
     setTimeout(() => {
+      const observe = arrived.get(id);
+      arrived.delete(id);
       if (answered.delete(id)) return;
+      observe?.();
       logger.warn({ type }, "acknowledged an envelope that no listener acknowledged");
       void send(id, {}).catch((error: unknown) =>
         logger.warn({ err: error }, "could not acknowledge an envelope"),

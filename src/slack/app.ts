@@ -18,6 +18,7 @@ import {
   type EnvelopeSource,
   type Routes,
 } from "./answered.js";
+import { countingSlackFetch } from "../metrics/slack-calls.js";
 import { boltLogger } from "./bolt-logger.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { removeStaleDownloads } from "./files.js";
@@ -28,19 +29,21 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 export { CAPABILITIES };
 
 /**
- * Every Web API call gives up after 10 s, and the client retries a failed or rate-limited call
- * at most twice (about 35 s in all, under the scheduler's 60 s lease); the scheduler's own
- * back-off takes over from there (src/scheduler/retry-policy.ts).
+ * Every Web API call gives up after 10 s, and the client retries a failed call at most twice
+ * (about 35 s in all, under the scheduler's 60 s lease); the scheduler's own back-off takes over
+ * from there (src/scheduler/retry-policy.ts). A rate-limited call (HTTP 429) is retried the same
+ * way, once Slack's Retry-After has passed (the client pauses its queue meanwhile). Every call's
+ * errors and 429s are counted by method (src/metrics/slack-calls.ts).
  */
 export const SLACK_CALL_LIMITS = {
   timeout: 10_000,
   retryConfig: { retries: 2, factor: 2, minTimeout: 1_000, maxTimeout: 5_000, randomize: true },
+  fetch: countingSlackFetch,
 };
 
 /**
- * The client scheduled work posts with: a 429 is not waited out inside the call (that would hold a
- * delivery slot for several Retry-After periods) but rejected, and the delivery is retried by the
- * scheduler's policy no sooner than Slack's Retry-After (src/scheduler/retry-policy.ts).
+ * The client scheduled work posts with. Its posts are paced per channel (src/scheduler/pacing.ts)
+ * so Slack rarely answers 429; when it does, the client waits out Retry-After and tries again.
  */
 export function scheduledWorkClient(
   config: AppDeps["config"],
@@ -50,7 +53,6 @@ export function scheduledWorkClient(
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(logger),
     ...SLACK_CALL_LIMITS,
-    rejectRateLimitedCalls: true,
   });
 }
 
@@ -91,6 +93,7 @@ export async function identifyBot(
     // A few quick retries: a start that cannot reach Slack says so in seconds, not five minutes.
     retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 4_000 },
     timeout: 10_000,
+    fetch: countingSlackFetch,
   });
   const result = await client.auth.test();
   if (!result.team_id || !result.user_id || !result.bot_id) {
@@ -121,6 +124,7 @@ export function slackProbe(
     retryConfig: { retries: 0 },
     timeout: 2_000,
     rejectRateLimitedCalls: true,
+    fetch: countingSlackFetch,
   });
   let last: { at: number; answer: Promise<void> } | undefined;
   return () => {

@@ -4,6 +4,7 @@ import type { App } from "@slack/bolt";
 import * as cadences from "../cadences/listeners.js";
 import * as calendar from "../calendar/listeners.js";
 import * as crm from "../crm/subcommands.js";
+import * as diagnostic from "../diagnostic/listeners.js";
 import * as definitions from "../definitions/listeners.js";
 import * as digest from "../digest/listeners.js";
 import * as feedback from "../feedback/listeners.js";
@@ -32,6 +33,7 @@ const PARTS: Capability[] = [
   crm,
   digest,
   feedback,
+  diagnostic,
   definitions,
   reviews,
 ];

@@ -12,7 +12,7 @@ export type PicklistName = (typeof PICKLISTS)[number];
 
 export type SettingChange =
   | { setting: "sales"; userGroupId?: string; channelId?: string }
-  | { setting: "marketing"; channelId: string }
+  | { setting: "marketing"; channelId?: string; userGroupId?: string }
   | { setting: "sla"; minutes: number }
   | { setting: "threshold"; rate: number }
   | { setting: "picklist"; list?: PicklistName; action?: "add" | "remove"; value?: string };
@@ -51,9 +51,13 @@ async function applySetting(
     case "sales":
       await save({ salesUserGroupId: change.userGroupId, salesChannelId: change.channelId });
       return change.userGroupId
-        ? `Monthly feedback requests will go to the members of <!subteam^${change.userGroupId}>.`
+        ? `Monthly feedback requests and the quarterly alignment diagnostic will go to the members of <!subteam^${change.userGroupId}>.`
         : `Monthly feedback requests will go to the members of <#${change.channelId}>.`;
     case "marketing":
+      if (change.userGroupId) {
+        await save({ marketingUserGroupId: change.userGroupId });
+        return `The quarterly alignment diagnostic will ask the members of <!subteam^${change.userGroupId}> as marketing.`;
+      }
       await save({ marketingChannelId: change.channelId });
       return `The monthly feedback roll-up will be posted in <#${change.channelId}> (and sent to the cadence's DRI).`;
     case "sla":

@@ -26,6 +26,11 @@ export const WorkspaceSettingsSchema = z
       .string()
       .regex(/^[CG][A-Z0-9]+$/)
       .optional(),
+    /** The marketing team asked for the quarterly alignment diagnostic (the sales group too). */
+    marketingUserGroupId: z
+      .string()
+      .regex(/^S[A-Z0-9]+$/)
+      .optional(),
     /** Where the monthly feedback roll-up is posted. */
     marketingChannelId: z
       .string()

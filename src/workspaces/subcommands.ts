@@ -45,14 +45,17 @@ export const subcommands = [
   setting(
     "marketing",
     {
-      usage: "/cadence marketing #channel",
-      description: "Where the monthly feedback roll-up is posted (admins).",
+      usage: "/cadence marketing #channel|@user-group",
+      description:
+        "Where the monthly feedback roll-up is posted, or who marketing is for the quarterly diagnostic (admins).",
     },
     (args) => {
+      const group = USER_GROUP_MENTION.exec(args)?.[1];
       const channel = CHANNEL_MENTION.exec(args)?.[1];
+      if (group) return change({ setting: "marketing", userGroupId: group });
       return channel
         ? change({ setting: "marketing", channelId: channel })
-        : usage("Mention the #channel.");
+        : usage("Mention the #channel for the feedback roll-up, or the marketing @user-group.");
     },
   ),
   setting(

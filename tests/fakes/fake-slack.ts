@@ -1,7 +1,8 @@
 // A fake Slack on 127.0.0.1 that speaks Slack's wire protocols: the Web API over HTTP
 // (form-encoded or JSON bodies, bearer tokens, ok:false errors, HTTP 429 with Retry-After) and
 // Socket Mode over WebSocket (apps.connections.open hands out a local ws:// URL). It records every
-// Web API call so tests can assert on the Block Kit that was sent.
+// Web API call so tests can assert on the Block Kit that was sent. enforceRateLimits() makes it
+// answer as Slack does past its rate limits (HTTP 429, Retry-After in seconds).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -50,6 +51,34 @@ export interface HostedFile {
   initialComment?: string;
 }
 
+/**
+ * Calls per minute Slack allows per method, per app and workspace, by the tier on each method's
+ * page (Tier 3: 50+, Tier 4: 100+), for the methods Cadence calls most; others are not limited.
+ */
+export const SLACK_TIER_LIMITS: Readonly<Record<string, number>> = {
+  "chat.postEphemeral": 100,
+  "chat.update": 50,
+  "conversations.history": 50,
+  "conversations.info": 50,
+  "conversations.open": 50,
+  "files.info": 100,
+  "users.info": 100,
+  "views.open": 100,
+  "views.publish": 100,
+  "views.push": 100,
+  "views.update": 100,
+};
+
+export interface RateLimitOptions {
+  /**
+   * chat.postMessage, per channel: about one a second, "short bursts >1 allowed" (Slack's
+   * rate-limit page): a bucket of this many posts, refilled at one a second. Default 2.
+   */
+  postBurst?: number;
+  /** Calls per minute per method for the rest (bursts of up to a minute's worth). */
+  perMinute?: Readonly<Record<string, number>>;
+}
+
 interface PendingAck {
   resolve(payload: Record<string, unknown> | undefined): void;
 }
@@ -89,6 +118,10 @@ export class FakeSlack {
     matches(call: SlackCall): boolean;
     reply: SlackReply;
   }> = [];
+  /** Calls answered HTTP 429 while rate limits are enforced (see enforceRateLimits). */
+  readonly rateLimitedCalls: SlackCall[] = [];
+  private limits: Required<RateLimitOptions> | undefined;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   /** Calls held unanswered (see hang) until released; their connections close on stop(). */
   private readonly hangs: Array<{
     method: string;
@@ -203,6 +236,39 @@ export class FakeSlack {
       this.hangs.splice(this.hangs.indexOf(rule), 1);
       for (const answer of rule.held.splice(0)) answer();
     };
+  }
+
+  /**
+   * From now on, answers as Slack does past its limits: HTTP 429 with Retry-After (whole seconds)
+   * and `{"ok":false,"error":"ratelimited"}`. Rate-limited calls are recorded like any other call,
+   * and in rateLimitedCalls.
+   */
+  enforceRateLimits(options: RateLimitOptions = {}): this {
+    this.limits = { postBurst: 2, perMinute: SLACK_TIER_LIMITS, ...options };
+    return this;
+  }
+
+  /** Seconds the caller must wait before `call` is allowed; 0 when it is allowed now. */
+  private retryAfter(call: SlackCall): number {
+    if (!this.limits) return 0;
+    if (call.method === "chat.postMessage")
+      return this.take(`post:${String(call.args.channel)}`, this.limits.postBurst, 1);
+    const perMinute = this.limits.perMinute[call.method];
+    return perMinute ? this.take(`method:${call.method}`, perMinute, perMinute / 60) : 0;
+  }
+
+  /** A token bucket: takes a token if there is one (0), else says how long until there is. */
+  private take(key: string, capacity: number, perSecond: number): number {
+    const now = Date.now() / 1000;
+    const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perSecond);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
   }
 
   /** Replaces the default answer for `method`. */
@@ -376,6 +442,12 @@ export class FakeSlack {
     delete args.token;
     const call: SlackCall = { method, args, token };
     this.record(call);
+    const wait = this.retryAfter(call);
+    if (wait > 0) {
+      this.rateLimitedCalls.push(call);
+      answerRateLimited(res, wait);
+      return;
+    }
 
     const hang = this.hangs.find((h) => h.method === method && h.matches(call));
     if (hang) {
@@ -394,11 +466,7 @@ export class FakeSlack {
       this.rules.find((r) => r.method === method && r.matches(call))?.reply ??
       this.defaultReply(call);
     if (reply.kind === "rate_limited") {
-      res.writeHead(429, {
-        "retry-after": String(reply.retryAfterSeconds),
-        "content-type": "application/json",
-      });
-      res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      answerRateLimited(res, reply.retryAfterSeconds);
       return;
     }
     const body =
@@ -538,6 +606,14 @@ export class FakeSlack {
 }
 
 const ok = (body: Record<string, unknown>): SlackReply => ({ kind: "ok", body });
+
+function answerRateLimited(res: ServerResponse, retryAfterSeconds: number): void {
+  res.writeHead(429, {
+    "retry-after": String(retryAfterSeconds),
+    "content-type": "application/json",
+  });
+  res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

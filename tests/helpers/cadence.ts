@@ -70,6 +70,8 @@ export function testEnv(
     LOG_LEVEL: "debug",
     DEFAULT_TIMEZONE: "America/New_York",
     SCHEDULER_ENABLED: "false",
+    // Tests sweep at a test clock's pace, many times a second: no pacing unless a test asks.
+    SLACK_POST_INTERVAL_MS: "0",
   };
 }
 

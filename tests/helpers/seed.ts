@@ -1,5 +1,5 @@
 // Seeds a migrated database with a workspace and many cadences all due at one instant, for the
-// replica test and the scheduler benchmark.
+// replica test and the scheduler benchmark: cadence i posts to channel C0LOAD<i mod channels>.
 import { openDatabase } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 
@@ -8,6 +8,7 @@ export async function seedDueCadences(
   teamId: string,
   dueAt: Date,
   count: number,
+  channels = 10,
 ): Promise<void> {
   await migrateDatabase(url);
   const database = openDatabase(url);
@@ -28,7 +29,7 @@ export async function seedDueCadences(
           anchor: "2026-01-05",
         },
         timezone: "UTC",
-        channelId: `C0LOAD${i % 10}`,
+        channelId: `C0LOAD${i % channels}`,
         driSlackUserId: "U0BOB",
         reminderOffsetsMinutes: [],
         nextDueAt: dueAt,
