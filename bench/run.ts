@@ -7,6 +7,7 @@ import { benchDigestBuild } from "./digest-build.js";
 import { printImportWhileServing } from "./import-while-serving.js";
 import { benchLeadImport, buildCli } from "./lead-import.js";
 import { benchModalAcks } from "./modal-ack.js";
+import { benchReviewPacks } from "./reviews-packs.js";
 import { benchRollUpBuild } from "./rollup-build.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
@@ -106,6 +107,16 @@ async function digestSection(providers: readonly ("sqlite" | "postgres")[]): Pro
     console.log(
       `  ${provider.padEnd(9)} first ${ms(row.firstMs).padStart(11)}   then p50 ${ms(row.p50Ms).padStart(11)}   max ${ms(row.maxMs).padStart(11)}`,
     );
+  }
+  console.log(
+    `\nReview packs and QBR scorecard over ${leads.toLocaleString("en-US")} leads spread across two years (aim: < 1 s each)`,
+  );
+  for (const provider of providers) {
+    for (const row of await benchReviewPacks(provider, leads)) {
+      console.log(
+        `  ${provider.padEnd(9)} ${row.pack.padEnd(4)} first ${ms(row.firstMs).padStart(11)}   then p50 ${ms(row.p50Ms).padStart(11)}   max ${ms(row.maxMs).padStart(11)}`,
+      );
+    }
   }
   const chart = await benchChartRender();
   console.log(

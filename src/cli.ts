@@ -34,6 +34,13 @@ import { importReport, progressBar } from "./funnel/report.js";
 import { chooseWorkspace } from "./funnel/service.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./funnel/tokens.js";
 import { createLogger } from "./logger.js";
+import { systemClock } from "./clock.js";
+import { workspaceZone } from "./reviews/mql-pack.js";
+import { buildQbrScorecard } from "./reviews/qbr.js";
+import { qbrBlocks } from "./reviews/qbr-views.js";
+import { reviewPack } from "./reviews/service.js";
+import { blocksText } from "./reviews/views.js";
+import { lastCompleteQuarter, QUARTER_PATTERN, quarterNamed } from "./reviews/window.js";
 
 function loadDotEnv(): void {
   if (existsSync(".env")) process.loadEnvFile(".env");
@@ -245,6 +252,55 @@ program
       });
       const where = await postDigestNow(database, slack, choice.slackTeamId, built);
       console.error(where);
+    });
+  });
+
+const ReviewOptionsSchema = z.object({
+  workspace: z.string().optional(),
+  json: z.boolean().default(false),
+});
+
+program
+  .command("review")
+  .description("the MQL-definition (mql) or ICP (icp) review's data pack: readable text or --json")
+  .argument("<review>", "mql or icp")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .option("--json", "print the pack as JSON")
+  .action(async (review: string, raw: Record<string, unknown>) => {
+    if (review !== "mql" && review !== "icp") fail(["Which review: mql or icp?"]);
+    const options = ReviewOptionsSchema.parse(raw);
+    await withWorkspace(options.workspace, async (database, choice) => {
+      const { pack, blocks } = await reviewPack(
+        { ...database, clock: systemClock },
+        choice.slackTeamId,
+        review,
+      );
+      console.log(options.json ? JSON.stringify(pack, null, 2) : blocksText(blocks));
+    });
+  });
+
+const QbrOptionsSchema = ReviewOptionsSchema.extend({
+  quarter: z.string().regex(QUARTER_PATTERN, "--quarter must be YYYY-QN, e.g. 2026-Q4").optional(),
+});
+
+program
+  .command("qbr")
+  .description("the QBR scorecard for a quarter (default: the last complete one): text or --json")
+  .option("--quarter <YYYY-QN>", "the quarter, e.g. 2026-Q4")
+  .option("--workspace <teamId>", "the Slack workspace (team id)")
+  .option("--json", "print the scorecard as JSON")
+  .action(async (raw: Record<string, unknown>) => {
+    const parsed = QbrOptionsSchema.safeParse(raw);
+    if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message));
+    const options = parsed.data;
+    await withWorkspace(options.workspace, async (database, choice) => {
+      const deps = { ...database, clock: systemClock };
+      const timezone = await workspaceZone(database.db, choice.slackTeamId);
+      const quarter = options.quarter
+        ? quarterNamed(options.quarter, timezone)!
+        : lastCompleteQuarter(new Date(), timezone);
+      const card = await buildQbrScorecard(deps, choice.slackTeamId, quarter);
+      console.log(options.json ? JSON.stringify(card, null, 2) : blocksText(qbrBlocks(card)));
     });
   });
 

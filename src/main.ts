@@ -30,6 +30,8 @@ import { runFeedbackDuties } from "./feedback/collection-steps.js";
 import { runDiagnosticDuties } from "./diagnostic/steps.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
+import { putDueVersionsInForce } from "./definitions/service.js";
+import { postQuarterEndScorecards } from "./reviews/qbr-post.js";
 import { createWorkPool } from "./scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "./scheduler/retry-policy.js";
 import {
@@ -61,6 +63,8 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "cadences.cover": () => sendCoverNotices(deps),
     "feedback.steps": () => runFeedbackDuties(deps),
     "diagnostic.steps": () => runDiagnosticDuties(deps),
+    "definitions.in-force": () => putDueVersionsInForce(deps).then(() => undefined),
+    "reviews.quarter-end": () => postQuarterEndScorecards(deps).then(() => undefined),
   };
 }
 

@@ -82,6 +82,23 @@ const MESSAGES = {
   "not-note-author": () => "Only the person who wrote a note can change it.",
   "note-too-old": () =>
     "Notes can be edited or deleted for 7 days after they are sent; this one is older.",
+  "definition-text-missing": () =>
+    `Write the definition's text: what counts, in words both teams will read. ${NOTHING_CHANGED}`,
+  "definition-text-too-long": (d: { max: number }) =>
+    `Keep the definition under ${d.max} characters; link a longer document from it. ${NOTHING_CHANGED}`,
+  "definition-effective-past": (d: { today: string }) =>
+    `The effective date must be today (${d.today}) or later. ${NOTHING_CHANGED}`,
+  "definition-version-gone": () =>
+    "That version is no longer in the register: `/cadence definitions` shows the current ones.",
+  "definition-withdrawn": () =>
+    "A newer proposal replaced this one, so it can no longer be approved: `/cadence definitions` shows the one waiting.",
+  "definition-already-agreed": () => "Both sides have already approved this version.",
+  "definition-no-owners": () =>
+    "Nobody can approve yet: an admin first names the marketing and sales leads with `/cadence leads marketing @person` and `/cadence leads sales @person`.",
+  "definition-not-owner": (d: { marketing: string; sales: string }) =>
+    `Only the marketing lead (<@${d.marketing}>) and the sales lead (<@${d.sales}>) approve a definition. ${NOTHING_CHANGED}`,
+  "definition-already-approved": () =>
+    "You have already approved this version; it now waits for the other side.",
   "not-csv": (d: { name: string }) =>
     `${bold(d.name)} is not a CSV file. Export the leads from your CRM as CSV and share that. Nothing was imported.`,
   "file-too-large": (d: { name: string; megabytes: number }) =>

@@ -1,10 +1,12 @@
-// What firing does, one handler per kind. The weekly funnel review posts the funnel digest; the
-// win/loss and content cadences open the month's feedback collection; the quarterly diagnostic
-// opens its survey; the others announce themselves.
+// What firing does, one handler per kind. The weekly funnel review posts the funnel digest (and
+// the MQL review's pack early when rejections stay high); the win/loss and content cadences open
+// the month's feedback collection; the MQL and ICP reviews post their data packs; the quarterly
+// diagnostic opens its survey; the others announce themselves.
 import type { KnownBlock } from "@slack/types";
 import { openDiagnostic } from "../diagnostic/opening.js";
 import { weeklyDigestPost } from "../digest/service.js";
 import { openCollection } from "../feedback/collection.js";
+import { reviewFiringMessage, sendEarlyMqlPack } from "../reviews/service.js";
 import type { FiringDeps } from "./firing-deps.js";
 import type { CadenceKind } from "./kinds.js";
 import { lateNote, occurrenceAnnouncement, type OccurrenceMessageInput } from "./views.js";
@@ -29,12 +31,25 @@ export type FiringHandler = (
 
 const announce: FiringHandler = (input) => Promise.resolve(occurrenceAnnouncement(input));
 
-const postDigest: FiringHandler = (input, { deps, slackTeamId }) =>
-  weeklyDigestPost(deps, slackTeamId, {
+const postDigest: FiringHandler = async (input, { deps, slackTeamId }) => {
+  const message = await weeklyDigestPost(deps, slackTeamId, {
     dueAt: input.dueAt,
     driSlackUserId: input.driSlackUserId,
     lateNote: input.late ? lateNote(input.dueAt, input.timezone) : undefined,
   });
+  return {
+    ...message,
+    afterPost: async (channel, ts) => {
+      await message.afterPost(channel, ts);
+      await sendEarlyMqlPack(deps, slackTeamId, input.dueAt);
+    },
+  };
+};
+
+const review =
+  (subject: "mql" | "icp"): FiringHandler =>
+  (input, { deps, slackTeamId, cadenceId }) =>
+    reviewFiringMessage(deps, slackTeamId, cadenceId, subject, occurrenceAnnouncement(input));
 
 const diagnose: FiringHandler = (input, { deps, slackTeamId, cadenceId }) =>
   openDiagnostic(deps, {
@@ -63,8 +78,8 @@ export const FIRING_HANDLERS: FiringHandlers = {
   weekly_funnel_review: postDigest,
   monthly_win_loss: collect("winloss"),
   monthly_content_in_the_wild: collect("content"),
-  mql_definition_review: announce,
-  icp_review: announce,
+  mql_definition_review: review("mql"),
+  icp_review: review("icp"),
   quarterly_alignment_diagnostic: diagnose,
   custom: announce,
 };

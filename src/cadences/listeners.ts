@@ -24,6 +24,8 @@ import { assignRole, CHANGES, cadenceDeps, ownerRefusal, renderChange } from "./
 import { ACTIONS, HAND_OVER_CALLBACK, handOverModal, titleText } from "./views.js";
 import { fieldErrorText } from "../slack/mrkdwn.js";
 import { parseOwnJson } from "../slack/payload.js";
+import { fallbackText } from "../slack/blocks.js";
+import { reviewOutcomeQuestion } from "../reviews/service.js";
 
 import { subcommands as cadenceSubcommands } from "./subcommands.js";
 import { editSubcommands, register as registerEditing } from "./edit-listeners.js";
@@ -131,6 +133,15 @@ export function driButton(deps: AppDeps, name: "markDone" | "snooze", icon: stri
     const cadenceId = buttonValue(action);
     const teamId = body.team?.id;
     if (!cadenceId || !teamId) return;
+    // A definition review asks what it decided before it counts as done.
+    const question = name === "markDone" ? await reviewQuestionFor(deps, teamId, cadenceId) : null;
+    if (question) {
+      const reply = { text: fallbackText(question), blocks: question };
+      if (body.view?.type === "home")
+        await client.chat.postMessage({ channel: body.user.id, ...reply });
+      else await respond({ response_type: "ephemeral", replace_original: false, ...reply });
+      return;
+    }
     const actor = await actorOf(context);
     await answerButton(
       deps,
@@ -140,6 +151,11 @@ export function driButton(deps: AppDeps, name: "markDone" | "snooze", icon: stri
       icon,
     );
   };
+}
+
+async function reviewQuestionFor(deps: AppDeps, teamId: string, cadenceId: string) {
+  const cadence = await findCadenceById(deps.db, teamId, cadenceId);
+  return cadence ? reviewOutcomeQuestion(cadence) : null;
 }
 
 /**

@@ -13,6 +13,7 @@ import { mentionedUserIds, whyNotOwner, withoutMentions } from "./rules.js";
 import {
   assignBackup,
   assignDri,
+  findCadence,
   handover,
   markDone,
   pauseCadence,
@@ -26,6 +27,7 @@ import {
 import { listCadences, recurrenceOf } from "./store.js";
 import { cadenceListBlocks, chooseCadenceBlocks } from "./views.js";
 import { absenceSubcommands } from "./absence-subcommands.js";
+import { reviewOutcomeQuestion } from "../reviews/service.js";
 
 export const cadenceDeps = (deps: AppDeps): CadenceDeps => ({
   db: deps.db,
@@ -109,6 +111,9 @@ const changeEntry = (name: keyof typeof CHANGES, usageText: string, description:
     description,
     parse: parseNamed,
     run: async (input, request) => {
+      // A definition review asks what it decided before it counts as done.
+      const question = name === "done" ? await reviewQuestion(request, input.cadence) : null;
+      if (question) return blocksReply(question);
       const actor = await request.actor();
       const change = await CHANGES[name](
         cadenceDeps(request.deps),
@@ -119,6 +124,11 @@ const changeEntry = (name: keyof typeof CHANGES, usageText: string, description:
       return renderChange(change, name);
     },
   });
+
+async function reviewQuestion(request: SubcommandRequest, name: string) {
+  const match = await findCadence(request.deps.db, request.teamId, name);
+  return match.kind === "found" ? reviewOutcomeQuestion(match.cadence) : null;
+}
 
 export const subcommands = [
   subcommand({

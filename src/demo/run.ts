@@ -10,6 +10,7 @@ import { chartInput, workspaceDigest } from "../digest/service.js";
 import { digestBlocks, digestText, digestThreadBlocks } from "../digest/views.js";
 import { lastCompleteWeek } from "../digest/week.js";
 import { importLeads } from "../funnel/import.js";
+import { writeReviewPacks } from "./reviews.js";
 import { sampleSource } from "./sample.js";
 
 const TEAM = "T0DEMO";
@@ -55,11 +56,13 @@ try {
     `${JSON.stringify({ message: { blocks: message }, thread: { blocks: digestThreadBlocks(built.digest) } }, null, 2)}\n`,
   );
   writeFileSync(path.join(dir, "chart.png"), await renderDigestChart(chartInput(built.digest, built.trend)));
+  await writeReviewPacks(database, TEAM, dir, now);
   console.log(
     [
       "",
       `Sample: ${summary.inserted.toLocaleString("en-US")} leads over ${WEEKS} weeks in ${path.relative(process.cwd(), file)}.`,
       `Wrote ${path.relative(process.cwd(), dir)}/digest.json (the JSON contract), blocks.json (paste "message" into Block Kit Builder) and chart.png.`,
+      "Wrote the review packs and the QBR scorecard beside it: mql-pack.json, icp-pack.json, qbr.json (and their *-blocks.json).",
     ].join("\n"),
   );
 } finally {

@@ -9,7 +9,7 @@ import type { MqlResponse } from "./metrics.js";
 import type { Period } from "./week.js";
 
 /** SQL text and its parameters; call `value` and `instant` in the order they appear in the text. */
-class Statement {
+export class Statement {
   readonly params: unknown[] = [];
   constructor(private readonly provider: DatabaseProvider) {}
 

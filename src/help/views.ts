@@ -1,6 +1,6 @@
 // What Cadence can do, as the ephemeral reply to `/cadence help` and in the Home tab.
 import type { KnownBlock } from "@slack/types";
-import { context, header, section } from "../slack/blocks.js";
+import { context, header, section, SLACK_LIMITS } from "../slack/blocks.js";
 import type { SubcommandHelp } from "../slack/subcommands.js";
 import { escapeMrkdwn, inlineCode } from "../slack/mrkdwn.js";
 
@@ -25,13 +25,23 @@ export function helpBlocks(subcommands: { entries: readonly SubcommandHelp[] }):
         "six-month ICP and MQL-definition reviews on the calendar, each with a named owner (DRI).",
     ),
     // Usages hold placeholders such as <cadence>, which Slack would read as a link unless escaped.
-    section(
-      commands
-        .map((command) => `• ${inlineCode(command.usage)}: ${command.description}`)
-        .join("\n"),
+    ...inSections(
+      commands.map((command) => `• ${inlineCode(command.usage)}: ${command.description}`),
     ),
     context("Open the Cadence app's *Home* tab to see what you own."),
   ];
+}
+
+/** Lines in as few sections as Slack's 3,000 characters per section text allow. */
+function inSections(lines: string[]): KnownBlock[] {
+  const texts: string[] = [];
+  for (const line of lines) {
+    const last = texts.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= SLACK_LIMITS.sectionText)
+      texts[texts.length - 1] = `${last}\n${line}`;
+    else texts.push(line);
+  }
+  return texts.map((text) => section(text));
 }
 
 /**

@@ -5,11 +5,13 @@ import * as cadences from "../cadences/listeners.js";
 import * as calendar from "../calendar/listeners.js";
 import * as crm from "../crm/subcommands.js";
 import * as diagnostic from "../diagnostic/listeners.js";
+import * as definitions from "../definitions/listeners.js";
 import * as digest from "../digest/listeners.js";
 import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
+import * as reviews from "../reviews/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
 import { registerCadenceCommand } from "./cadence-command.js";
 import type { AppDeps } from "./deps.js";
@@ -32,6 +34,8 @@ const PARTS: Capability[] = [
   digest,
   feedback,
   diagnostic,
+  definitions,
+  reviews,
 ];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */

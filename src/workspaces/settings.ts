@@ -36,6 +36,15 @@ export const WorkspaceSettingsSchema = z
       .string()
       .regex(/^[CG][A-Z0-9]+$/)
       .optional(),
+    /** The marketing and sales leads: each approves new versions of the shared definitions. */
+    marketingLeadSlackUserId: z
+      .string()
+      .regex(/^[UW][A-Z0-9]+$/)
+      .optional(),
+    salesLeadSlackUserId: z
+      .string()
+      .regex(/^[UW][A-Z0-9]+$/)
+      .optional(),
     /** Days AEs have to send their notes after a collection opens (default 7). */
     feedbackDays: z.number().int().min(3).max(28).optional(),
     /** The picklists the feedback modals offer (defaults in src/feedback/types.ts). */

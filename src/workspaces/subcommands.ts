@@ -1,5 +1,6 @@
 // The workspace settings an admin changes with `/cadence`: sales, marketing, sla, threshold and
 // picklist. Each reads its arguments into a SettingChange for changeSetting (./admin.ts).
+import { proposeSettingChange } from "../definitions/listeners.js";
 import { CHANNEL_MENTION, USER_GROUP_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { changeSetting, PICKLISTS, type PicklistName, type SettingChange } from "./admin.js";
@@ -17,7 +18,10 @@ const setting = (
     name,
     ...help,
     parse,
-    run: async (input, { deps, teamId, actor }) => {
+    run: async (input, { deps, client, teamId, actor }) => {
+      // The SLA and the rejection threshold are agreed definitions: proposed to the register.
+      if (input.setting === "sla" || input.setting === "threshold")
+        return { text: await proposeSettingChange(deps, client, teamId, await actor(), input) };
       const admin = { db: deps.db, adminUserIds: deps.config.adminUserIds };
       return { text: (await changeSetting(admin, teamId, await actor(), input)).message };
     },
@@ -56,7 +60,10 @@ export const subcommands = [
   ),
   setting(
     "sla",
-    { usage: "/cadence sla <minutes>", description: "The speed-to-lead SLA (default 5)." },
+    {
+      usage: "/cadence sla <minutes>",
+      description: "Propose a speed-to-lead SLA (default 5).",
+    },
     (args) => {
       const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
       return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
@@ -68,7 +75,7 @@ export const subcommands = [
     "threshold",
     {
       usage: "/cadence threshold <percent>",
-      description: "The MQL rejection alert (default 30%).",
+      description: "Propose an MQL rejection alert (default 30%).",
     },
     (args) => {
       const percent = Number(args.replace(/%$/, ""));

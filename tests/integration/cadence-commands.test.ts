@@ -165,8 +165,21 @@ describeEachDatabase("/cadence commands", (provider) => {
   });
 
   it("marks a six-month review done, which sets its next due date six months on", async () => {
-    expect((await command("U0OPS", "done mql")).text).toBe(
-      "*MQL definition review* is marked done by <@U0OPS>.",
+    // A definition review asks what it decided; the answer marks it done.
+    const asked = await command("U0OPS", "done mql");
+    expect(textOf(asked)).toContain("What did the review decide?");
+    const confirm = asked.blocks!.find((b) => b.type === "actions")!.elements![0]!;
+    const url = cadence.slack.responseUrl("done-mql");
+    await cadence.requests.blockActions({
+      user: "U0OPS",
+      response_url: url,
+      actions: [{ action_id: confirm.action_id, value: confirm.value, type: "button" }],
+    });
+    const answer = await cadence.slack.waitForCall("response_url", (call) =>
+      String(call.args.url).endsWith("done-mql"),
+    );
+    expect(answer.args.text).toContain(
+      ":white_check_mark: *MQL definition review* is marked done by <@U0OPS>. Outcome: the definition is confirmed as it stands.",
     );
     const mql = await cadenceNamed("MQL definition review");
     expect(mql.lastCompletedAt?.toISOString()).toBe("2026-11-23T14:00:00.000Z");

@@ -78,6 +78,9 @@ describe("the table of /cadence subcommands", () => {
       "import",
       "crm",
       "digest",
+      "definitions",
+      "leads",
+      "review",
     ]);
   });
 });
