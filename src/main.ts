@@ -26,6 +26,7 @@ import {
 } from "./cadences/notices.js";
 import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
+import { sendDueSlaSteps } from "./sla/watch.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
 import { createWorkPool } from "./scheduler/pool.js";
@@ -56,6 +57,7 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "cadences.unassigned": () => noticeUnassignedCadences(deps),
     "cadences.cover": () => sendCoverNotices(deps),
     "feedback.steps": () => runFeedbackDuties(deps),
+    "sla.watch": () => sendDueSlaSteps(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import type { LeadDatabase, LeadStage, MergeOptions } from "./bulk-writer.js";
 import { NotUtf8Error, type RowSource } from "./csv.js";
 import { withPostgresStage } from "./postgres-stage.js";
 import { withSqliteStage } from "./sqlite-stage.js";
+import { watchWrittenLeads } from "../sla/arrivals.js";
 import { parseInPlace, parseInWorkers } from "./parsed-rows.js";
 import { missingColumns, unknownColumns, type RowProblem } from "./rules.js";
 
@@ -98,6 +99,8 @@ export async function importLeads(
           await options.merge?.afterChunk?.(merged);
         },
       });
+      // The speed-to-lead watch follows every write, whatever its source (src/sla/arrivals.ts).
+      if (database.db) await watchWrittenLeads(database.db, options.slackTeamId, now);
       return sorted(Object.assign(summary, counts, { written: true }));
     });
   } catch (error) {

@@ -130,7 +130,7 @@ function parseDays(text: string): number[] | null {
   const days = new Set<number>();
   for (const part of text.split(",").map((p) => p.trim())) {
     const [from, to = from] = part.split("-").map((d) => DAY_NAMES.indexOf(d.trim().slice(0, 3)));
-    if (from === undefined || from < 0 || to < 0) return null;
+    if (from === undefined || to === undefined || from < 0 || to < 0) return null;
     for (let d = from; ; d = (d + 1) % 7) {
       days.add(d + 1);
       if (d === to) break;

@@ -1,5 +1,6 @@
-// The workspace settings an admin changes with `/cadence`: sales, marketing, sla, threshold and
-// picklist. Each reads its arguments into a SettingChange for changeSetting (./admin.ts).
+// The workspace settings an admin changes with `/cadence`: sales, marketing, threshold and
+// picklist (`/cadence sla <minutes>` lives with the board in src/sla/). Each reads its arguments
+// into a SettingChange for changeSetting (./admin.ts).
 import { CHANNEL_MENTION, USER_GROUP_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { changeSetting, PICKLISTS, type PicklistName, type SettingChange } from "./admin.js";
@@ -49,16 +50,6 @@ export const subcommands = [
       return channel
         ? change({ setting: "marketing", channelId: channel })
         : usage("Mention the #channel.");
-    },
-  ),
-  setting(
-    "sla",
-    { usage: "/cadence sla <minutes>", description: "The speed-to-lead SLA (default 5)." },
-    (args) => {
-      const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
-      return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
-        ? change({ setting: "sla", minutes })
-        : usage("Give the SLA in minutes, e.g. 5.");
     },
   ),
   setting(
