@@ -62,15 +62,21 @@ interface TodayLead {
   source: string | null;
 }
 
+/** Whose figures: every team's or only the viewer's teams; everyone's open breaches or theirs. */
+export interface FiguresScope {
+  slackUserId?: string;
+  allTeams: boolean;
+}
+
 /**
  * Today's compliance (leads with an MQL time today in the workspace's timezone) by team, and the
- * open breaches. `viewer` limits both to the viewer's teams and leads; null shows everything.
+ * open breaches, as `scope` allows.
  */
 export async function slaFigures(
   db: Db,
   slackTeamId: string,
   now: Date,
-  viewer: { slackUserId: string } | null,
+  scope: FiguresScope,
 ): Promise<SlaFigures | null> {
   const context = await loadSlaContext(db, slackTeamId);
   if (!context) return null;
@@ -92,25 +98,26 @@ export async function slaFigures(
     slackTeamId,
     leads.map((lead) => lead.owner),
   );
-  const mine = viewer ? await viewerKeys(db, slackTeamId, viewer.slackUserId) : null;
+  const mine = scope.slackUserId ? await viewerKeys(db, slackTeamId, scope.slackUserId) : null;
   const outcomes: Array<{ team: string; outcome: SlaOutcome }> = [];
   for (const lead of leads) {
     const outcome = leadOutcome(context, lead, watches.get(lead.crmId), owners, now);
     if (outcome) outcomes.push({ team: lead.team ?? "(no team)", outcome });
   }
-  const myTeams = mine
-    ? new Set(
-        leads
-          .filter((lead) => lead.owner && mine.owners.has(lead.owner.toLowerCase()))
-          .map((lead) => teamKey(lead.team ?? "(no team)"))
-          .concat(mine.managedTeams.map(teamKey)),
-      )
-    : null;
+  const myTeams =
+    mine && !scope.allTeams
+      ? new Set(
+          leads
+            .filter((lead) => lead.owner && mine.owners.has(lead.owner.toLowerCase()))
+            .map((lead) => teamKey(lead.team ?? "(no team)"))
+            .concat(mine.managedTeams.map(teamKey)),
+        )
+      : null;
   const teams = [...new Set(outcomes.map((o) => o.team))]
     .filter((team) => !myTeams || myTeams.has(teamKey(team)))
     .sort();
   const lines: BoardLine[] = [
-    ...(viewer
+    ...(myTeams
       ? []
       : [{ label: "Everyone", compliance: compliance(outcomes.map((o) => o.outcome)) }]),
     ...teams.map((team) => ({

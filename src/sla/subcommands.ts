@@ -132,7 +132,7 @@ export const subcommands = [
     name: "sla",
     usage: "/cadence sla [<minutes>]",
     description:
-      "Speed to lead today: compliance by team and the open breaches; with minutes, sets the SLA (admins; default 5).",
+      "Speed to lead today, by team, and the open breaches; with minutes, sets the SLA (admins).",
     parse(args) {
       if (!args.trim()) return { ok: true, input: { kind: "board" } };
       const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
@@ -153,24 +153,22 @@ export const subcommands = [
         };
       }
       const now = deps.clock.now();
-      const figures = await slaFigures(deps.db, teamId, now, null);
+      const figures = await slaFigures(deps.db, teamId, now, { allTeams: true });
       if (!figures) return { text: "Cadence does not know this workspace yet." };
       return blocksReply(boardBlocks({ ...figures, now }));
     },
   }),
   subcommand<SlaSetupChange>({
     name: "sla-escalation",
-    usage:
-      "/cadence sla-escalation [manager|vp <delay>|off] [vp @person|admin-channel] [only <sources>|all] [source <name>: sla 5 manager 30 vp 2h] [crm-link <url with {id}>|off]",
-    description:
-      "Who hears of a lead left untouched, and when (admins change it; anyone may look).",
+    usage: "/cadence sla-escalation [manager|vp|only|source|crm-link …]",
+    description: "Who hears of an untouched lead, and when (admins change it).",
     parse: parseEscalation,
     run: runSetup,
   }),
   subcommand<SlaSetupChange>({
     name: "sla-hours",
     usage: "/cadence sla-hours Mon-Fri 08:00-18:00|always",
-    description: "When the SLA clock runs, in each lead owner's timezone (admins).",
+    description: "When the SLA clock runs, in each owner's timezone (admins).",
     parse(args) {
       if (!args.trim()) return setup({ change: "show" });
       const parsed = parseWorkingHours(args);
