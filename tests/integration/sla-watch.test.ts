@@ -259,4 +259,42 @@ describeEachDatabase("the speed-to-lead watch", (provider) => {
     expect(dmsTo("U0MARIA").filter((m) => leadsIn(m).includes("D-1"))).toHaveLength(0);
     expect(dmsTo("U0VP").filter((m) => leadsIn(m).includes("D-1"))).toHaveLength(0);
   });
+
+  it("shows each person their open breaches, and today's compliance for their teams, in the Home tab", async () => {
+    const openHome = async (user: string) => {
+      const before = cadence.slack.callsTo("views.publish").length;
+      await cadence.requests.event({
+        type: "app_home_opened",
+        user,
+        channel: `D${user}`,
+        tab: "home",
+      });
+      await expect.poll(() => cadence.slack.callsTo("views.publish").length).toBe(before + 1);
+      return JSON.stringify(cadence.slack.callsTo("views.publish").at(-1)!.args.view);
+    };
+    cadence.slack.addUser({
+      id: "U0REPF",
+      real_name: "Fay",
+      tz: "America/New_York",
+      profile: { email: "fay@acme.test" },
+    });
+    // Tuesday 2026-12-01, 10:00 in New York.
+    cadence.clock.set("2026-12-01T15:00:00Z");
+    await ingest([
+      lead("H-1", "fay@acme.test", "2026-12-01T14:50:00Z"),
+      lead("H-2", "fay@acme.test", "2026-12-01T14:40:00Z", {
+        first_touch_at: "2026-12-01T14:42:00Z",
+      }),
+    ]);
+    const home = await openHome("U0REPF");
+    expect(home).toContain("Speed to lead today (2026-12-01)");
+    expect(home).toContain("*East*: 50% inside the SLA · 1 met · 1 breached");
+    expect(home).not.toContain("*Everyone*");
+    expect(home).toContain("*Your open breaches (2)*");
+    expect(home.indexOf("*H-1*")).toBeLessThan(home.indexOf("*D-1*"));
+
+    const admin = await openHome("U0OPS");
+    expect(admin).toContain("*Everyone*: 50% inside the SLA · 1 met · 1 breached");
+    expect(admin).toContain("*Your open breaches (0)*");
+  });
 });
