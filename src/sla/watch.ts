@@ -121,7 +121,8 @@ async function openBatch(
   now: Date,
 ): Promise<string | null> {
   const where = { slackTeamId_target: { slackTeamId, target } };
-  if (!(await deps.db.slaRecipient.findUnique({ where })))
+  const before = await deps.db.slaRecipient.findUnique({ where });
+  if (!before)
     await deps.db.slaRecipient.create({ data: { slackTeamId, target } }).catch((error: unknown) => {
       if (!isUniqueViolation(error)) throw error;
     });
@@ -136,8 +137,9 @@ async function openBatch(
   if (opened.count === 0) return null;
   const { batches } = await deps.db.slaRecipient.findUniqueOrThrow({ where });
   const key = batchKeyOf(slackTeamId, target, batches);
+  let tagged = 0;
   for (const step of new Set(rows.map((row) => row.nextStep!))) {
-    await deps.db.slaWatch.updateMany({
+    const { count } = await deps.db.slaWatch.updateMany({
       where: {
         slackTeamId,
         crmId: { in: rows.filter((row) => row.nextStep === step).map((row) => row.crmId) },
@@ -148,6 +150,16 @@ async function openBatch(
       },
       data: { batchKey: key, batchStep: step },
     });
+    tagged += count;
+  }
+  if (tagged === 0) {
+    // Every step moved on meanwhile (a touch, another replica): the batch is empty, and the
+    // recipient's 5 minutes are given back.
+    await deps.db.slaRecipient.updateMany({
+      where: { slackTeamId, target, batches },
+      data: { lastSentAt: before?.lastSentAt ?? null },
+    });
+    return null;
   }
   return key;
 }
