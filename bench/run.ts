@@ -10,6 +10,7 @@ import { benchModalAcks } from "./modal-ack.js";
 import { benchReviewPacks } from "./reviews-packs.js";
 import { benchRollUpBuild } from "./rollup-build.js";
 import { benchSchedulerDelay } from "./scheduler-delay.js";
+import { benchSlaWatch, type Delays } from "./sla-watch.js";
 import { benchSlashCommandAcks } from "./slash-command-ack.js";
 import { ms } from "./stats.js";
 
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
     }
   }
 
+  await slaWatchSection(
+    postgresAvailable() ? (["sqlite", "postgres"] as const) : (["sqlite"] as const),
+  );
+
   const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   console.log(
     `\nLead import: ${importRows.toLocaleString("en-US")} generated rows through \`cadence import leads\`, built (aim: 25,000 rows/s, < 300 MB)`,
@@ -96,6 +101,26 @@ async function crmSection(providers: readonly ("sqlite" | "postgres")[]): Promis
       );
     }
 }
+
+async function slaWatchSection(providers: readonly ("sqlite" | "postgres")[]): Promise<void> {
+  const leads = Number(process.env.BENCH_SLA_LEADS ?? 10_000);
+  console.log(
+    `\nSpeed-to-lead watch: ${leads.toLocaleString("en-US")} MQLs over a simulated hour, 30% breaching, a sweep every 10 s (delay = a step's due time to its DM; aim p99 < 30 s)`,
+  );
+  for (const provider of providers) {
+    const row = await benchSlaWatch(provider, leads);
+    const line = (label: string, d: Delays) =>
+      `  ${provider.padEnd(9)} ${label.padEnd(34)} ${String(d.count).padStart(6)} steps   p50 ${seconds(d.p50Ms)}   p99 ${seconds(d.p99Ms)}   max ${seconds(d.maxMs)}`;
+    console.log(line("owner's step (the breach DM)", row.owner));
+    console.log(line("steps not held by the 5-min limit", row.notHeld));
+    console.log(line("every step (manager, VP included)", row.all));
+    console.log(
+      `  ${"".padEnd(9)} ${row.heldByLimit} steps waited for their recipient's 5-minute limit; sweep p99 ${ms(row.sweepP99Ms)}; watch rows read per sweep mean ${row.rowsReadMean.toFixed(1)}, max ${row.rowsReadMax} (steps due at most ${row.dueMax}; ${row.leads.toLocaleString("en-US")} leads, ${row.breaching} never touched)`,
+    );
+  }
+}
+
+const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`.padStart(8);
 
 async function digestSection(providers: readonly ("sqlite" | "postgres")[]): Promise<void> {
   const leads = Number(process.env.BENCH_DIGEST_LEADS ?? 1_000_000);

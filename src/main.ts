@@ -28,6 +28,7 @@ import {
 import { earliestNextDueAt } from "./cadences/store.js";
 import { runFeedbackDuties } from "./feedback/collection-steps.js";
 import { runDiagnosticDuties } from "./diagnostic/steps.js";
+import { sendDueSlaSteps } from "./sla/watch.js";
 import { CrmCredentialsError, crmCredentialsProblem } from "./crm/service.js";
 import { crmSyncDuty } from "./crm/sync-duty.js";
 import { putDueVersionsInForce } from "./definitions/service.js";
@@ -65,6 +66,7 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "diagnostic.steps": () => runDiagnosticDuties(deps),
     "definitions.in-force": () => putDueVersionsInForce(deps).then(() => undefined),
     "reviews.quarter-end": () => postQuarterEndScorecards(deps).then(() => undefined),
+    "sla.watch": () => sendDueSlaSteps(deps),
   };
 }
 

@@ -72,6 +72,10 @@ const MESSAGES = {
   "no-holiday": (d: { date: string }) =>
     `${d.date} is not a holiday: \`/cadence holiday list\` shows them. ${NOTHING_CHANGED}`,
   "nothing-to-snooze": (d: { title: string }) => `${bold(d.title)} has no upcoming date to snooze.`,
+  "sla-lead-not-watched": (d: { crmId: string }) =>
+    `${bold(d.crmId)} is not on the speed-to-lead watch (any more): nothing to snooze.`,
+  "sla-lead-touched": (d: { crmId: string }) =>
+    `${bold(d.crmId)} has been touched already: no more reminders for it.`,
   "unknown-person": (d: { person: string }) =>
     `Slack does not know <@${d.person}>. Mention a person in this workspace. ${NOTHING_CHANGED}`,
   "person-is-bot": (d: { person: string }) =>

@@ -35,6 +35,8 @@ export interface Digest {
   acceptanceRate: number | null;
   rejectionReasons: RejectionReason[];
   speedToLead: SpeedToLead;
+  /** The week's breaches that reached the manager and the VP steps (src/sla/). */
+  slaEscalations?: { manager: number; vp: number };
   conversion: {
     cohortWeeks: number;
     mqlToSql: number | null;
@@ -99,6 +101,7 @@ export async function buildDigest(
     sourcing,
     acceptedByMonth,
     rejectedByMonth,
+    slaEscalations,
   ] = await Promise.all([
     q.mqlsWithinSla(weeks, slaMinutes),
     q.countBy("acceptedAt", weeks),
@@ -114,6 +117,7 @@ export async function buildDigest(
     q.sourcing(week),
     q.countBy("acceptedAt", months),
     q.countBy("rejectedAt", months),
+    q.slaEscalations(week),
   ]);
 
   const volumesAt = (trendIndex: number, pairIndex: number, amounts: string[]): Volumes => ({
@@ -139,6 +143,7 @@ export async function buildDigest(
     acceptanceRate: ratio(volumes.sql, volumes.sql + volumes.rejected),
     rejectionReasons: rejectionReasons(reasons),
     speedToLead: speedToLead(responses, slaMinutes),
+    slaEscalations,
     conversion: {
       cohortWeeks: COHORT_WEEKS,
       mqlToSql: ratio(cohort.accepted, cohort.cohort),

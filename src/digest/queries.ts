@@ -96,6 +96,17 @@ export class DigestQueries {
     return result;
   }
 
+  /** Breaches of `period`'s MQLs that were still untouched at the manager and at the VP step. */
+  async slaEscalations(period: Period): Promise<{ manager: number; vp: number }> {
+    const [row] = await this.rows<{ manager: number | bigint | null; vp: number | bigint | null }>(
+      (sql) =>
+        `SELECT SUM(CASE WHEN "reachedStep" >= 2 THEN 1 ELSE 0 END) AS "manager",
+           SUM(CASE WHEN "reachedStep" >= 3 THEN 1 ELSE 0 END) AS "vp"
+         FROM "SlaWatch" WHERE "slackTeamId" = ${sql.value(this.slackTeamId)} AND "mqlAt" >= ${sql.instant(period.start)} AND "mqlAt" < ${sql.instant(period.end)}`,
+    );
+    return { manager: Number(row?.manager ?? 0), vp: Number(row?.vp ?? 0) };
+  }
+
   /** The amounts of the leads won in `period`, as exact decimal text. */
   async wonAmounts(period: Period): Promise<string[]> {
     const found = await this.rows<{ amount: unknown }>(

@@ -61,6 +61,12 @@ export interface DigestPresentation {
   lateNote?: string;
 }
 
+/** The breaches escalated by the speed-to-lead watch, when it watched any of the week's MQLs. */
+const escalationText = (digest: Digest): string =>
+  digest.slaEscalations
+    ? ` · ${count(digest.slaEscalations.manager)} breaches reached the manager, ${count(digest.slaEscalations.vp)} the VP`
+    : "";
+
 export function digestBlocks(digest: Digest, how: DigestPresentation): KnownBlock[] {
   const v = digest.volumes;
   const p = digest.previousVolumes;
@@ -81,7 +87,8 @@ export function digestBlocks(digest: Digest, how: DigestPresentation): KnownBloc
     ),
     section(
       `*Speed to lead* (SLA ${s.slaMinutes} min): *${pct(s.slaCompliance)}* within SLA · median ${mins(s.medianMinutes)} · p90 ${mins(s.p90Minutes)}` +
-        (s.mqls ? ` · ${count(s.untouched)} of ${count(s.mqls)} MQLs not yet touched` : ""),
+        (s.mqls ? ` · ${count(s.untouched)} of ${count(s.mqls)} MQLs not yet touched` : "") +
+        escalationText(digest),
     ),
   ];
   if (digest.rejectionReasons.length) {
@@ -213,7 +220,7 @@ export function digestText(digest: Digest, rejectionThreshold: number): string {
     "",
     `MQL acceptance: ${pct(digest.acceptanceRate)}`,
     `Conversion (${c.cohortWeeks}-week cohort): MQL→SQL ${pct(c.mqlToSql)}, SQL→Opp ${pct(c.sqlToOpp)}, Opp→Won ${pct(c.oppToWon)}`,
-    `Speed to lead (SLA ${s.slaMinutes} min): ${pct(s.slaCompliance)} within SLA, median ${mins(s.medianMinutes)}, p90 ${mins(s.p90Minutes)}, ${count(s.untouched)} of ${count(s.mqls)} untouched`,
+    `Speed to lead (SLA ${s.slaMinutes} min): ${pct(s.slaCompliance)} within SLA, median ${mins(s.medianMinutes)}, p90 ${mins(s.p90Minutes)}, ${count(s.untouched)} of ${count(s.mqls)} untouched${escalationText(digest)}`,
     `Rejection reasons: ${digest.rejectionReasons.map((r) => `${r.reason} ${r.count} (${pct(r.share)})`).join(", ") || "none"}`,
     `New opportunities: marketing ${digest.sourcing.marketing}, sales ${digest.sourcing.sales}, partner ${digest.sourcing.partner}, other ${digest.sourcing.other}; marketing-influenced ${digest.sourcing.influenced}`,
     `Rejection rate by month: ${digest.rejectionTrend.months.map((m) => `${m.month} ${pct(m.rejectionRate)}`).join(", ")}`,

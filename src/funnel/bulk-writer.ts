@@ -9,6 +9,7 @@
 // in a temporary table (private to the connection: no lock on the leads), then merged into Lead in
 // short transactions that other writes interleave with (src/funnel/sqlite-stage.ts,
 // src/funnel/postgres-stage.ts).
+import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
 import type { LeadRecord } from "./rules.js";
 
@@ -100,6 +101,8 @@ export interface LeadStage {
 export interface LeadDatabase {
   url: string;
   provider: DatabaseProvider;
+  /** Prisma on the same database, when the caller has it open: what follows a write reads through it. */
+  db?: Db;
   /** Extra SQLite pragmas for the import's own connection (tests cap max_page_count with it). */
   sqlitePragmas?: string[];
 }

@@ -7,6 +7,7 @@ import { NotUtf8Error, type RowSource } from "./csv.js";
 import { withPostgresStage } from "./postgres-stage.js";
 import { withSqliteStage } from "./sqlite-stage.js";
 import { countLeadRows, type LeadRowSource } from "../metrics/registry.js";
+import { watchWrittenLeads } from "../sla/arrivals.js";
 import { parseInPlace, parseInWorkers } from "./parsed-rows.js";
 import { missingColumns, unknownColumns, type RowProblem } from "./rules.js";
 
@@ -101,6 +102,8 @@ export async function importLeads(
           await options.merge?.afterChunk?.(merged);
         },
       });
+      // The speed-to-lead watch follows every write, whatever its source (src/sla/arrivals.ts).
+      if (database.db) await watchWrittenLeads(database.db, options.slackTeamId, now);
       countLeadRows(
         options.countedAs ?? "import",
         Object.assign(summary, counts, { written: true }),

@@ -10,6 +10,7 @@ import { findConnection } from "../crm/store.js";
 import type { Db } from "../db/client.js";
 import { findWorkspace } from "../workspaces/store.js";
 import { context, SLACK_LIMITS } from "../slack/blocks.js";
+import { speedToLeadHomeBlocks } from "../sla/home.js";
 import { homeView } from "./views.js";
 
 export async function buildHome(
@@ -44,6 +45,9 @@ export async function buildHome(
       : undefined,
     recentChanges: await recentChangesFor(db, workspace?.slackTeamId ?? null, isAdmin),
     crmHealth: await crmHealthFor(db, workspace?.slackTeamId ?? null, isAdmin, access.now),
+    speedToLead: workspace
+      ? await speedToLeadHomeBlocks(db, workspace.slackTeamId, slackUserId, isAdmin, access.now)
+      : [],
   });
 }
 

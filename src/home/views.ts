@@ -30,11 +30,17 @@ export interface HomeInput {
   isAdmin: boolean;
   cadences: HomeCadence[];
   /** Away ranges still to come or running: the person's own, for admins everyone's. */
-  absences?: { today: string; ranges: HomeAbsence[] };
+  absences?: {
+    today: string;
+    ranges: HomeAbsence[]; /** The speed-to-lead section (src/sla/home.ts), when there is one. */
+    speedToLead?: KnownBlock[];
+  };
   /** The workspace's latest cadence changes, newest first (shown to admins). */
   recentChanges?: HomeChange[];
   /** The CRM sync's health as mrkdwn lines we wrote (src/crm/health.ts), for admins; none when no CRM. */
   crmHealth?: string[];
+  /** The speed-to-lead section (src/sla/home.ts), when there is one. */
+  speedToLead?: KnownBlock[];
 }
 
 export interface HomeChange {
@@ -147,6 +153,7 @@ export function homeView({
   absences,
   recentChanges = [],
   crmHealth,
+  speedToLead = [],
 }: HomeInput): HomeView {
   const mine = cadences.filter((c) => c.driSlackUserId === slackUserId);
   const backing = cadences.filter((c) => c.backupSlackUserId === slackUserId);
@@ -165,6 +172,7 @@ export function homeView({
   for (const c of backing) blocks.push(...ownCadenceBlocks(c, "backup"));
 
   if (absences) blocks.push(divider(), ...awayBlocks(absences.ranges, slackUserId, absences.today));
+  blocks.push(...speedToLead);
 
   if (isAdmin) {
     const ordered = [...cadences].sort(

@@ -12,6 +12,7 @@ import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
 import * as reviews from "../reviews/listeners.js";
+import * as sla from "../sla/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
 import { registerCadenceCommand } from "./cadence-command.js";
 import type { AppDeps } from "./deps.js";
@@ -30,6 +31,7 @@ const PARTS: Capability[] = [
   calendar,
   workspaces,
   funnel,
+  sla,
   crm,
   digest,
   feedback,

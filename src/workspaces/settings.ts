@@ -1,6 +1,7 @@
 // A workspace's settings, stored as JSON on Workspace.settings and always read through this schema.
 import { z } from "zod";
 import type { Db } from "../db/client.js";
+import { SlaEscalationSchema, SlaHoursSchema } from "../sla/settings.js";
 
 export const WorkspaceSettingsSchema = z
   .object({
@@ -15,6 +16,16 @@ export const WorkspaceSettingsSchema = z
       .positive()
       .max(24 * 60)
       .optional(),
+    /** Speed to lead's working hours (src/sla/clock.ts); default Mon-Fri 08:00-18:00. */
+    slaHours: SlaHoursSchema.optional().catch(undefined),
+    /** Speed to lead's escalation steps, recipients and watched sources (src/sla/rules.ts). */
+    slaEscalation: SlaEscalationSchema.optional().catch(undefined),
+    /** A link to a lead's record in the CRM, with {id} where the lead's CRM id goes. */
+    crmRecordUrl: z
+      .string()
+      .regex(/^https?:\/\/\S*\{id\}\S*$/)
+      .optional()
+      .catch(undefined),
     /** Monthly MQL rejection rate above which, two months running, the MQL review is due early (default 0.30). */
     rejectionThreshold: z.number().min(0).max(1).optional(),
     /** The AEs asked for feedback each month: a user group, or else a channel's members. */

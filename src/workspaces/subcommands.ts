@@ -1,5 +1,7 @@
-// The workspace settings an admin changes with `/cadence`: sales, marketing, sla, threshold and
-// picklist. Each reads its arguments into a SettingChange for changeSetting (./admin.ts).
+// The workspace settings an admin changes with `/cadence`: sales, marketing, threshold and
+// picklist (`/cadence sla <minutes>` lives with the board in src/sla/). Each reads its arguments
+// into a SettingChange for changeSetting (./admin.ts); the SLA and the rejection threshold, agreed
+// definitions, are proposed to the register instead.
 import { proposeSettingChange } from "../definitions/listeners.js";
 import { CHANNEL_MENTION, USER_GROUP_MENTION } from "../slack/mentions.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
@@ -56,19 +58,6 @@ export const subcommands = [
       return channel
         ? change({ setting: "marketing", channelId: channel })
         : usage("Mention the #channel for the feedback roll-up, or the marketing @user-group.");
-    },
-  ),
-  setting(
-    "sla",
-    {
-      usage: "/cadence sla <minutes>",
-      description: "Propose a speed-to-lead SLA (default 5).",
-    },
-    (args) => {
-      const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
-      return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
-        ? change({ setting: "sla", minutes })
-        : usage("Give the SLA in minutes, e.g. 5.");
     },
   ),
   setting(

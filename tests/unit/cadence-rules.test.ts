@@ -224,8 +224,8 @@ describe("workspace settings from /cadence", () => {
     ["sales <!subteam^S0SALES|@sales>", { setting: "sales", userGroupId: "S0SALES" }],
     ["sales <#C0SALES|sales>", { setting: "sales", channelId: "C0SALES" }],
     ["marketing <#C0MKTG>", { setting: "marketing", channelId: "C0MKTG" }],
-    ["sla 10", { setting: "sla", minutes: 10 }],
-    ["sla 2.5 minutes", { setting: "sla", minutes: 2.5 }],
+    ["sla 10", { kind: "minutes", minutes: 10 }],
+    ["sla 2.5 minutes", { kind: "minutes", minutes: 2.5 }],
     ["threshold 35%", { setting: "threshold", rate: 0.35 }],
     ["picklist", { setting: "picklist" }],
     [

@@ -1,0 +1,157 @@
+// The lead write path's hook: after every import, ingest request or CRM sync, the leads it wrote
+// (stamped updatedAt = its `now`) are matched against the watch. An untouched recent lead starts
+// a watch with its steps' due times; a touch closes an open watch at once, so nothing more is sent.
+import type { Db } from "../db/client.js";
+import { isUniqueViolation } from "../db/errors.js";
+import { arrivesLate, nextStepOf, planFor, stepDueTimes, WATCH_HORIZON_MS } from "./rules.js";
+import { calendarOf, loadSlaContext, ownersOf, type SlaContext } from "./store.js";
+
+/** Leads read back per query: bounds memory on a large import. */
+const PAGE = 5_000;
+
+interface WrittenLead {
+  crmId: string;
+  mqlAt: Date;
+  firstTouchAt: Date | null;
+  owner: string | null;
+  team: string | null;
+  source: string | null;
+}
+
+export interface WatchChanges {
+  started: number;
+  foundLate: number;
+  closed: number;
+}
+
+export async function watchWrittenLeads(
+  db: Db,
+  slackTeamId: string,
+  now: Date,
+): Promise<WatchChanges> {
+  const changes: WatchChanges = { started: 0, foundLate: 0, closed: 0 };
+  let context: SlaContext | null | undefined;
+  let cursor: string | undefined;
+  for (;;) {
+    const written: WrittenLead[] = await db.lead.findMany({
+      where: { slackTeamId, updatedAt: now },
+      select: {
+        crmId: true,
+        mqlAt: true,
+        firstTouchAt: true,
+        owner: true,
+        team: true,
+        source: true,
+      },
+      orderBy: { crmId: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { slackTeamId_crmId: { slackTeamId, crmId: cursor } }, skip: 1 } : {}),
+    });
+    if (written.length === 0) break;
+    cursor = written.at(-1)!.crmId;
+    context ??= await loadSlaContext(db, slackTeamId);
+    if (!context) break;
+    await watchPage(db, context, written, now, changes);
+    if (written.length < PAGE) break;
+  }
+  return changes;
+}
+
+async function watchPage(
+  db: Db,
+  context: SlaContext,
+  written: WrittenLead[],
+  now: Date,
+  changes: WatchChanges,
+): Promise<void> {
+  const { slackTeamId } = context;
+  const horizon = now.getTime() - WATCH_HORIZON_MS;
+  const existing = new Map(
+    (
+      await db.slaWatch.findMany({
+        where: { slackTeamId, crmId: { in: written.map((lead) => lead.crmId) } },
+        select: { crmId: true, status: true, owner: true, team: true, source: true },
+      })
+    ).map((watch) => [watch.crmId, watch]),
+  );
+  const fresh = written.filter(
+    (lead) => !lead.firstTouchAt && !existing.has(lead.crmId) && lead.mqlAt.getTime() >= horizon,
+  );
+  const owners = await ownersOf(
+    db,
+    slackTeamId,
+    fresh.map((lead) => lead.owner),
+  );
+  const rows = fresh.flatMap((lead) => {
+    const plan = planFor(context.settings, lead.source);
+    if (!plan) return [];
+    const calendar = calendarOf(context, owners.get(lead.owner ?? "")?.timezone ?? null);
+    const due = stepDueTimes(lead.mqlAt, plan, calendar);
+    if (!due) return [];
+    const status = arrivesLate(now, due.slaDueAt) ? "late" : "open";
+    const next = nextStepOf({ ...due, status, reachedStep: 0, snoozedUntil: null });
+    if (status === "late") changes.foundLate += 1;
+    else changes.started += 1;
+    return [
+      {
+        slackTeamId,
+        crmId: lead.crmId,
+        mqlAt: lead.mqlAt,
+        arrivedAt: now,
+        owner: lead.owner,
+        team: lead.team,
+        source: lead.source,
+        status,
+        ...due,
+        nextStep: next?.step ?? null,
+        nextDueAt: next?.dueAt ?? null,
+      },
+    ];
+  });
+  if (rows.length) await createWatches(db, rows);
+
+  for (const lead of written) {
+    const watch = existing.get(lead.crmId);
+    if (!watch || watch.status !== "open") continue;
+    if (lead.firstTouchAt) {
+      // The touch stops the watch, and takes the lead out of any batch not yet sent.
+      const closed = await db.slaWatch.updateMany({
+        where: { slackTeamId, crmId: lead.crmId, status: "open" },
+        data: {
+          status: "touched",
+          touchedAt: lead.firstTouchAt,
+          nextStep: null,
+          nextDueAt: null,
+          batchKey: null,
+          batchStep: null,
+        },
+      });
+      changes.closed += closed.count;
+    } else if (
+      watch.owner !== lead.owner ||
+      watch.team !== lead.team ||
+      watch.source !== lead.source
+    ) {
+      // Reassigned: the next step goes to whoever owns the lead now.
+      await db.slaWatch.updateMany({
+        where: { slackTeamId, crmId: lead.crmId, status: "open" },
+        data: { owner: lead.owner, team: lead.team, source: lead.source },
+      });
+    }
+  }
+}
+
+type WatchRow = Parameters<Db["slaWatch"]["create"]>[0]["data"];
+
+/** Creates the watches; one another write created meanwhile (the same lead) is left as it is. */
+async function createWatches(db: Db, rows: WatchRow[]): Promise<void> {
+  try {
+    await db.slaWatch.createMany({ data: rows });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    for (const row of rows)
+      await db.slaWatch.create({ data: row }).catch((again: unknown) => {
+        if (!isUniqueViolation(again)) throw again;
+      });
+  }
+}
