@@ -234,11 +234,14 @@ program
       );
       if (!options.post) return;
       const config = configured(loadConfig);
-      const { webApi } = await import("@slack/bolt"); // only --post talks to Slack
-      const slack = new webApi.WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-      });
-      const where = await postDigestNow(database, slack, choice.slackTeamId, built);
+      // Only --post talks to Slack: its modules load here.
+      const { standaloneClients } = await import("./slack/clients.js");
+      const clients = standaloneClients(
+        config,
+        database.db,
+        createLogger({ level: "warn", pretty: false, destination: process.stderr }),
+      );
+      const where = await postDigestNow(database, clients, choice.slackTeamId, built);
       console.error(where);
     });
   });

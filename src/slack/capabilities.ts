@@ -9,6 +9,7 @@ import * as feedback from "../feedback/listeners.js";
 import * as funnel from "../funnel/listeners.js";
 import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
+import * as installations from "../installations/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
 import { registerCadenceCommand } from "./cadence-command.js";
 import type { AppDeps } from "./deps.js";
@@ -30,6 +31,7 @@ const PARTS: Capability[] = [
   crm,
   digest,
   feedback,
+  installations,
 ];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */

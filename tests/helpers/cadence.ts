@@ -7,7 +7,6 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { FiringDeps } from "../../src/cadences/firing.js";
 import type { Clock } from "../../src/clock.js";
-import type { Database } from "../../src/db/client.js";
 import {
   registerDuties,
   schedulerDeps,
@@ -76,10 +75,11 @@ export function testEnv(
 /** What the scheduler's duties get in production (src/main.ts), with the test's clock. */
 export const testSchedulerDeps = (
   config: Config,
-  database: Database,
+  running: Pick<RunningCadence, "database" | "clients">,
   clock: Clock,
   logger: Logger,
-): FiringDeps => schedulerDeps(config, database, clock, logger, "test-replica", 2_000);
+): FiringDeps =>
+  schedulerDeps(config, running.database, running.clients, clock, logger, "test-replica", 2_000);
 
 export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
   const slack = await new FakeSlack().start();
@@ -90,7 +90,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
   const running = await startCadence(config, logger, clock);
   if (options.mode === "socket") await slack.waitForSocketConnection();
   const baseUrl = `http://127.0.0.1:${running.port}`;
-  const schedulerDeps = testSchedulerDeps(config, running.database, clock, logger);
+  const schedulerDeps = testSchedulerDeps(config, running, clock, logger);
   return {
     slack,
     database,
@@ -100,7 +100,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
     requests: new SlackRequests(`${baseUrl}/slack/events`, TEST_SIGNING_SECRET, slack.teamId),
     clock,
     logLines: lines,
-    sweep: () => runDuties(registerDuties(schedulerDeps), logger),
+    sweep: () => runDuties(registerDuties(schedulerDeps, config.workspaceRetentionMs), logger),
     async stop() {
       await running.stop();
       await slack.stop();
