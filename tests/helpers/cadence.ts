@@ -14,6 +14,7 @@ import {
   type RunningCadence,
 } from "../../src/main.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from "../fakes/fake-slack-installs.js";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
 import { SlackRequests } from "./signed-requests.js";
 
@@ -38,7 +39,21 @@ export interface StartOptions {
   mode?: "http" | "socket";
   env?: Record<string, string>;
   now?: string;
+  /** Installs by OAuth (many workspaces) instead of the one SLACK_BOT_TOKEN. */
+  oauth?: boolean;
 }
+
+/** A fixed CADENCE_ENCRYPTION_KEY for tests (32 bytes, hex). */
+export const TEST_ENCRYPTION_KEY = "5f".repeat(32);
+
+/** What OAuth mode adds to testEnv: the fake's app credentials, a state secret and a key. */
+export const OAUTH_TEST_ENV: Record<string, string> = {
+  SLACK_BOT_TOKEN: "",
+  SLACK_CLIENT_ID: FAKE_CLIENT_ID,
+  SLACK_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+  SLACK_STATE_SECRET: "test-state-secret-0123456789",
+  CADENCE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+};
 
 /** A logger that keeps every JSON line, so tests can read what was logged. */
 export function memoryLogger(level = "debug"): { logger: Logger; lines: string[] } {
@@ -84,7 +99,11 @@ export const testSchedulerDeps = (
 export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
   const slack = await new FakeSlack().start();
   const database = await createTestDatabase(options.provider ?? "sqlite");
-  const config = loadConfig({ ...testEnv(slack, database.url, options.mode), ...options.env });
+  const config = loadConfig({
+    ...testEnv(slack, database.url, options.mode),
+    ...(options.oauth ? OAUTH_TEST_ENV : {}),
+    ...options.env,
+  });
   const { logger, lines } = memoryLogger();
   const clock = fixedClock(options.now ?? "2026-11-23T14:00:00Z");
   const running = await startCadence(config, logger, clock);
