@@ -339,6 +339,13 @@ export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return parsed.data.DATABASE_URL;
 }
 
+/** How long uninstalled workspaces are kept, for `cadence workspace list`. */
+export function loadRetentionMs(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = EnvSchema.pick({ WORKSPACE_RETENTION_DAYS: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
+  return parsed.data.WORKSPACE_RETENTION_DAYS * 86_400_000;
+}
+
 /** The CRM part alone, for the `cadence crm` commands, which need no Slack tokens. */
 export function loadCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig {
   const parsed = CrmEnvSchema.safeParse(env);

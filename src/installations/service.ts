@@ -12,6 +12,7 @@ import { recordWorkspace } from "../workspaces/service.js";
 import {
   deleteWorkspace,
   findWorkspace,
+  listWorkspaces,
   markOrgInstalled,
   markUninstalled,
   workspacesUninstalledBefore,
@@ -129,4 +130,45 @@ export async function purgeExpiredWorkspaces(
   if (purged.length)
     deps.logger.info({ purged }, "purged workspaces uninstalled longer than the retention");
   return purged;
+}
+
+export interface WorkspaceState {
+  slackTeamId: string;
+  name: string;
+  enterpriseId: string | null;
+  uninstalledAt: Date | null;
+  /** When the scheduler purges it (uninstalled workspaces only). */
+  purgeAt: Date | null;
+}
+
+/** For `cadence workspace list`: every workspace, installed or waiting to be purged. */
+export async function workspaceStates(db: Db, retentionMs: number): Promise<WorkspaceState[]> {
+  return (await listWorkspaces(db)).map((workspace) => ({
+    slackTeamId: workspace.slackTeamId,
+    name: workspace.name,
+    enterpriseId: workspace.enterpriseId,
+    uninstalledAt: workspace.uninstalledAt,
+    purgeAt: workspace.uninstalledAt
+      ? new Date(workspace.uninstalledAt.getTime() + retentionMs)
+      : null,
+  }));
+}
+
+export type PurgeResult = { ok: true } | { ok: false; message: string };
+
+/** `cadence workspace purge`: an uninstalled workspace's data goes now, not at its purge date. */
+export async function purgeWorkspace(db: Db, slackTeamId: string): Promise<PurgeResult> {
+  const workspace = await findWorkspace(db, slackTeamId);
+  if (!workspace)
+    return {
+      ok: false,
+      message: `No workspace ${slackTeamId}: \`cadence workspace list\` shows them.`,
+    };
+  if (!workspace.uninstalledAt)
+    return {
+      ok: false,
+      message: `${slackTeamId} (${workspace.name}) is installed: its data is purged only once Cadence is uninstalled from it. Nothing was deleted.`,
+    };
+  await deleteWorkspace(db, slackTeamId);
+  return { ok: true };
 }
