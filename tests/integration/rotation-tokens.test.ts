@@ -108,7 +108,7 @@ describeEachDatabase("token rotation and key rotation", (provider) => {
     expect(row.botTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 11 * 3_600_000);
   });
 
-  it("leaves a token far from its expiry alone", async () => {
+  it("leaves a token far from its expiry alone", () => {
     // Due at the same time as the other workspace's, so the sweep above posted it.
     expect(grantsFor(STEADY, "refresh_token")).toEqual([]);
     const posts = cadence.slack
