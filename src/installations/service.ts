@@ -108,7 +108,20 @@ export async function uninstalled(
   })();
   if (id) await deps.db.slackInstallation.deleteMany({ where: { id } });
   const { count } = orgWide
-    ? await markUninstalled(deps.db, { enterpriseId: what.enterpriseId! }, now)
+    ? await markUninstalled(
+        deps.db,
+        {
+          enterpriseId: what.enterpriseId!,
+          // A workspace of the org that also installed Cadence on its own keeps that install.
+          except: (
+            await deps.db.slackInstallation.findMany({
+              where: { enterpriseId: what.enterpriseId, isEnterpriseInstall: false },
+              select: { teamId: true },
+            })
+          ).flatMap((row) => (row.teamId ? [row.teamId] : [])),
+        },
+        now,
+      )
     : what.slackTeamId
       ? await markUninstalled(deps.db, { slackTeamId: what.slackTeamId }, now)
       : { count: 0 };

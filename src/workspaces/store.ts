@@ -36,9 +36,13 @@ export function upsertWorkspace(db: Db, identity: WorkspaceIdentity, defaultTime
 /** The workspace, or every workspace of an org for an org-wide install, stops as uninstalled. */
 export function markUninstalled(
   db: Db,
-  where: { slackTeamId: string } | { enterpriseId: string },
+  which: { slackTeamId: string } | { enterpriseId: string; except: string[] },
   now: Date,
 ) {
+  const where =
+    "slackTeamId" in which
+      ? { slackTeamId: which.slackTeamId }
+      : { enterpriseId: which.enterpriseId, slackTeamId: { notIn: which.except } };
   return db.workspace.updateMany({
     where: { ...where, uninstalledAt: null },
     data: { uninstalledAt: now },
