@@ -233,18 +233,18 @@ function oauthOf(env: Env) {
 }
 
 export const ConfigSchema = EnvSchema.refine(
-  (env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET),
+  (env) => Boolean(env.SLACK_BOT_TOKEN) || oauthSet(env).length > 0,
   {
-    path: ["SLACK_SIGNING_SECRET"],
-    message:
-      "is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
-    when: always,
-  },
-)
-  .refine((env) => Boolean(env.SLACK_BOT_TOKEN) || oauthSet(env).length > 0, {
     path: ["SLACK_BOT_TOKEN"],
     message:
       "is missing: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to let workspaces install Cadence",
+    when: always,
+  },
+)
+  .refine((env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET), {
+    path: ["SLACK_SIGNING_SECRET"],
+    message:
+      "is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
     when: always,
   })
   .refine((env) => !(env.SLACK_BOT_TOKEN && oauthSet(env).length > 0), {
@@ -256,7 +256,7 @@ export const ConfigSchema = EnvSchema.refine(
   .refine((env) => oauthSet(env).length === 0 || oauthSet(env).length === 3, {
     path: ["SLACK_CLIENT_ID"],
     message:
-      "SLACK_CLIENT_SECRET and SLACK_STATE_SECRET must all be set for installs by OAuth (some are missing)",
+      "with SLACK_CLIENT_SECRET and SLACK_STATE_SECRET: all three must be set for installs by OAuth, and some are missing",
     when: always,
   })
   .refine((env) => oauthSet(env).length === 0 || env.CADENCE_ENCRYPTION_KEY !== undefined, {
