@@ -85,7 +85,7 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
   const duty: Duty = async () => {
     const now = deps.clock.now();
     const slot = new Date(Math.floor(now.getTime() / interval) * interval).toISOString();
-    for (const connection of await allConnections(deps.database.db)) {
+    for (const connection of await allConnections(deps.database.db, { installedOnly: true })) {
       if (connection.provider !== "hubspot" || running.has(connection.slackTeamId)) continue;
       if (await syncingElsewhere(connection.slackTeamId, now)) continue;
       const key = `crm.sync:${connection.slackTeamId}:${slot}`;

@@ -2,6 +2,8 @@
 // its token is stored sealed, its requests and scheduled posts use its own token; uninstalling
 // deletes the token and stops its scheduled work at once; a reinstall within the retention
 // resumes where it stopped; after the retention the scheduler purges its data.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import {
   startCadenceForTest,
@@ -11,8 +13,33 @@ import {
 import { describeEachDatabase } from "../helpers/databases.js";
 import { installThroughOAuth } from "../helpers/installs.js";
 import { SlackRequests } from "../helpers/signed-requests.js";
+import { freshWorkdir, PROJECT_ROOT } from "../helpers/cadence-process.js";
 
 const TEAM = "T0ACME";
+
+/** `cadence <args>` as an operator runs it, in a child process. */
+function cli(args: string[], env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "loader.mjs"),
+      path.join(PROJECT_ROOT, "src", "cli.ts"),
+      ...args,
+    ],
+    {
+      cwd: freshWorkdir(),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, stdout, stderr })),
+  );
+}
 const install = { teamId: TEAM, teamName: "Acme", installerUserId: "U0OLGA" };
 
 describeEachDatabase("installs by OAuth", (provider) => {
@@ -161,5 +188,36 @@ describeEachDatabase("installs by OAuth", (provider) => {
     await cadence.sweep();
     expect(await db().workspace.count({ where: { slackTeamId: TEAM } })).toBe(0);
     expect(await db().cadence.count({ where: { slackTeamId: TEAM } })).toBe(0);
+  });
+
+  it("lists workspaces for operators and purges an uninstalled one on request only", async () => {
+    for (const teamId of ["T0BETA", "T0GAMMA"])
+      expect((await installThroughOAuth(cadence, { teamId, teamName: teamId })).status).toBe(200);
+    await acme.post(
+      cadence.slack.installs.eventBody({ type: "app_uninstalled" }, { teamId: "T0BETA" }),
+      "application/json",
+    );
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await db().workspace.findUniqueOrThrow({ where: { slackTeamId: "T0BETA" } }))
+            .uninstalledAt,
+        ).not.toBeNull(),
+      { timeout: 5_000 },
+    );
+    const uninstalledAt = cadence.clock.now();
+    const env = { DATABASE_URL: cadence.database.url, WORKSPACE_RETENTION_DAYS: "10" };
+    const list = await cli(["workspace", "list"], env);
+    expect(list.stdout.trim().split("\n")).toEqual([
+      `T0BETA  T0BETA  uninstalled ${uninstalledAt.toISOString()}, purged after ${new Date(uninstalledAt.getTime() + 10 * 86_400_000).toISOString()}`,
+      "T0GAMMA  T0GAMMA  installed",
+    ]);
+    const refused = await cli(["workspace", "purge", "T0GAMMA"], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("T0GAMMA (T0GAMMA) is installed");
+    const purged = await cli(["workspace", "purge", "T0BETA"], env);
+    expect(purged.stdout.trim()).toBe("Everything stored for T0BETA is deleted.");
+    expect(await db().workspace.count({ where: { slackTeamId: "T0BETA" } })).toBe(0);
+    expect(await db().cadence.count({ where: { slackTeamId: "T0GAMMA" } })).toBeGreaterThan(3);
   });
 });
