@@ -244,7 +244,7 @@ program
       if (!options.post) return;
       const config = configured(loadConfig);
       // Only --post talks to Slack: its modules load here.
-      const { standaloneClients } = await import("./slack/clients.js");
+      const { standaloneClients } = await import("./slack/standalone-clients.js");
       const clients = standaloneClients(
         config,
         database.db,

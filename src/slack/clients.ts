@@ -6,12 +6,9 @@
 import type { Authorize, AuthorizeResult } from "@slack/bolt";
 import type { InstallProvider } from "@slack/oauth";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
-import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { createInstaller } from "../installations/installer.js";
 import { NoInstallationError } from "../installations/store.js";
-import { scheduledWorkOptions } from "./app.js";
 import { findWorkspace } from "../workspaces/store.js";
 
 export interface SlackClients {
@@ -113,16 +110,4 @@ function isMissingInstallation(error: unknown): boolean {
     if (at instanceof NoInstallationError) return true;
   }
   return false;
-}
-
-/** For commands outside `cadence start` (the CLI): the same look-up, in either mode. */
-export function standaloneClients(config: Config, db: Db, logger: Logger): SlackClients {
-  const clientOptions = scheduledWorkOptions(config, logger);
-  const oauth = config.slack.oauth;
-  const key = config.crm.encryptionKey;
-  if (!oauth || !key)
-    return singleWorkspaceClients(db, new WebClient(config.slack.botToken, clientOptions));
-  const keys = { current: key, previous: config.crm.previousKeys };
-  const installer = createInstaller(config, db, keys, logger, clientOptions);
-  return installedClients({ db, installer, logger, clientOptions });
 }

@@ -11,7 +11,7 @@ import {
   sealedKeyId,
   sealSecret,
 } from "../../src/crypto/secrets.js";
-import { standaloneClients } from "../../src/slack/clients.js";
+import { standaloneClients } from "../../src/slack/standalone-clients.js";
 import { loadConfig } from "../../src/config.js";
 import {
   OAUTH_TEST_ENV,
