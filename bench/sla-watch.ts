@@ -114,7 +114,7 @@ export async function benchSlaWatch(
       };
     });
     const { logger } = memoryLogger("warn");
-    const deps = testSchedulerDeps(cadence.config, cadence.running.database, cadence.clock, logger);
+    const deps = testSchedulerDeps(cadence.config, cadence.running, cadence.clock, logger);
     const delays: number[] = [];
     const ownerDelays: number[] = [];
     const notHeldDelays: number[] = [];

@@ -6,7 +6,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import { z } from "zod";
 import { isValidTimezone } from "./cadences/recurrence.js";
-import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseUrl } from "./config.js";
+import {
+  ConfigError,
+  loadConfig,
+  loadCrmConfig,
+  loadDatabaseUrl,
+  loadRetentionMs,
+} from "./config.js";
+import { rotateKeys } from "./crypto/rotation.js";
+import { SecretsError } from "./crypto/secrets.js";
+import { purgeWorkspace, workspaceStates } from "./installations/service.js";
 import { previewLines, statusLines, syncLines } from "./crm/report.js";
 import { readSecret } from "./crm/secret-input.js";
 import {
@@ -246,11 +255,14 @@ program
       );
       if (!options.post) return;
       const config = configured(loadConfig);
-      const { webApi } = await import("@slack/bolt"); // only --post talks to Slack
-      const slack = new webApi.WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-      });
-      const where = await postDigestNow(database, slack, choice.slackTeamId, built);
+      // Only --post talks to Slack: its modules load here.
+      const { standaloneClients } = await import("./slack/standalone-clients.js");
+      const clients = standaloneClients(
+        config,
+        database.db,
+        createLogger({ level: "warn", pretty: false, destination: process.stderr }),
+      );
+      const where = await postDigestNow(database, clients, choice.slackTeamId, built);
       console.error(where);
     });
   });
@@ -587,6 +599,72 @@ crmMappingCommand
       if (!result.ok) fail([result.message]);
       console.log(
         "The mapping is saved. The next `cadence crm sync` reads every record again with it; `cadence crm preview` shows the result first.",
+      );
+    });
+  });
+
+const workspaceCommand = program
+  .command("workspace")
+  .description("the Slack workspaces Cadence serves, and purging those it was uninstalled from");
+
+workspaceCommand
+  .command("list")
+  .description("every workspace: installed, or uninstalled and when its data is purged")
+  .action(async () => {
+    const retentionMs = configured(loadRetentionMs);
+    await withDatabase(async (database) => {
+      const states = await workspaceStates(database.db, retentionMs);
+      if (states.length === 0) console.log("No workspaces yet.");
+      for (const w of states) {
+        const org = w.enterpriseId ? `  org ${w.enterpriseId}` : "";
+        const state = w.uninstalledAt
+          ? `uninstalled ${w.uninstalledAt.toISOString()}, purged after ${w.purgeAt!.toISOString()}`
+          : "installed";
+        console.log(`${w.slackTeamId}  ${w.name}${org}  ${state}`);
+      }
+    });
+  });
+
+workspaceCommand
+  .command("purge <teamId>")
+  .description("delete now everything stored for a workspace Cadence was uninstalled from")
+  .action(async (teamId: string) => {
+    await withDatabase(async (database) => {
+      const result = await purgeWorkspace(database.db, teamId);
+      if (!result.ok) fail([result.message]);
+      console.log(`Everything stored for ${teamId} is deleted.`);
+    });
+  });
+
+const keysCommand = program
+  .command("keys")
+  .description("the encryption key of stored secrets (CRM credentials, Slack tokens)");
+
+keysCommand
+  .command("rotate")
+  .description(
+    "seal every stored secret again with CADENCE_ENCRYPTION_KEY, opening old ones with CADENCE_PREVIOUS_ENCRYPTION_KEYS",
+  )
+  .action(async () => {
+    const config = configured(loadCrmConfig);
+    if (!config.encryptionKey)
+      fail([
+        "CADENCE_ENCRYPTION_KEY is missing: set the new key there, the old one in CADENCE_PREVIOUS_ENCRYPTION_KEYS.",
+      ]);
+    const key = config.encryptionKey;
+    await withDatabase(async (database) => {
+      const report = await rotateKeys(database.db, key, config.previousKeys).catch(
+        (error: unknown) => {
+          if (error instanceof SecretsError)
+            fail([
+              `Stopped: ${error.message}`,
+              "Secrets sealed before this one keep the new key; run it again once the key is listed.",
+            ]);
+          throw error;
+        },
+      );
+      console.log(
+        `Sealed ${report.resealed} secret(s) with key ${key.id}; ${report.alreadyCurrent} already were. CADENCE_PREVIOUS_ENCRYPTION_KEYS can now be emptied.`,
       );
     });
   });

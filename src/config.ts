@@ -23,9 +23,35 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 /** The raw environment variables, before the cross-field rules and the shaping below. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-  SLACK_BOT_TOKEN: z
-    .string({ error: "is missing" })
-    .regex(/^xoxb-/, "must be a bot token starting with xoxb-"),
+  // Single-workspace mode: one bot token. OAuth mode (the three SLACK_* below set instead):
+  // workspaces install the app at /slack/install and their tokens are stored encrypted.
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, "must be a bot token starting with xoxb-")
+      .optional(),
+  ),
+  SLACK_CLIENT_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+\.\d+$/, "must be the app's Client ID, digits.digits")
+      .optional(),
+  ),
+  SLACK_CLIENT_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{16,}$/, "must be the app's Client Secret: 32 letters and digits")
+      .optional(),
+  ),
+  SLACK_STATE_SECRET: optionalText.pipe(
+    z.string().min(16, "must be at least 16 random characters").optional(),
+  ),
+  // Days an uninstalled workspace's data is kept (a reinstall meanwhile resumes it), then purged.
+  WORKSPACE_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int("must be a whole number of days")
+    .min(0, "must be 0 or more")
+    .default(30),
   SLACK_SIGNING_SECRET: optionalText.pipe(
     z
       .string()
@@ -139,6 +165,24 @@ function CrmEnvShape() {
         })
         .optional(),
     ),
+    // During a key rotation: the keys secrets may still be sealed with, comma-separated.
+    CADENCE_PREVIOUS_ENCRYPTION_KEYS: z
+      .string()
+      .default("")
+      .transform((list, ctx) => {
+        const keys = [];
+        for (const text of list.split(",").map((item) => item.trim())) {
+          if (!text) continue;
+          try {
+            keys.push(parseEncryptionKey(text));
+          } catch (error) {
+            if (!(error instanceof SecretsError)) throw error;
+            ctx.addIssue({ code: "custom", message: `each key ${error.message}` });
+            return z.NEVER;
+          }
+        }
+        return keys;
+      }),
     HUBSPOT_API_URL: z
       .url({ error: "must be an http(s) URL such as https://api.hubapi.com" })
       .default("https://api.hubapi.com")
@@ -180,6 +224,7 @@ const CrmEnvSchema = z.object(CrmEnvShape()).transform(crmConfigOf);
 function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) {
   return {
     encryptionKey: env.CADENCE_ENCRYPTION_KEY,
+    previousKeys: env.CADENCE_PREVIOUS_ENCRYPTION_KEYS,
     hubspotApiUrl: env.HUBSPOT_API_URL,
     syncIntervalMs: env.CRM_SYNC_MINUTES * 60_000,
     hubspotDailyFloor: env.HUBSPOT_DAILY_FLOOR,
@@ -190,44 +235,91 @@ function crmConfigOf(env: z.infer<z.ZodObject<ReturnType<typeof CrmEnvShape>>>) 
 
 export type CrmConfig = ReturnType<typeof crmConfigOf>;
 
+// Checked even when other variables are wrong, so every problem is listed in one go.
+const always = (payload: { value: unknown }) =>
+  typeof payload.value === "object" && payload.value !== null;
+
+const OAUTH_VARIABLES = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+
+type Env = z.infer<typeof EnvSchema>;
+
+const oauthSet = (env: Env) => OAUTH_VARIABLES.filter((name) => env[name] !== undefined);
+
+/** The OAuth credentials when all three are set: OAuth mode. */
+function oauthOf(env: Env) {
+  return env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
+    ? {
+        clientId: env.SLACK_CLIENT_ID,
+        clientSecret: env.SLACK_CLIENT_SECRET,
+        stateSecret: env.SLACK_STATE_SECRET,
+      }
+    : undefined;
+}
+
 export const ConfigSchema = EnvSchema.refine(
-  (env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET),
+  (env) => Boolean(env.SLACK_BOT_TOKEN) || oauthSet(env).length > 0,
   {
+    path: ["SLACK_BOT_TOKEN"],
+    message:
+      "is missing: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to let workspaces install Cadence",
+    when: always,
+  },
+)
+  .refine((env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET), {
     path: ["SLACK_SIGNING_SECRET"],
     message:
       "is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
-    // Checked even when other variables are wrong, so every problem is listed in one go.
-    when: (payload) => typeof payload.value === "object" && payload.value !== null,
-  },
-).transform((env) => ({
-  nodeEnv: env.NODE_ENV,
-  slack: {
-    botToken: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    appToken: env.SLACK_APP_TOKEN,
-    apiUrl: env.SLACK_API_URL,
-    mode: env.SLACK_APP_TOKEN ? ("socket" as const) : ("http" as const),
-  },
-  databaseUrl: env.DATABASE_URL,
-  http: {
-    port: env.PORT,
-    host: env.HOST,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    metricsToken: env.METRICS_TOKEN,
-  },
-  logLevel: env.LOG_LEVEL,
-  defaultTimezone: env.DEFAULT_TIMEZONE,
-  adminUserIds: env.ADMIN_USER_IDS,
-  openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
-  scheduler: {
-    enabled: env.SCHEDULER_ENABLED,
-    sweepIntervalSeconds: env.SCHEDULER_SWEEP_SECONDS,
-    leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
-    postIntervalMs: env.SLACK_POST_INTERVAL_MS,
-    catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
-  },
-  crm: crmConfigOf(env),
-}));
+    when: always,
+  })
+  .refine((env) => !(env.SLACK_BOT_TOKEN && oauthSet(env).length > 0), {
+    path: ["SLACK_BOT_TOKEN"],
+    message:
+      "and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET are both set: choose one mode (unset SLACK_BOT_TOKEN for installs by OAuth)",
+    when: always,
+  })
+  .refine((env) => oauthSet(env).length === 0 || oauthSet(env).length === 3, {
+    path: ["SLACK_CLIENT_ID"],
+    message:
+      "with SLACK_CLIENT_SECRET and SLACK_STATE_SECRET: all three must be set for installs by OAuth, and some are missing",
+    when: always,
+  })
+  .refine((env) => oauthSet(env).length === 0 || env.CADENCE_ENCRYPTION_KEY !== undefined, {
+    path: ["CADENCE_ENCRYPTION_KEY"],
+    message: "is missing: installs by OAuth store each workspace's tokens encrypted with it",
+    when: always,
+  })
+  .transform((env) => ({
+    nodeEnv: env.NODE_ENV,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+      mode: env.SLACK_APP_TOKEN ? ("socket" as const) : ("http" as const),
+      /** Set in OAuth mode (many workspaces); unset in single-workspace mode (botToken). */
+      oauth: oauthOf(env),
+    },
+    workspaceRetentionMs: env.WORKSPACE_RETENTION_DAYS * 86_400_000,
+    databaseUrl: env.DATABASE_URL,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      metricsToken: env.METRICS_TOKEN,
+    },
+    logLevel: env.LOG_LEVEL,
+    defaultTimezone: env.DEFAULT_TIMEZONE,
+    adminUserIds: env.ADMIN_USER_IDS,
+    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL },
+    scheduler: {
+      enabled: env.SCHEDULER_ENABLED,
+      sweepIntervalSeconds: env.SCHEDULER_SWEEP_SECONDS,
+      leaseMs: env.SCHEDULER_LEASE_SECONDS * 1000,
+      postIntervalMs: env.SLACK_POST_INTERVAL_MS,
+      catchUpWindowMs: env.CATCH_UP_WINDOW_HOURS * 3_600_000,
+    },
+    crm: crmConfigOf(env),
+  }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -237,7 +329,11 @@ const HOW_TO_GET: Record<string, string> = {
   SLACK_SIGNING_SECRET: "Slack app > Basic Information > App Credentials > Signing Secret",
   SLACK_APP_TOKEN:
     "Slack app > Basic Information > App-Level Tokens, with the connections:write scope",
-  CADENCE_ENCRYPTION_KEY: "keep it with your backups: stored CRM credentials need it",
+  CADENCE_ENCRYPTION_KEY:
+    "keep it with your backups: stored CRM credentials and Slack tokens need it",
+  SLACK_CLIENT_ID: "Slack app > Basic Information > App Credentials",
+  SLACK_CLIENT_SECRET: "Slack app > Basic Information > App Credentials > Client Secret",
+  SLACK_STATE_SECRET: "any random text of 16 characters or more, e.g. `openssl rand -hex 16`",
 };
 
 export class ConfigError extends Error {
@@ -267,6 +363,13 @@ export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const parsed = EnvSchema.pick({ DATABASE_URL: true }).safeParse(env);
   if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
   return parsed.data.DATABASE_URL;
+}
+
+/** How long uninstalled workspaces are kept, for `cadence workspace list`. */
+export function loadRetentionMs(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = EnvSchema.pick({ WORKSPACE_RETENTION_DAYS: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatConfigProblems(parsed.error));
+  return parsed.data.WORKSPACE_RETENTION_DAYS * 86_400_000;
 }
 
 /** The CRM part alone, for the `cadence crm` commands, which need no Slack tokens. */

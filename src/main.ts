@@ -11,8 +11,21 @@ import {
   createSlackApp,
   identifyBot,
   scheduledWorkClient,
+  scheduledWorkOptions,
+  SLACK_CALL_LIMITS,
   SLACK_EVENTS_PATH,
+  type BotIdentity,
+  type SlackAuth,
 } from "./slack/app.js";
+import { boltLogger } from "./slack/bolt-logger.js";
+import { installedClients, singleWorkspaceClients, type SlackClients } from "./slack/clients.js";
+import { createInstaller, installRoutes } from "./installations/installer.js";
+import {
+  installed,
+  purgeExpiredWorkspaces,
+  workspaceArrived,
+  type InstallDeps,
+} from "./installations/service.js";
 import { setUpWorkspaceCadences } from "./cadences/onboarding.js";
 import { calendarRoute } from "./calendar/route.js";
 import { SUMMARY_TIMEOUT_MS } from "./feedback/collection.js";
@@ -55,7 +68,10 @@ export const SHUTDOWN_GRACE_MS = 4_000;
  * The scheduler's duties, by name (the scheduler imports none of them). Later capabilities (CRM
  * sync, SLA checks) register here the same way.
  */
-export function registerDuties(deps: FiringDeps): DutyList {
+export function registerDuties(
+  deps: FiringDeps,
+  workspaceRetentionMs = DEFAULT_RETENTION_MS,
+): DutyList {
   return {
     "cadences.fire": () => fireDueCadences(deps, FIRING_HANDLERS),
     "cadences.remind": () => sendDueReminders(deps),
@@ -67,13 +83,18 @@ export function registerDuties(deps: FiringDeps): DutyList {
     "definitions.in-force": () => putDueVersionsInForce(deps).then(() => undefined),
     "reviews.quarter-end": () => postQuarterEndScorecards(deps).then(() => undefined),
     "sla.watch": () => sendDueSlaSteps(deps),
+    "workspaces.purge": () => purgeExpiredWorkspaces(deps, workspaceRetentionMs),
   };
 }
+
+const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
 export interface RunningCadence {
   /** The port the HTTP server listens on (useful with PORT=0). */
   port: number;
   database: Database;
+  /** The Slack client for each workspace (src/slack/clients.ts). */
+  clients: SlackClients;
   scheduler: Scheduler | null;
   stop(): Promise<void>;
 }
@@ -117,6 +138,7 @@ async function withinGrace(work: Promise<void>): Promise<void> {
 export function schedulerDeps(
   config: Config,
   database: Database,
+  clients: SlackClients,
   clock: Clock,
   logger: Logger,
   owner: string,
@@ -131,7 +153,7 @@ export function schedulerDeps(
       model: config.openai.model,
       timeoutMs: summaryTimeoutMs,
     },
-    slack: scheduledWorkClient(config, logger),
+    slack: clients,
     clock,
     logger: logger.child({ component: "scheduler" }),
     owner,
@@ -146,17 +168,9 @@ export function schedulerDeps(
   };
 }
 
-export async function startCadence(
-  config: Config,
-  logger: Logger,
-  clock: Clock = systemClock,
-): Promise<RunningCadence> {
-  const migrations = await migrateDatabase(config.databaseUrl);
-  logger.info(
-    { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length },
-    migrations.applied.length ? "database migrated" : "database schema up to date",
-  );
-  const identity = await identifyBot(config, logger).catch((error: unknown) => {
+/** Single-workspace mode: who SLACK_BOT_TOKEN acts as, or a SlackAuthError saying what to fix. */
+function checkBotToken(config: Config, logger: Logger): Promise<BotIdentity> {
+  return identifyBot(config, logger).catch((error: unknown) => {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (code && REFUSED_TOKEN_ERRORS.has(code)) {
       throw new SlackAuthError(
@@ -170,28 +184,91 @@ export async function startCadence(
     }
     throw error;
   });
+}
+
+export async function startCadence(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningCadence> {
+  const migrations = await migrateDatabase(config.databaseUrl);
+  logger.info(
+    { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length },
+    migrations.applied.length ? "database migrated" : "database schema up to date",
+  );
+  // OAuth mode has no token of its own: each workspace's comes with its installation.
+  const identity = config.slack.oauth ? null : await checkBotToken(config, logger);
   const database = openDatabase(config.databaseUrl);
   await database.configure();
   // Stored CRM credentials that cannot be opened would fail every sync: stop now, in one line.
-  const crmProblem = await crmCredentialsProblem(database.db, config.crm.encryptionKey);
+  const crmProblem = await crmCredentialsProblem(
+    database.db,
+    config.crm.encryptionKey,
+    config.crm.previousKeys,
+  );
   if (crmProblem) {
     await database.close();
     throw new CrmCredentialsError(crmProblem);
   }
-  await recordWorkspace(
-    database.db,
-    { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },
-    config.defaultTimezone,
-  );
-  logger.info(
-    {
-      team: identity.teamName,
-      teamId: identity.teamId,
-      botUserId: identity.botUserId,
-      mode: config.slack.mode,
-    },
-    `connected to Slack as @${identity.userName} in ${identity.teamName}`,
-  );
+  const installDeps: InstallDeps = {
+    db: database.db,
+    clock,
+    logger,
+    clients: { forWorkspace: () => Promise.resolve(null) },
+    defaultTimezone: config.defaultTimezone,
+  };
+  let auth: SlackAuth;
+  const routes = [calendarRoute({ db: database.db, clock }), ingestRoute({ database, clock })];
+  if (identity) {
+    await recordWorkspace(
+      database.db,
+      { slackTeamId: identity.teamId, name: identity.teamName, botUserId: identity.botUserId },
+      config.defaultTimezone,
+    );
+    logger.info(
+      {
+        team: identity.teamName,
+        teamId: identity.teamId,
+        botUserId: identity.botUserId,
+        mode: config.slack.mode,
+      },
+      `connected to Slack as @${identity.userName} in ${identity.teamName}`,
+    );
+    installDeps.clients = singleWorkspaceClients(database.db, scheduledWorkClient(config, logger));
+    auth = { kind: "single", identity };
+  } else {
+    const installer = createInstaller(
+      config,
+      database.db,
+      { current: config.crm.encryptionKey!, previous: config.crm.previousKeys },
+      logger,
+      { slackApiUrl: config.slack.apiUrl, logger: boltLogger(logger), ...SLACK_CALL_LIMITS },
+    );
+    const clients = installedClients({
+      db: database.db,
+      installer,
+      logger,
+      clientOptions: scheduledWorkOptions(config, logger),
+      onAuthorized: async (result) => {
+        if (result.enterpriseId && result.teamId && result.botUserId)
+          await workspaceArrived(installDeps, {
+            slackTeamId: result.teamId,
+            enterpriseId: result.enterpriseId,
+            botUserId: result.botUserId,
+          });
+      },
+    });
+    installDeps.clients = clients;
+    auth = { kind: "installed", authorize: clients.authorize };
+    routes.push(
+      ...installRoutes(installer, logger, (installation) => installed(installDeps, installation)),
+    );
+    logger.info(
+      { mode: config.slack.mode },
+      "installs by OAuth: workspaces add Cadence at /slack/install",
+    );
+  }
+  const clients = installDeps.clients;
 
   const scheduleChanged = { notify: () => undefined as void };
   const slack = createSlackApp(
@@ -203,20 +280,21 @@ export async function startCadence(
       clock,
       onScheduleChanged: () => scheduleChanged.notify(),
     },
-    identity,
+    auth,
   );
-  await setUpWorkspaceCadences(
-    { db: database.db, clock, logger, slack: slack.client, adminUserIds: config.adminUserIds },
-    identity.teamId,
-    (await findWorkspace(database.db, identity.teamId))?.timezone ?? config.defaultTimezone,
-  );
+  if (identity)
+    await setUpWorkspaceCadences(
+      { db: database.db, clock, logger, slack: slack.client, adminUserIds: config.adminUserIds },
+      identity.teamId,
+      (await findWorkspace(database.db, identity.teamId))?.timezone ?? config.defaultTimezone,
+    );
   const server = createHttpServer({
     logger,
     readiness: [
       { name: "database", check: () => database.ping() },
       { name: "slack", check: () => slack.checkReachable() },
     ],
-    routes: [calendarRoute({ db: database.db, clock }), ingestRoute({ database, clock })],
+    routes,
     slack: slack.httpListener
       ? { path: SLACK_EVENTS_PATH, listener: slack.httpListener }
       : undefined,
@@ -229,7 +307,7 @@ export async function startCadence(
   });
   const port = (server.address() as AddressInfo).port;
 
-  const firing = schedulerDeps(config, database, clock, logger, replicaName());
+  const firing = schedulerDeps(config, database, clients, clock, logger, replicaName());
   // The CRM sync needs the database's driver and the encryption key, beyond the firing deps.
   const crmSync = crmSyncDuty({
     database,
@@ -240,7 +318,10 @@ export async function startCadence(
     // Its notices to the admins go through the same delivery as the other duties' posts.
     notices: { delivery: firing, adminUserIds: config.adminUserIds },
   });
-  const duties = { ...registerDuties(firing), "crm.sync": crmSync.duty };
+  const duties = {
+    ...registerDuties(firing, config.workspaceRetentionMs),
+    "crm.sync": crmSync.duty,
+  };
   const scheduler = config.scheduler.enabled
     ? startScheduler(firing, duties, {
         sweepIntervalSeconds: config.scheduler.sweepIntervalSeconds,
@@ -270,5 +351,5 @@ export async function startCadence(
     throw error;
   }
   logger.info({ port, mode: config.slack.mode }, `Cadence is running (HTTP on port ${port})`);
-  return { port, database, scheduler, stop };
+  return { port, database, clients, scheduler, stop };
 }

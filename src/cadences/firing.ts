@@ -175,6 +175,7 @@ async function postOccurrence(
   let posted: { channel: string; ts: string } | undefined;
   const outcome = await deliverOnce(deps, {
     key: `post:${occurrence.id}`,
+    slackTeamId: cadence.slackTeamId,
     target,
     dueAt: occurrence.dueAt,
     message: async () =>

@@ -129,6 +129,7 @@ export async function sendDueReminders(deps: DeliveryDeps): Promise<number> {
       }
       return deliverOnce(deps, {
         key: `remind:${cadence.id}:${dueAt.toISOString()}:${offset}`,
+        slackTeamId: cadence.slackTeamId,
         target: recipient.target,
         message: () =>
           Promise.resolve(
@@ -218,6 +219,7 @@ async function escalate(
     targets.map((target, i) =>
       deliverOnce(deps, {
         key: keys[i]!,
+        slackTeamId: cadence.slackTeamId,
         target,
         message,
         onDelivered: () => Promise.resolve(),
@@ -245,6 +247,7 @@ export async function noticeUnassignedCadences(deps: DeliveryDeps): Promise<numb
       if (!adminChannelId || workspace.cadences.length === 0) return null;
       return deliverOnce(deps, {
         key: `unassigned:${workspace.slackTeamId}:${localDay(now, workspace.timezone)}`,
+        slackTeamId: workspace.slackTeamId,
         target: adminChannelId,
         message: () =>
           Promise.resolve(
@@ -323,6 +326,7 @@ export async function sendCoverNotices(deps: DeliveryDeps): Promise<number> {
     }
     return [...byTarget.entries()].map(([target, { cover, titles }]) => ({
       key: `cover-${phase}:${absence.id}:${target}`,
+      slackTeamId: absence.slackTeamId,
       target,
       notice: coverNotice({
         phase,
@@ -334,9 +338,10 @@ export async function sendCoverNotices(deps: DeliveryDeps): Promise<number> {
     }));
   });
   const outcomes = await Promise.all(
-    deliveries.map(({ key, target, notice }) =>
+    deliveries.map(({ key, slackTeamId, target, notice }) =>
       deliverOnce(deps, {
         key,
+        slackTeamId,
         target,
         message: () => Promise.resolve(notice),
         onDelivered: () => Promise.resolve(),

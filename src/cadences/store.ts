@@ -88,9 +88,12 @@ export async function writeRoleChange(
   return cadence;
 }
 
+/** Cadences of uninstalled workspaces wait: a reinstall resumes them under the catch-up rules. */
+const INSTALLED = { workspace: { uninstalledAt: null } };
+
 export function dueCadences(db: Db, now: Date, limit: number) {
   return db.cadence.findMany({
-    where: { active: true, nextDueAt: { lte: now } },
+    where: { active: true, nextDueAt: { lte: now }, ...INSTALLED },
     orderBy: { nextDueAt: "asc" },
     take: limit,
   });
@@ -98,7 +101,7 @@ export function dueCadences(db: Db, now: Date, limit: number) {
 
 export function pendingOccurrences(db: Db, now: Date, limit: number) {
   return db.occurrence.findMany({
-    where: { status: "pending", dueAt: { lte: now } },
+    where: { status: "pending", dueAt: { lte: now }, cadence: INSTALLED },
     include: { cadence: { include: { workspace: true } } },
     orderBy: { dueAt: "asc" },
     take: limit,
@@ -108,7 +111,7 @@ export type PendingOccurrence = Awaited<ReturnType<typeof pendingOccurrences>>[n
 
 export async function earliestNextDueAt(db: Db): Promise<Date | null> {
   const next = await db.cadence.findFirst({
-    where: { active: true, nextDueAt: { not: null } },
+    where: { active: true, nextDueAt: { not: null }, ...INSTALLED },
     orderBy: { nextDueAt: "asc" },
     select: { nextDueAt: true },
   });

@@ -8,6 +8,7 @@ import { settingsOf } from "../workspaces/settings.js";
 import { titleText } from "./views.js";
 
 export interface UndeliverableCadence {
+  slackTeamId: string;
   title: string;
   driSlackUserId: string | null;
   workspace: { settings: unknown };
@@ -64,7 +65,13 @@ export async function tellUndeliverable(
   const message = undeliverableNotice(failure, cadence, what);
   await Promise.all(
     targets.map((target) =>
-      deliverNotice(deps, `undeliverable:${failure.key}:${target}`, target, message),
+      deliverNotice(
+        deps,
+        `undeliverable:${failure.key}:${target}`,
+        cadence.slackTeamId,
+        target,
+        message,
+      ),
     ),
   );
 }
@@ -72,11 +79,13 @@ export async function tellUndeliverable(
 function deliverNotice(
   deps: DeliveryDeps,
   key: string,
+  slackTeamId: string,
   target: string,
   message: ReturnType<typeof undeliverableNotice>,
 ) {
   return deliverOnce(deps, {
     key,
+    slackTeamId,
     target,
     message: () => Promise.resolve(message),
     onDelivered: () => Promise.resolve(),

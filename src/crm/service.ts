@@ -136,6 +136,7 @@ export class CrmCredentialsError extends Error {
 export async function crmCredentialsProblem(
   db: Db,
   key: EncryptionKey | undefined,
+  previous: readonly EncryptionKey[] = [],
 ): Promise<string | null> {
   const connections = await allConnections(db);
   if (connections.length === 0) return null;
@@ -143,7 +144,7 @@ export async function crmCredentialsProblem(
     return `${connections.length === 1 ? "a CRM is" : "CRMs are"} connected (${connections.map((c) => `${c.provider} for ${c.slackTeamId}`).join(", ")}) but ${MISSING_KEY}`;
   for (const connection of connections) {
     try {
-      openSecret(connection.credentials, key);
+      openSecret(connection.credentials, key, previous);
     } catch (error) {
       if (error instanceof SecretsError)
         return `the ${connection.provider} credentials of ${connection.slackTeamId} cannot be opened: ${error.message}`;
@@ -169,7 +170,7 @@ async function openHubspot(
   if (!deps.config.encryptionKey) return no(MISSING_KEY);
   let token: string;
   try {
-    token = openSecret(connection.credentials, deps.config.encryptionKey);
+    token = openSecret(connection.credentials, deps.config.encryptionKey, deps.config.previousKeys);
   } catch (error) {
     if (error instanceof SecretsError) return no(error.message);
     throw error;

@@ -70,8 +70,15 @@ export async function findConnection(
   return parsed(await db.crmConnection.findUnique({ where: { slackTeamId } }));
 }
 
-export async function allConnections(db: Db): Promise<CrmConnectionRow[]> {
-  const rows = await db.crmConnection.findMany({ orderBy: { slackTeamId: "asc" } });
+export async function allConnections(
+  db: Db,
+  options: { installedOnly?: boolean } = {},
+): Promise<CrmConnectionRow[]> {
+  const rows = await db.crmConnection.findMany({
+    // The scheduled sync skips workspaces Cadence was uninstalled from.
+    ...(options.installedOnly ? { where: { workspace: { uninstalledAt: null } } } : {}),
+    orderBy: { slackTeamId: "asc" },
+  });
   return rows.map((row) => parsed(row)!);
 }
 

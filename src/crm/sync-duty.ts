@@ -116,7 +116,7 @@ export function crmSyncDuty(deps: CrmSyncDutyDeps): CrmSyncDuty {
   const duty: Duty = async () => {
     const now = deps.clock.now();
     const slot = new Date(Math.floor(now.getTime() / interval) * interval).toISOString();
-    for (const connection of await allConnections(deps.database.db)) {
+    for (const connection of await allConnections(deps.database.db, { installedOnly: true })) {
       // Every sweep: a recovery after a sync from Slack, or a notice whose post is to be retried.
       if (notices)
         await safely(connection.slackTeamId, () => tellAdminsOfSyncHealth(notices, connection));

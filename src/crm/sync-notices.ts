@@ -49,6 +49,7 @@ async function deliverToAdmins(
     targets.map((target, i) =>
       deliverOnce(deps.delivery, {
         key: keys[i]!,
+        slackTeamId,
         target,
         message: () => Promise.resolve(message),
         onDelivered: () => Promise.resolve(),

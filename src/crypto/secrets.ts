@@ -66,15 +66,24 @@ export function sealedKeyId(sealed: string): string | null {
   return parts.length === 5 && parts[0] === VERSION ? parts[1]! : null;
 }
 
-export function openSecret(sealed: string, key: EncryptionKey): string {
+/**
+ * Opens a sealed secret with the key it names: `key`, or during a rotation one of `previous`
+ * (CADENCE_PREVIOUS_ENCRYPTION_KEYS) until `cadence keys rotate` has sealed everything again.
+ */
+export function openSecret(
+  sealed: string,
+  current: EncryptionKey,
+  previous: readonly EncryptionKey[] = [],
+): string {
   const parts = sealed.split(":");
   if (parts.length !== 5 || parts[0] !== VERSION)
     throw new SecretsError("malformed", "the stored secret is not in a format Cadence knows");
   const [, keyId, iv, tag, ciphertext] = parts as [string, string, string, string, string];
+  const key = [current, ...previous].find((candidate) => candidate.id === keyId) ?? current;
   if (keyId !== key.id)
     throw new SecretsError(
       "wrong-key",
-      `CADENCE_ENCRYPTION_KEY is not the key these credentials were stored with (stored with key ${keyId}, this key is ${key.id}). Set the key that was used when the CRM was connected, or connect the CRM again.`,
+      `CADENCE_ENCRYPTION_KEY is not the key these credentials were stored with (stored with key ${keyId}, this key is ${key.id}). Set the key they were stored with (during a key rotation, list it in CADENCE_PREVIOUS_ENCRYPTION_KEYS), or connect again.`,
     );
   const ivBytes = Buffer.from(iv, "base64url");
   const tagBytes = Buffer.from(tag, "base64url");
@@ -94,4 +103,17 @@ export function openSecret(sealed: string, key: EncryptionKey): string {
       "the stored secret fails its integrity check: it was altered or damaged. Connect the CRM again.",
     );
   }
+}
+
+/**
+ * The secret sealed with `current`, or null when it already is (a rotation run again, or
+ * interrupted and restarted, leaves those alone).
+ */
+export function resealSecret(
+  sealed: string,
+  current: EncryptionKey,
+  previous: readonly EncryptionKey[],
+): string | null {
+  if (sealedKeyId(sealed) === current.id) return null;
+  return sealSecret(openSecret(sealed, current, previous), current);
 }

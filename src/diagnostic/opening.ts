@@ -91,8 +91,10 @@ export async function openDiagnostic(
       })
     ).map((h) => h.date),
   );
+  const slack = await deps.slack.forWorkspace(input.slackTeamId);
+  if (!slack) throw new Error(`Cadence is not installed in ${input.slackTeamId}`);
   const { invites, missing, unreadable } = await diagnosticInvitees(
-    deps.slack,
+    slack,
     deps.db,
     input.slackTeamId,
   );

@@ -20,7 +20,7 @@ const logGaveUp =
 /** Delivers `message` to each target once (by key); true when every delivery has finished. */
 async function deliverEach(
   deps: FiringDeps,
-  roundId: string,
+  round: Pick<DiagnosticRound, "id" | "slackTeamId">,
   deliveries: Array<{ key: string; target: string }>,
   message: Message,
 ): Promise<boolean> {
@@ -28,10 +28,11 @@ async function deliverEach(
     deliveries.map(({ key, target }) =>
       deliverOnce(deps, {
         key,
+        slackTeamId: round.slackTeamId,
         target,
         message: () => Promise.resolve(message),
         onDelivered: () => Promise.resolve(),
-        onGaveUp: logGaveUp(deps, roundId),
+        onGaveUp: logGaveUp(deps, round.id),
       }),
     ),
   );
@@ -50,7 +51,7 @@ export async function deliverAsks(
   const people = await invited(deps.db, round.id);
   const done = await deliverEach(
     deps,
-    round.id,
+    round,
     people.map((userId) => ({ key: `diagnostic-ask:${round.id}:${userId}`, target: userId })),
     askMessage(round, timezone, false),
   );
@@ -69,7 +70,7 @@ async function deliverReminders(
   const missing = await notAnswered(deps.db, round.id);
   const done = await deliverEach(
     deps,
-    round.id,
+    round,
     missing.map((userId) => ({ key: `diagnostic-remind:${round.id}:${userId}`, target: userId })),
     askMessage(round, timezone, true),
   );
@@ -91,7 +92,7 @@ async function postResults(deps: FiringDeps, round: DiagnosticRound): Promise<vo
   const targets = [...new Set([cadence?.channelId, dri].filter((t): t is string => Boolean(t)))];
   const done = await deliverEach(
     deps,
-    round.id,
+    round,
     targets.map((target) => ({ key: `diagnostic-results:${round.id}:${target}`, target })),
     resultsMessage(results, dri),
   );

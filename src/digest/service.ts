@@ -1,6 +1,7 @@
 // The digest as a workspace sees it: its timezone and thresholds, the Monday post with its chart
 // and tables in the thread, and the one-time alert to the MQL review's DRI.
 import type { WebClient } from "@slack/web-api";
+import type { SlackClients } from "../slack/clients.js";
 import type { KnownBlock } from "@slack/types";
 import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
@@ -108,7 +109,8 @@ export async function weeklyDigestPost(
     text: fallbackText(blocks),
     blocks,
     afterPost: async (channel, ts) => {
-      await postDigestDetail(deps.slack, channel, ts, digest, trend);
+      const slack = await deps.slack.forWorkspace(slackTeamId);
+      if (slack) await postDigestDetail(slack, channel, ts, digest, trend);
       if (digest.rejectionTrend.mqlReviewTriggered && reviewDri)
         await alertMqlReviewOnce(deps, slackTeamId, reviewDri, digest, built.rejectionThreshold);
     },
@@ -156,6 +158,7 @@ export async function alertMqlReviewOnce(
   const rates = months.map((m) => `${m.month}: ${pct(m.rejectionRate)}`).join(", ");
   await deliverOnce(deps, {
     key: `mql-review-alert:${slackTeamId}:${months.map((m) => m.month).join("+")}`,
+    slackTeamId,
     target: driSlackUserId,
     message: () =>
       Promise.resolve({
@@ -176,10 +179,15 @@ export async function alertMqlReviewOnce(
  */
 export async function postDigestNow(
   deps: DigestDeps,
-  slack: WebClient,
+  clients: SlackClients,
   slackTeamId: string,
   built: WorkspaceDigest,
 ): Promise<string> {
+  const slack = await clients.forWorkspace(slackTeamId);
+  if (!slack)
+    throw new UnknownWorkspaceError(
+      `Cadence is not installed in ${slackTeamId} (uninstalled, or its tokens were revoked): nothing was posted.`,
+    );
   const review = await deps.db.cadence.findFirst({
     where: { slackTeamId, kind: "weekly_funnel_review" },
     orderBy: { createdAt: "asc" },

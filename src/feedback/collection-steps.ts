@@ -89,6 +89,7 @@ async function runCollectionSteps(
       missing.map((userId, i) =>
         deliverOnce(deps, {
           key: keys[i]!,
+          slackTeamId: collection.slackTeamId,
           target: userId,
           message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
           onDelivered: () => Promise.resolve(),
@@ -105,6 +106,7 @@ async function runCollectionSteps(
     if (dri)
       await deliverOnce(deps, {
         key: keys[0]!,
+        slackTeamId: collection.slackTeamId,
         target: dri,
         message: () => Promise.resolve(participation(collection.month, kind, asked, done)),
         onDelivered: () => Promise.resolve(),
@@ -200,6 +202,7 @@ async function postRollUp(
     keys.map(({ target, key }) =>
       deliverOnce(deps, {
         key,
+        slackTeamId: collection.slackTeamId,
         target,
         message: () => Promise.resolve({ text: fallbackText(blocks), blocks }),
         onDelivered: () => Promise.resolve(),

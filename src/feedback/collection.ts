@@ -109,7 +109,10 @@ export async function openCollection(
   const deadline = DateTime.fromJSDate(input.dueAt, { zone: input.timezone })
     .plus({ days })
     .toJSDate();
-  const team = await salesTeam(deps.slack, deps.db, input.slackTeamId);
+  const slack = await deps.slack.forWorkspace(input.slackTeamId);
+  // Asked while posting: the delivery found the workspace installed a moment ago.
+  if (!slack) throw new Error("Cadence is not installed in this workspace any more");
+  const team = await salesTeam(slack, deps.db, input.slackTeamId);
   const done = await submitters(deps.db, input.slackTeamId, month, input.kind);
   const asked = team.filter((id) => !done.has(id));
   const existing = await deps.db.feedbackCollection.findUnique({
@@ -130,7 +133,7 @@ export async function openCollection(
     const blocks = askBlocks(input.kind, month, deadline, input.timezone, false);
     await Promise.all(
       asked.map((userId) =>
-        deps.slack.chat
+        slack.chat
           .postMessage({ channel: userId, text: fallbackText(blocks), blocks })
           .catch((error: unknown) =>
             deps.logger.warn({ err: error, userId }, "could not ask an AE for feedback"),

@@ -52,7 +52,8 @@ export const importDeps = (deps: AppDeps, slack: WebClient): SlackImportDeps => 
   database: deps.database,
   slack,
   logger: deps.logger,
-  botToken: deps.config.slack.botToken,
+  // The token of the workspace the request came from (Bolt's authorize), for file downloads.
+  botToken: slack.token ?? "",
   adminUserIds: deps.config.adminUserIds,
 });
 

@@ -33,8 +33,12 @@ export function listApiTokens(db: Db) {
 /** The workspace a bearer token writes to, or null for an unknown or revoked token. */
 export async function workspaceOfToken(db: Db, token: string, now: Date): Promise<string | null> {
   if (!token.startsWith(PREFIX)) return null;
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) } });
-  if (!row || row.revokedAt) return null;
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashApiToken(token) },
+    include: { workspace: { select: { uninstalledAt: true } } },
+  });
+  // A workspace Cadence was uninstalled from takes no more data until it is installed again.
+  if (!row || row.revokedAt || row.workspace.uninstalledAt) return null;
   await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   return row.slackTeamId;
 }

@@ -38,6 +38,7 @@ export async function postQuarterEndScorecards(deps: ReviewDeps & DeliveryDeps):
     if (!target) continue;
     const outcome = await deliverOnce(deps, {
       key: `qbr:${slackTeamId}:${quarter.quarter}`,
+      slackTeamId,
       target,
       message: async () => {
         const blocks = qbrBlocks(await buildQbrScorecard(deps, slackTeamId, quarter));

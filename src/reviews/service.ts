@@ -125,6 +125,7 @@ export async function sendEarlyMqlPack(
   const label = months.map((m, i) => `${m.month}: ${pct(rates[i]!)}`).join(", ");
   await deliverOnce(deps, {
     key: `mql-review-early-pack:${slackTeamId}:${months.map((m) => m.month).join("+")}`,
+    slackTeamId,
     target: review.driSlackUserId,
     message: async () => {
       const { blocks } = await reviewPack(deps, slackTeamId, "mql");
@@ -161,6 +162,7 @@ export async function sendEarlyIcpPack(
   if (!icpReviewDueEarly(fit, threshold)) return false;
   await deliverOnce(deps, {
     key: `icp-review-early-pack:${slackTeamId}:${quarter.quarter}`,
+    slackTeamId,
     target: review.driSlackUserId,
     message: async () => {
       const { blocks } = await reviewPack(deps, slackTeamId, "icp");

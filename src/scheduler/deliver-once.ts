@@ -6,6 +6,7 @@
 import type { KnownBlock } from "@slack/types";
 import type { WebClient, WebClientEvent } from "@slack/web-api";
 import type { Clock } from "../clock.js";
+import type { SlackClients } from "../slack/clients.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { deliveries, schedulerLagSeconds } from "../metrics/registry.js";
@@ -21,7 +22,8 @@ const RATE_LIMITED = "rate_limited" as WebClientEvent.RATE_LIMITED;
 
 export interface DeliveryDeps {
   db: Db;
-  slack: WebClient;
+  /** The client for each workspace: `await deps.slack.forWorkspace(slackTeamId)` (null: skip). */
+  slack: SlackClients;
   clock: Clock;
   logger: Logger;
   owner: string;
@@ -45,6 +47,8 @@ export interface DeliveryFailure {
 export interface Delivery {
   /** Unique for the unit of work, e.g. "post:<occurrence id>". */
   key: string;
+  /** The workspace it is delivered in: its bot's token posts it. */
+  slackTeamId: string;
   /** A channel id, or a user id for a DM; deliveries to one target are paced (pacing.ts). */
   target: string;
   /** When the work fell due (an occurrence's due time): how late it was delivered is measured. */
@@ -66,7 +70,9 @@ export type DeliveryOutcome =
   /** Failed for good (permanent error or attempt cap); people were told. */
   | "gave-up"
   /** The scheduler is stopping: not attempted. */
-  | "stopped";
+  | "stopped"
+  /** Cadence is not installed in the workspace (any more): not attempted. */
+  | "uninstalled";
 
 async function dmChannel(slack: WebClient, target: string): Promise<string> {
   if (!/^[UW]/.test(target)) return target;
@@ -80,6 +86,7 @@ const HISTORY_PAGES = 5;
 
 async function findEarlierPost(
   deps: DeliveryDeps,
+  slack: WebClient,
   channel: string,
   key: string,
   since: Date,
@@ -87,7 +94,7 @@ async function findEarlierPost(
   let cursor: string | undefined;
   try {
     for (let page = 0; page < HISTORY_PAGES; page += 1) {
-      const history = await deps.slack.conversations.history({
+      const history = await slack.conversations.history({
         channel,
         oldest: String(Math.floor(since.getTime() / 1000)),
         include_all_metadata: true,
@@ -142,6 +149,9 @@ async function attemptDelivery(
   deps: DeliveryDeps,
   delivery: Delivery,
 ): Promise<Exclude<DeliveryOutcome, "gave-up" | "stopped"> | DeliveryFailure> {
+  // Before the claim: an uninstalled workspace's work is left as it is, for a reinstall.
+  const slack = await deps.slack.forWorkspace(delivery.slackTeamId);
+  if (!slack) return "uninstalled";
   const claimedAt = deps.clock.now();
   const claim = await claimWork(deps.db, delivery.key, deps.owner, claimedAt, deps.policy.leaseMs);
   if (!claim.owned) return "claimed-elsewhere";
@@ -156,20 +166,20 @@ async function attemptDelivery(
     ).catch((error: unknown) =>
       deps.logger.warn({ err: error, key: delivery.key }, "could not extend a claim's lease"),
     );
-  deps.slack.on(RATE_LIMITED, keepClaim);
+  slack.on(RATE_LIMITED, keepClaim);
   try {
-    const channel = await dmChannel(deps.slack, delivery.target);
+    const channel = await dmChannel(slack, delivery.target);
     if (claim.attempt > 1) {
       const firstClaim = await deps.db.claim.findUnique({ where: { key: delivery.key } });
       const since = new Date((firstClaim?.createdAt ?? claimedAt).getTime() - 60_000);
-      const earlier = await findEarlierPost(deps, channel, delivery.key, since);
+      const earlier = await findEarlierPost(deps, slack, channel, delivery.key, since);
       if (earlier) {
         await delivery.onDelivered(channel, earlier);
         await completeWork(deps.db, delivery.key, deps.owner, deps.clock.now());
         return "already-delivered";
       }
     }
-    const result = await deps.slack.chat.postMessage({
+    const result = await slack.chat.postMessage({
       channel,
       ...(await delivery.message()),
       metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: delivery.key } },
@@ -180,7 +190,7 @@ async function attemptDelivery(
   } catch (error) {
     return recordFailure(deps, delivery, claim.attempt, error);
   } finally {
-    deps.slack.off(RATE_LIMITED, keepClaim);
+    slack.off(RATE_LIMITED, keepClaim);
   }
 }
 

@@ -173,6 +173,7 @@ async function deliverBatch(deps: SlaWatchDeps, key: string): Promise<boolean> {
   if (!context) return false;
   const outcome = await deliverOnce(deps, {
     key,
+    slackTeamId,
     target: targetOf(key),
     message: () => batchMessage(deps, context, rows),
     onDelivered: () => finishBatch(deps, key),

@@ -2,8 +2,15 @@
 // own HTTP server (src/http/server.ts) hands /slack/events to Bolt's request listener, so health
 // checks, and later the calendar feed and ingest API, share one port in both modes.
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
+import {
+  App,
+  HTTPReceiver,
+  SocketModeReceiver,
+  webApi,
+  type Authorize,
+  type Receiver,
+} from "@slack/bolt";
+import type { WebClient, WebClientOptions } from "@slack/web-api";
 import { actorContext } from "./actor.js";
 import {
   answerHttpFailure,
@@ -45,15 +52,23 @@ export const SLACK_CALL_LIMITS = {
  * The client scheduled work posts with. Its posts are paced per channel (src/scheduler/pacing.ts)
  * so Slack rarely answers 429; when it does, the client waits out Retry-After and tries again.
  */
+export function scheduledWorkOptions(
+  config: AppDeps["config"],
+  logger: AppDeps["logger"],
+): WebClientOptions {
+  return {
+    slackApiUrl: config.slack.apiUrl,
+    logger: boltLogger(logger),
+    ...SLACK_CALL_LIMITS,
+  };
+}
+
+/** Single-workspace mode's client for scheduled work (OAuth mode: src/slack/clients.ts). */
 export function scheduledWorkClient(
   config: AppDeps["config"],
   logger: AppDeps["logger"],
 ): WebClient {
-  return new webApi.WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    logger: boltLogger(logger),
-    ...SLACK_CALL_LIMITS,
-  });
+  return new webApi.WebClient(config.slack.botToken, scheduledWorkOptions(config, logger));
 }
 
 export interface SlackApp {
@@ -114,9 +129,10 @@ export const PROBE_EVERY_MS = 30_000;
 /**
  * HTTP mode: Slack calls us, so only asking it says whether it is reachable. auth.test with its own
  * client (no retries, 2 s) at most every PROBE_EVERY_MS; the last answer is reused meanwhile.
+ * OAuth mode has no one token to test: api.test, which needs none, says Slack answers.
  */
 export function slackProbe(
-  slack: { botToken: string; apiUrl: string },
+  slack: { botToken?: string; apiUrl: string },
   now: () => number = Date.now,
 ): () => Promise<void> {
   const client = new webApi.WebClient(slack.botToken, {
@@ -129,7 +145,9 @@ export function slackProbe(
   let last: { at: number; answer: Promise<void> } | undefined;
   return () => {
     if (!last || now() - last.at >= PROBE_EVERY_MS) {
-      const answer = client.auth.test().then(() => undefined);
+      const answer = (slack.botToken ? client.auth.test() : client.api.test()).then(
+        () => undefined,
+      );
       answer.catch(() => undefined);
       last = { at: now(), answer };
     }
@@ -137,7 +155,14 @@ export function slackProbe(
   };
 }
 
-export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
+/**
+ * Whose tokens Bolt acts with: the one bot (single-workspace mode), or each request's workspace's
+ * installation (OAuth mode, src/slack/clients.ts).
+ */
+export type SlackAuth =
+  { kind: "single"; identity: BotIdentity } | { kind: "installed"; authorize: Authorize<boolean> };
+
+export function createSlackApp(deps: AppDeps, auth: SlackAuth): SlackApp {
   const { slack } = deps.config;
   const logger = boltLogger(deps.logger);
   const clientOptions = { slackApiUrl: slack.apiUrl, ...SLACK_CALL_LIMITS };
@@ -175,9 +200,9 @@ export function createSlackApp(deps: AppDeps, identity: BotIdentity): SlackApp {
     receiver = httpReceiver;
   }
   const app = new App({
-    token: slack.botToken,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
+    ...(auth.kind === "single"
+      ? { token: slack.botToken, botId: auth.identity.botId, botUserId: auth.identity.botUserId }
+      : { authorize: auth.authorize }),
     tokenVerificationEnabled: false,
     // Cadence keeps no per-conversation state in Bolt; skipping its store saves work on every request.
     convoStore: false,

@@ -13,6 +13,7 @@ import * as help from "../help/listeners.js";
 import * as home from "../home/listeners.js";
 import * as reviews from "../reviews/listeners.js";
 import * as sla from "../sla/listeners.js";
+import * as installations from "../installations/listeners.js";
 import * as workspaces from "../workspaces/listeners.js";
 import { registerCadenceCommand } from "./cadence-command.js";
 import type { AppDeps } from "./deps.js";
@@ -38,6 +39,7 @@ const PARTS: Capability[] = [
   diagnostic,
   definitions,
   reviews,
+  installations,
 ];
 
 /** Every `/cadence` subcommand, in the order the help lists them. */

@@ -7,11 +7,14 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { FakeSlackInstalls } from "./fake-slack-installs.js";
 
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** Whose token it was: a workspace's team id, or an org's enterprise id (installs by OAuth). */
+  owner?: string;
 }
 
 export type SlackReply =
@@ -103,6 +106,8 @@ export class FakeSlack {
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private messageCounter = 0;
+  /** Installs by OAuth: the consent page, oauth.v2.access and a token per workspace or org. */
+  readonly installs = new FakeSlackInstalls();
   /** Files users shared (hostFile) and files the bot uploaded (files.uploadV2), by id. */
   readonly files = new Map<string, HostedFile>();
   /** Messages posted with chat.postMessage, oldest first; chat.update edits them. */
@@ -392,6 +397,7 @@ export class FakeSlack {
   // ---- Web API ----
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.installs.handleConsentPage(req, res)) return;
     if ((req.url ?? "").startsWith("/response/") && req.method === "POST") {
       // A response_url: Bolt's respond() posts JSON here. Recorded as method "response_url".
       const body = await readBody(req);
@@ -440,7 +446,13 @@ export class FakeSlack {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const token = bearer ?? (typeof args.token === "string" ? args.token : undefined);
     delete args.token;
-    const call: SlackCall = { method, args, token };
+    const issued = token ? this.installs.tokens.get(token) : undefined;
+    const call: SlackCall = {
+      method,
+      args,
+      token,
+      ...(issued ? { owner: issued.teamId ?? issued.enterpriseId } : {}),
+    };
     this.record(call);
     const wait = this.retryAfter(call);
     if (wait > 0) {
@@ -478,9 +490,19 @@ export class FakeSlack {
   }
 
   private defaultReply(call: SlackCall): SlackReply {
+    if (call.method === "oauth.v2.access") {
+      const reply = this.installs.oauthAccess(call.args);
+      return reply.ok ? ok(reply.body) : { kind: "error", error: reply.error };
+    }
+    if (call.method === "api.test") return ok({});
     const expected = call.method === "apps.connections.open" ? this.appToken : this.botToken;
     if (!call.token) return { kind: "error", error: "not_authed" };
-    if (call.token !== expected) return { kind: "error", error: "invalid_auth" };
+    const refusal = this.installs.refusal(call.token);
+    if (refusal) return { kind: "error", error: refusal };
+    if (refusal === undefined && call.token !== expected)
+      return { kind: "error", error: "invalid_auth" };
+    if (call.method === "auth.test" && refusal === null)
+      return ok(this.installs.authTest(call.token)!);
     const responder = this.responders.get(call.method);
     if (responder) return { kind: "ok", body: responder(call) };
     return this.builtIn(call);

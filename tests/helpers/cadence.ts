@@ -7,7 +7,6 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { FiringDeps } from "../../src/cadences/firing.js";
 import type { Clock } from "../../src/clock.js";
-import type { Database } from "../../src/db/client.js";
 import {
   registerDuties,
   schedulerDeps,
@@ -15,6 +14,7 @@ import {
   type RunningCadence,
 } from "../../src/main.js";
 import { FakeSlack } from "../fakes/fake-slack.js";
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } from "../fakes/fake-slack-installs.js";
 import { createTestDatabase, type TestDatabase, type TestProvider } from "./databases.js";
 import { SlackRequests } from "./signed-requests.js";
 
@@ -39,7 +39,21 @@ export interface StartOptions {
   mode?: "http" | "socket";
   env?: Record<string, string>;
   now?: string;
+  /** Installs by OAuth (many workspaces) instead of the one SLACK_BOT_TOKEN. */
+  oauth?: boolean;
 }
+
+/** A fixed CADENCE_ENCRYPTION_KEY for tests (32 bytes, hex). */
+export const TEST_ENCRYPTION_KEY = "5f".repeat(32);
+
+/** What OAuth mode adds to testEnv: the fake's app credentials, a state secret and a key. */
+export const OAUTH_TEST_ENV: Record<string, string> = {
+  SLACK_BOT_TOKEN: "",
+  SLACK_CLIENT_ID: FAKE_CLIENT_ID,
+  SLACK_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+  SLACK_STATE_SECRET: "test-state-secret-0123456789",
+  CADENCE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+};
 
 /** A logger that keeps every JSON line, so tests can read what was logged. */
 export function memoryLogger(level = "debug"): { logger: Logger; lines: string[] } {
@@ -78,21 +92,26 @@ export function testEnv(
 /** What the scheduler's duties get in production (src/main.ts), with the test's clock. */
 export const testSchedulerDeps = (
   config: Config,
-  database: Database,
+  running: Pick<RunningCadence, "database" | "clients">,
   clock: Clock,
   logger: Logger,
-): FiringDeps => schedulerDeps(config, database, clock, logger, "test-replica", 2_000);
+): FiringDeps =>
+  schedulerDeps(config, running.database, running.clients, clock, logger, "test-replica", 2_000);
 
 export async function startCadenceForTest(options: StartOptions = {}): Promise<CadenceUnderTest> {
   const slack = await new FakeSlack().start();
   const database = await createTestDatabase(options.provider ?? "sqlite");
-  const config = loadConfig({ ...testEnv(slack, database.url, options.mode), ...options.env });
+  const config = loadConfig({
+    ...testEnv(slack, database.url, options.mode),
+    ...(options.oauth ? OAUTH_TEST_ENV : {}),
+    ...options.env,
+  });
   const { logger, lines } = memoryLogger();
   const clock = fixedClock(options.now ?? "2026-11-23T14:00:00Z");
   const running = await startCadence(config, logger, clock);
   if (options.mode === "socket") await slack.waitForSocketConnection();
   const baseUrl = `http://127.0.0.1:${running.port}`;
-  const schedulerDeps = testSchedulerDeps(config, running.database, clock, logger);
+  const schedulerDeps = testSchedulerDeps(config, running, clock, logger);
   return {
     slack,
     database,
@@ -102,7 +121,7 @@ export async function startCadenceForTest(options: StartOptions = {}): Promise<C
     requests: new SlackRequests(`${baseUrl}/slack/events`, TEST_SIGNING_SECRET, slack.teamId),
     clock,
     logLines: lines,
-    sweep: () => runDuties(registerDuties(schedulerDeps), logger),
+    sweep: () => runDuties(registerDuties(schedulerDeps, config.workspaceRetentionMs), logger),
     async stop() {
       await running.stop();
       await slack.stop();

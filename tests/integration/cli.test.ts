@@ -32,7 +32,7 @@ describe("the cadence command", () => {
     const message = cli.stderr.join("");
     expect(message).toContain("Cadence cannot start: its configuration is incomplete.");
     expect(message).toContain(
-      "SLACK_BOT_TOKEN is missing (Slack app > OAuth & Permissions > Bot User OAuth Token)",
+      "SLACK_BOT_TOKEN is missing: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to let workspaces install Cadence (Slack app > OAuth & Permissions > Bot User OAuth Token)",
     );
     expect(message).toContain("SLACK_SIGNING_SECRET is missing");
     expect(message).toContain(".env.example");

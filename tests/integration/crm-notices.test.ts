@@ -10,6 +10,7 @@ import { connectHubspot } from "../../src/crm/service.js";
 import { crmSyncDuty } from "../../src/crm/sync-duty.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
+import { standaloneClients } from "../../src/slack/standalone-clients.js";
 import { schedulerDeps } from "../../src/main.js";
 import { FakeHubspot } from "../fakes/fake-hubspot.js";
 import { FakeSlack, type StoredMessage } from "../fakes/fake-slack.js";
@@ -49,7 +50,14 @@ describeEachDatabase("the admins told about the CRM sync", (provider) => {
       owner,
       retry: NO_RETRY,
       notices: {
-        delivery: schedulerDeps(config, database, clock, logger, owner),
+        delivery: schedulerDeps(
+          config,
+          database,
+          standaloneClients(config, database.db, logger),
+          clock,
+          logger,
+          owner,
+        ),
         adminUserIds: config.adminUserIds,
       },
     });

@@ -92,6 +92,7 @@ describeEachDatabase("Quarterly alignment diagnostic in Slack", (provider) => {
     schedulerDeps(
       cadence.config,
       cadence.running.database,
+      cadence.running.clients,
       cadence.clock,
       memoryLogger().logger,
       "replica-b",

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../../src/db/client.js";
 import type { FiringDeps } from "../../src/cadences/firing.js";
 import { earliestNextDueAt } from "../../src/cadences/store.js";
 import { registerDuties } from "../../src/main.js";
+import { singleWorkspaceClients } from "../../src/slack/clients.js";
 import { createWorkPool } from "../../src/scheduler/pool.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/scheduler/retry-policy.js";
 import { startScheduler, type Scheduler } from "../../src/scheduler/scheduler.js";
@@ -34,7 +35,10 @@ describeEachDatabase("scheduler wake-up", (provider) => {
     const deps: FiringDeps = {
       db: database.db,
       provider: database.provider,
-      slack: new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }),
+      slack: singleWorkspaceClients(
+        database.db,
+        new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }),
+      ),
       clock: systemClock,
       logger: memoryLogger("info").logger,
       owner: "wake-up-test",

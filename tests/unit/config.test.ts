@@ -36,7 +36,7 @@ describe("configuration", () => {
   it("names each missing Slack variable and where to find it, one line each", () => {
     const problems = problemsOf({});
     expect(problems).toEqual([
-      "SLACK_BOT_TOKEN is missing (Slack app > OAuth & Permissions > Bot User OAuth Token)",
+      "SLACK_BOT_TOKEN is missing: set it for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to let workspaces install Cadence (Slack app > OAuth & Permissions > Bot User OAuth Token)",
       "SLACK_SIGNING_SECRET is missing: set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode (Slack app > Basic Information > App Credentials > Signing Secret)",
     ]);
   });

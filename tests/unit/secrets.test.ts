@@ -56,7 +56,7 @@ describe("secrets at rest", () => {
     const error = failureOf(() => openSecret(sealSecret(TOKEN, key), otherKey));
     expect(error.reason).toBe("wrong-key");
     expect(error.message).toBe(
-      `CADENCE_ENCRYPTION_KEY is not the key these credentials were stored with (stored with key ${key.id}, this key is ${otherKey.id}). Set the key that was used when the CRM was connected, or connect the CRM again.`,
+      `CADENCE_ENCRYPTION_KEY is not the key these credentials were stored with (stored with key ${key.id}, this key is ${otherKey.id}). Set the key they were stored with (during a key rotation, list it in CADENCE_PREVIOUS_ENCRYPTION_KEYS), or connect again.`,
     );
   });
 
@@ -86,7 +86,7 @@ describe("secrets at rest", () => {
       throw new Error("expected a ConfigError");
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
-        "CADENCE_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64 (generate one with `openssl rand -base64 32`) (keep it with your backups: stored CRM credentials need it)",
+        "CADENCE_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64 (generate one with `openssl rand -base64 32`) (keep it with your backups: stored CRM credentials and Slack tokens need it)",
       ]);
     }
   });
