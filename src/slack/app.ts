@@ -37,7 +37,8 @@ export { CAPABILITIES };
 
 /**
  * Every Web API call gives up after 10 s, and the client retries a failed call at most twice
- * (about 35 s in all, under the scheduler's 60 s lease); the scheduler's own back-off takes over
+ * (about 35 s in all, under the scheduler's 60 s lease; scheduled work retries only a 429, see
+ * retryOnlyRateLimited); the scheduler's own back-off takes over
  * from there (src/scheduler/retry-policy.ts). A rate-limited call (HTTP 429) is retried the same
  * way, once Slack's Retry-After has passed (the client pauses its queue meanwhile). Every call's
  * errors and 429s are counted by method (src/metrics/slack-calls.ts).
@@ -49,17 +50,33 @@ export const SLACK_CALL_LIMITS = {
 };
 
 /**
+ * The client's retry ends here unless Slack answered 429. A call that timed out, lost its
+ * connection or met a 5xx may have been carried out all the same: a post sent again by the client
+ * would be a second post. The scheduler retries those itself, first looking in the channel for the
+ * post (src/scheduler/deliver-once.ts), so each scheduled message is posted once.
+ */
+export function retryOnlyRateLimited(error: Error): void {
+  // The client's own wording for the 429 it has already waited out (@slack/web-api 7), which it
+  // wraps in a request error.
+  if (!error.message.includes("A rate limit was exceeded")) throw error;
+}
+
+/**
  * The client scheduled work posts with. Its posts are paced per channel (src/scheduler/pacing.ts)
  * so Slack rarely answers 429; when it does, the client waits out Retry-After and tries again.
+ * Other failures go straight back to the scheduler (see retryOnlyRateLimited).
  */
 export function scheduledWorkOptions(
   config: AppDeps["config"],
   logger: AppDeps["logger"],
 ): WebClientOptions {
+  // The client hands retryConfig to p-retry whole; its type lists only the timing options.
+  const retryConfig = { ...SLACK_CALL_LIMITS.retryConfig, onFailedAttempt: retryOnlyRateLimited };
   return {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(logger),
     ...SLACK_CALL_LIMITS,
+    retryConfig,
   };
 }
 
