@@ -8,6 +8,16 @@ import { calendarOf, loadSlaContext, ownersOf, type SlaContext } from "./store.j
 
 /** Leads read back per query: bounds memory on a large import. */
 const PAGE = 5_000;
+/** Lead ids looked up per query among the watches. */
+const IDS_PER_QUERY = 500;
+
+interface ExistingWatch {
+  crmId: string;
+  status: string;
+  owner: string | null;
+  team: string | null;
+  source: string | null;
+}
 
 interface WrittenLead {
   crmId: string;
@@ -66,14 +76,17 @@ async function watchPage(
 ): Promise<void> {
   const { slackTeamId } = context;
   const horizon = now.getTime() - WATCH_HORIZON_MS;
-  const existing = new Map(
-    (
-      await db.slaWatch.findMany({
-        where: { slackTeamId, crmId: { in: written.map((lead) => lead.crmId) } },
-        select: { crmId: true, status: true, owner: true, team: true, source: true },
-      })
-    ).map((watch) => [watch.crmId, watch]),
-  );
+  const existing = new Map<string, ExistingWatch>();
+  // The ids go in as bound values: a few hundred a query stays under every database's limit.
+  for (let at = 0; at < written.length; at += IDS_PER_QUERY)
+    for (const watch of await db.slaWatch.findMany({
+      where: {
+        slackTeamId,
+        crmId: { in: written.slice(at, at + IDS_PER_QUERY).map((lead) => lead.crmId) },
+      },
+      select: { crmId: true, status: true, owner: true, team: true, source: true },
+    }))
+      existing.set(watch.crmId, watch);
   const fresh = written.filter(
     (lead) => !lead.firstTouchAt && !existing.has(lead.crmId) && lead.mqlAt.getTime() >= horizon,
   );

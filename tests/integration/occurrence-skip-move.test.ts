@@ -518,7 +518,23 @@ describeEachDatabase("skipping and moving one occurrence", (provider) => {
 
     it("refuses a paused cadence, and skipping a review counted from its last completion", async () => {
       await command("U0OPS", "assign icp <@U0BOB>");
-      await command("U0OPS", "done icp");
+      // A definition review is done once its outcome is picked: the next one counts from then.
+      const held = await db().cadence.findFirstOrThrow({ where: { title: "ICP review" } });
+      await cadence.requests.blockActions({
+        user: "U0OPS",
+        actions: [
+          {
+            action_id: "review_outcome_confirmed",
+            value: JSON.stringify({ cadenceId: held.id, outcome: "confirmed" }),
+            type: "button",
+          },
+        ],
+      });
+      await expect
+        .poll(
+          async () => (await db().cadence.findUniqueOrThrow({ where: { id: held.id } })).nextDueAt,
+        )
+        .not.toBeNull();
       const icp = await db().cadence.findFirstOrThrow({ where: { title: "ICP review" } });
       const due = icp.nextDueAt!.toISOString();
       expect(await change(icp.id, due, { kind: "skip" })).toMatchObject({
