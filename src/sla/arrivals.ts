@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../db/errors.js";
 import { arrivesLate, nextStepOf, planFor, stepDueTimes, WATCH_HORIZON_MS } from "./rules.js";
 import { calendarOf, loadSlaContext, ownersOf, type SlaContext } from "./store.js";
 
-/** Leads read back per query: bounds memory on a large import. */
+/** Written leads matched against the watch at a time. */
 const PAGE = 5_000;
 /** Lead ids looked up per query among the watches. */
 const IDS_PER_QUERY = 500;
@@ -40,30 +40,42 @@ export async function watchWrittenLeads(
   now: Date,
 ): Promise<WatchChanges> {
   const changes: WatchChanges = { started: 0, foundLate: 0, closed: 0 };
-  let context: SlaContext | null | undefined;
-  let cursor: string | undefined;
-  for (;;) {
-    const written: WrittenLead[] = await db.lead.findMany({
-      where: { slackTeamId, updatedAt: now },
-      select: {
-        crmId: true,
-        mqlAt: true,
-        firstTouchAt: true,
-        owner: true,
-        team: true,
-        source: true,
-      },
-      orderBy: { crmId: "asc" },
-      take: PAGE,
-      ...(cursor ? { cursor: { slackTeamId_crmId: { slackTeamId, crmId: cursor } }, skip: 1 } : {}),
-    });
-    if (written.length === 0) break;
-    cursor = written.at(-1)!.crmId;
-    context ??= await loadSlaContext(db, slackTeamId);
-    if (!context) break;
-    await watchPage(db, context, written, now, changes);
-    if (written.length < PAGE) break;
-  }
+  const context = await loadSlaContext(db, slackTeamId);
+  if (!context) return changes;
+  // Only two kinds of written lead matter, and neither needs the whole import read back (a large
+  // import of old leads writes none of them): recent untouched MQLs, which may start a watch, and
+  // leads under an open watch, which a touch closes or a reassignment follows.
+  const select = {
+    crmId: true,
+    mqlAt: true,
+    firstTouchAt: true,
+    owner: true,
+    team: true,
+    source: true,
+  } as const;
+  const recent: WrittenLead[] = await db.lead.findMany({
+    where: {
+      slackTeamId,
+      mqlAt: { gte: new Date(now.getTime() - WATCH_HORIZON_MS) },
+      firstTouchAt: null,
+      updatedAt: now,
+    },
+    select,
+  });
+  const open = (
+    await db.slaWatch.findMany({ where: { slackTeamId, status: "open" }, select: { crmId: true } })
+  ).map((watch) => watch.crmId);
+  const watched: WrittenLead[] = [];
+  for (let at = 0; at < open.length; at += IDS_PER_QUERY)
+    watched.push(
+      ...(await db.lead.findMany({
+        where: { slackTeamId, updatedAt: now, crmId: { in: open.slice(at, at + IDS_PER_QUERY) } },
+        select,
+      })),
+    );
+  const written = [...new Map([...recent, ...watched].map((lead) => [lead.crmId, lead])).values()];
+  for (let at = 0; at < written.length; at += PAGE)
+    await watchPage(db, context, written.slice(at, at + PAGE), now, changes);
   return changes;
 }
 
