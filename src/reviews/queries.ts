@@ -1,7 +1,7 @@
-// The review packs' database aggregation: counts grouped by a lead's source or firmographics,
-// and medians per group (the mean of the one or two middle values), all in SQL over the
-// per-workspace timestamp indexes. The same text runs on SQLite and
-// PostgreSQL through the digest's Statement (placeholders, timestamp literals).
+// The review packs' database aggregation: counts grouped by a lead's source or firmographics in
+// SQL over the per-workspace timestamp indexes, and the won deals of a window for their medians.
+// The same text runs on SQLite and PostgreSQL through the digest's Statement (placeholders,
+// timestamp literals).
 import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
 import { Statement } from "../digest/queries.js";
