@@ -45,6 +45,8 @@ export async function benchReviewPacks(
         timezone: TIMEZONE,
         skipInvalid: false,
       });
+      // PostgreSQL's autovacuum analyses a table after a large import; nothing analyses a SQLite
+      // file after one, so SQLite is measured without statistics, as a user would run it.
       if (provider === "postgres") await opened.db.$executeRawUnsafe(`ANALYZE "Lead"`);
       const deps = { db: opened.db, provider, clock: fixedClock(now.toISOString()) };
       await setLead(opened.db, TEAM, "marketing", "U0MKT");

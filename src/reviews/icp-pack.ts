@@ -8,7 +8,14 @@ import type { Period } from "../digest/week.js";
 import { packDefinition, type PackDefinition } from "./definition.js";
 import { workspaceZone, type ReviewDeps } from "./mql-pack.js";
 import { ReviewQueries, type FirmographicCount } from "./queries.js";
-import { icpFit, keyOf, type Dimension, type IcpFit } from "./rules.js";
+import {
+  firmographicCounts,
+  icpFit,
+  keyOf,
+  medianBy,
+  type Dimension,
+  type IcpFit,
+} from "./rules.js";
 import { lastMonths } from "./window.js";
 import { byCodePoint } from "../digest/metrics.js";
 
@@ -57,17 +64,17 @@ export async function buildIcpPack(deps: ReviewDeps, slackTeamId: string): Promi
   const timezone = await workspaceZone(deps.db, slackTeamId);
   const span = lastMonths(deps.clock.now(), timezone, ICP_REVIEW_MONTHS);
   const q = new ReviewQueries(deps.db, deps.provider, slackTeamId);
-  const [definition, won, lost, medians] = await Promise.all([
+  const [definition, wonDeals, lost] = await Promise.all([
     packDefinition(deps, slackTeamId, timezone, "icp"),
-    q.firmographics("closedWonAt", span),
+    q.wonDeals(span),
     q.firmographics("closedLostAt", span),
-    q.wonMedians(span),
   ]);
-  const of = (measure: "amount" | "cycleMs", dimension: Dimension) =>
-    medians.filter((m) => m.measure === measure && m.dimension === dimension);
+  const won = firmographicCounts(wonDeals);
   const terms = definition.current ? termsOf("icp", definition.current.terms) : null;
-  const segments = (dimension: Dimension) =>
-    segmentRows(dimension, won, lost, of("amount", dimension), of("cycleMs", dimension));
+  const segments = (dimension: Dimension) => {
+    const { amounts, cycles } = medianBy(wonDeals, dimension);
+    return segmentRows(dimension, won, lost, amounts, cycles);
+  };
   const wonCount = sum(won);
   const lostCount = sum(lost);
   return {

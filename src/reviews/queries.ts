@@ -1,7 +1,7 @@
-// The review packs' database aggregation: counts grouped by a lead's source or firmographics,
-// and medians per group (the mean of the one or two middle values), all in SQL over the
-// per-workspace timestamp indexes. The same text runs on SQLite and
-// PostgreSQL through the digest's Statement (placeholders, timestamp literals).
+// The review packs' database aggregation: counts grouped by a lead's source or firmographics in
+// SQL over the per-workspace timestamp indexes, and the won deals of a window for their medians.
+// The same text runs on SQLite and PostgreSQL through the digest's Statement (placeholders,
+// timestamp literals).
 import type { Db } from "../db/client.js";
 import type { DatabaseProvider } from "../db/provider.js";
 import { Statement } from "../digest/queries.js";
@@ -10,6 +10,15 @@ import type { Period } from "../digest/week.js";
 export type TimestampColumn =
   "mqlAt" | "acceptedAt" | "rejectedAt" | "opportunityAt" | "closedWonAt" | "closedLostAt";
 export type KeyColumn = "source" | "rejectionReason" | "industry" | "companySize" | "country";
+
+/** A won deal: its firmographics, amount (null when the CRM had none) and MQL-to-won cycle. */
+export interface WonDeal {
+  industry: string | null;
+  companySize: string | null;
+  country: string | null;
+  amount: number | null;
+  cycleMs: number;
+}
 
 /** A lead's firmographics: how many leads share them. */
 export interface FirmographicCount {
@@ -113,56 +122,28 @@ export class ReviewQueries {
   }
 
   /**
-   * Per industry, company size and country: the median of the won deals' amounts and of their
-   * cycle (MQL to won) in ms, over the leads won in `period`, in one statement (the won leads are
-   * read once). A deal without an amount counts for the cycle, not the amount.
+   * The deals won in `period`: firmographics, amount and cycle (MQL to won, ms). A year holds
+   * tens of thousands at most, so they are read once and the counts and medians are worked out
+   * from them (medians per group in SQL sorted every group's rows again, which was the slow part).
    */
-  async wonMedians(period: Period): Promise<
-    Array<{
-      measure: "amount" | "cycleMs";
-      dimension: KeyColumn;
-      key: string | null;
-      median: number;
-    }>
-  > {
+  async wonDeals(period: Period): Promise<WonDeal[]> {
     const found = await this.rows<{
-      measure: string;
-      dimension: string;
-      key: string | null;
-      median: unknown;
-    }>((sql) => {
-      const keyed = (["industry", "companySize", "country"] as const)
-        .map((d) => `SELECT '${d}' AS "dimension", "${d}" AS "key", "amount", "cycleMs" FROM "won"`)
-        .join(" UNION ALL ");
-      const won = `"won" AS MATERIALIZED (
-           SELECT "industry", "companySize", "country", "amount", ${this.durationMs("mqlAt", "closedWonAt")} AS "cycleMs"
-           FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}
-         ), "keyed" AS (${keyed})`;
-      // PostgreSQL's percentile_cont(0.5) is the same median (the mean of the two middle values
-      // for an even count) without a window sort over text keys; SQLite has no ordered-set
-      // aggregates, so it ranks each group and averages its one or two middle rows.
-      if (this.provider === "postgres")
-        return `WITH ${won}
-           SELECT 'amount' AS "measure", "dimension", "key", percentile_cont(0.5) WITHIN GROUP (ORDER BY "amount"::float8) AS "median"
-           FROM "keyed" WHERE "amount" IS NOT NULL GROUP BY "dimension", "key"
-           UNION ALL
-           SELECT 'cycleMs', "dimension", "key", percentile_cont(0.5) WITHIN GROUP (ORDER BY "cycleMs"::float8)
-           FROM "keyed" GROUP BY "dimension", "key"`;
-      const ranked = (measure: "amount" | "cycleMs") =>
-        `SELECT '${measure}' AS "measure", "dimension", "key", "${measure}" AS "v",
-           ROW_NUMBER() OVER (PARTITION BY "dimension", "key" ORDER BY "${measure}") AS "rn",
-           COUNT(*) OVER (PARTITION BY "dimension", "key") AS "n"
-         FROM "keyed" WHERE "${measure}" IS NOT NULL`;
-      return `WITH ${won},
-         "ranked" AS (${ranked("amount")} UNION ALL ${ranked("cycleMs")})
-         SELECT "measure", "dimension", "key", AVG("v") AS "median" FROM "ranked"
-         WHERE "rn" IN (("n" + 1) / 2, ("n" + 2) / 2) GROUP BY "measure", "dimension", "key"`;
-    });
+      industry: string | null;
+      companySize: string | null;
+      country: string | null;
+      amount: unknown;
+      cycleMs: unknown;
+    }>(
+      (sql) =>
+        `SELECT "industry", "companySize", "country", "amount", ${this.durationMs("mqlAt", "closedWonAt")} AS "cycleMs"
+         FROM "Lead" WHERE ${this.within(sql, "closedWonAt", period)}`,
+    );
     return found.map((row) => ({
-      measure: row.measure === "amount" ? "amount" : "cycleMs",
-      dimension: row.dimension as KeyColumn,
-      key: row.key,
-      median: Number(row.median),
+      industry: row.industry,
+      companySize: row.companySize,
+      country: row.country,
+      amount: row.amount === null || row.amount === undefined ? null : Number(row.amount),
+      cycleMs: Number(row.cycleMs),
     }));
   }
 }

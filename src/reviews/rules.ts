@@ -3,7 +3,8 @@
 // or country is counted under "(none)"; groups are listed largest first, then by name.
 import { byCodePoint, NO_KEY, ratio } from "../digest/metrics.js";
 import type { IcpTerms } from "../definitions/rules.js";
-import type { FirmographicCount } from "./queries.js";
+import { median } from "../digest/metrics.js";
+import type { FirmographicCount, WonDeal } from "./queries.js";
 
 export const keyOf = (key: string | null): string => key ?? NO_KEY;
 
@@ -35,6 +36,58 @@ export function firmographicsOf(counts: readonly FirmographicCount[]): Firmograp
   const by = (dimension: Dimension) =>
     keyedCounts(counts.map((c) => ({ key: c[dimension], count: c.count })));
   return { industry: by("industry"), companySize: by("companySize"), country: by("country") };
+}
+
+/** Deals counted by their industry, company size and country together. */
+export function firmographicCounts(deals: readonly WonDeal[]): FirmographicCount[] {
+  const counts = new Map<string, FirmographicCount>();
+  for (const deal of deals) {
+    // JSON keeps null apart from a literal "null" industry.
+    const key = JSON.stringify([deal.industry, deal.companySize, deal.country]);
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else
+      counts.set(key, {
+        industry: deal.industry,
+        companySize: deal.companySize,
+        country: deal.country,
+        count: 1,
+      });
+  }
+  return [...counts.values()];
+}
+
+/**
+ * Per value of `dimension`: the median amount of the deals that have one, and the median cycle
+ * (ms) of all of them. A value whose deals have no amount has no amount median.
+ */
+export function medianBy(
+  deals: readonly WonDeal[],
+  dimension: Dimension,
+): { amounts: MedianRow[]; cycles: MedianRow[] } {
+  const amounts = new Map<string | null, number[]>();
+  const cycles = new Map<string | null, number[]>();
+  const push = (groups: Map<string | null, number[]>, key: string | null, value: number) => {
+    const values = groups.get(key);
+    if (values) values.push(value);
+    else groups.set(key, [value]);
+  };
+  for (const deal of deals) {
+    const key = deal[dimension];
+    if (deal.amount !== null) push(amounts, key, deal.amount);
+    push(cycles, key, deal.cycleMs);
+  }
+  const medians = (groups: Map<string | null, number[]>) =>
+    [...groups].map(([key, values]) => ({
+      key,
+      median: median(values.sort((a, b) => a - b))!,
+    }));
+  return { amounts: medians(amounts), cycles: medians(cycles) };
+}
+
+export interface MedianRow {
+  key: string | null;
+  median: number;
 }
 
 /** Whether a lead's firmographics fit the ICP: each listed dimension must match (case aside). */

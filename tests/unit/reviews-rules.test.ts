@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { segmentRows } from "../../src/reviews/icp-pack.js";
 import {
   acceptanceByKey,
+  firmographicCounts,
   firmographicsOf,
   icpFit,
   icpReviewDueEarly,
   keyedCounts,
+  medianBy,
 } from "../../src/reviews/rules.js";
 import { lastCompleteQuarter, lastDays, monthsOf, quarterNamed } from "../../src/reviews/window.js";
 
@@ -131,6 +133,48 @@ describe("the packs' arithmetic", () => {
     ).toEqual([
       { key: "software", won: 2, lost: 0, winRate: 1, medianAmount: 1500, medianCycleDays: 3 },
       { key: "retail", won: 1, lost: 3, winRate: 0.25, medianAmount: null, medianCycleDays: null },
+    ]);
+  });
+});
+
+describe("won deals' counts and medians", () => {
+  const deal = (industry: string | null, amount: number | null, cycleMs: number) => ({
+    industry,
+    companySize: "51-200",
+    country: "US",
+    amount,
+    cycleMs,
+  });
+  const deals = [
+    deal("software", 3000, 40),
+    deal("software", 1000, 10),
+    deal("software", null, 30),
+    deal("software", 2500, 20),
+    deal(null, null, 7),
+    deal("retail", 500, 5),
+  ];
+
+  it("counts deals by their firmographics together, keeping no industry apart", () => {
+    expect(
+      firmographicCounts(deals).sort((a, b) => (a.industry ?? "").localeCompare(b.industry ?? "")),
+    ).toEqual([
+      { industry: null, companySize: "51-200", country: "US", count: 1 },
+      { industry: "retail", companySize: "51-200", country: "US", count: 1 },
+      { industry: "software", companySize: "51-200", country: "US", count: 4 },
+    ]);
+  });
+
+  it("takes the middle value, or the mean of the two middle ones, of each group", () => {
+    const { amounts, cycles } = medianBy(deals, "industry");
+    // software amounts 1000, 2500, 3000 (one deal has none): 2500; cycles 10, 20, 30, 40: 25.
+    expect(amounts).toEqual([
+      { key: "software", median: 2500 },
+      { key: "retail", median: 500 },
+    ]);
+    expect(cycles).toEqual([
+      { key: "software", median: 25 },
+      { key: null, median: 7 },
+      { key: "retail", median: 5 },
     ]);
   });
 });
