@@ -43,7 +43,7 @@ export async function snoozeLead(
   return {
     ok: true,
     until,
-    message: `Snoozed: if *${escapeInline(crmId, 100)}* is still untouched in 10 minutes, I'll remind you.`,
+    message: `Snoozed: if ${escapeInline(crmId, 100)} is still untouched in 10 minutes, I'll remind you.`,
   };
 }
 
