@@ -80,4 +80,39 @@ describeEachDatabase("the speed-to-lead watch on hostile input", (provider) => {
     expect(reply.args.text).toContain("&lt;!channel&gt;");
     expect(mrkdwnProblems({ text: reply.args.text }, [])).toEqual([]);
   });
+
+  it("leaves the Open-in-CRM button out when the lead's URL would pass Slack's 3,000 characters", async () => {
+    cadence.clock.set("2026-11-25T14:00:20Z");
+    await ingest([
+      { id: "Ł".repeat(600), mql_at: "2026-11-25T14:00:00Z", owner: "long@acme.test" },
+    ]);
+    await at("2026-11-25T14:05:00Z");
+    const [dm] = dmsTo("U0REPL");
+    expect(JSON.stringify(dm!.blocks)).toContain("ŁŁŁ");
+    expect(JSON.stringify(dm!.blocks)).not.toContain("sla_open_in_crm");
+    const reply = await command(
+      "U0OPS",
+      `sla-escalation crm-link https://crm.test/${"x".repeat(3000)}/{id}`,
+    );
+    expect(reply.text).toMatch(/too long/);
+  });
+
+  it("refuses a source named __proto__, delays out of order, and hex or exponent minutes", async () => {
+    const before = await db().workspace.findUniqueOrThrow({ where: { slackTeamId: team() } });
+    for (const text of [
+      "sla-escalation source __proto__: sla 1",
+      "sla-escalation source constructor: sla 2",
+      "sla-escalation source Web: sla 30 manager 10",
+      "sla-escalation manager 1",
+      "sla-escalation manager 0x10",
+      "sla-escalation manager 1e-300",
+    ]) {
+      const reply = await command("U0OPS", text);
+      expect.soft(reply.text, text).toMatch(/Nothing was changed|Give the delay|Write the source/);
+    }
+    for (const text of ["sla 0x10", "sla 1e-300"])
+      expect.soft((await command("U0OPS", text)).text, text).toMatch(/Give the SLA in minutes/);
+    const after = await db().workspace.findUniqueOrThrow({ where: { slackTeamId: team() } });
+    expect(after.settings).toEqual(before.settings);
+  });
 });
