@@ -74,6 +74,10 @@ const MESSAGES = {
   "nothing-to-snooze": (d: { title: string }) => `${bold(d.title)} has no upcoming date to snooze.`,
   "sla-lead-not-watched": (d: { crmId: string }) =>
     `${bold(d.crmId)} is not on the speed-to-lead watch (any more): nothing to snooze.`,
+  "sla-steps-out-of-order": (d: { problem: string; source: string | null }) =>
+    `${d.source === null ? "" : `For leads from ${bold(d.source)}: `}${d.problem} ${NOTHING_CHANGED}`,
+  "sla-source-reserved": (d: { source: string }) =>
+    `${bold(d.source)} cannot be a source's name here: name the source as the CRM writes it. ${NOTHING_CHANGED}`,
   "sla-lead-touched": (d: { crmId: string }) =>
     `${bold(d.crmId)} has been touched already: no more reminders for it.`,
   "unknown-person": (d: { person: string }) =>

@@ -1,6 +1,7 @@
 // The definitions register's use cases: read it, propose a version, approve one, and put agreed
 // versions in force on their effective date (the SLA and the rejection threshold are workspace
 // settings the rest of Cadence reads, so a version in force writes them).
+import { DateTime } from "luxon";
 import type { Clock } from "../clock.js";
 import { localDate } from "../cadences/schedule.js";
 import type { Db } from "../db/client.js";
@@ -100,7 +101,11 @@ export async function proposeVersion(
   if (text.length > MAX_TEXT_CHARS)
     return refuse("definition-text-too-long", { max: MAX_TEXT_CHARS });
   const today = localDate(deps.clock.now(), workspace.timezone);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(proposal.effectiveOn))
+  // The shape alone would let 2027-02-30 through: it must be a day on the calendar too.
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(proposal.effectiveOn) ||
+    !DateTime.fromISO(proposal.effectiveOn, { zone: "utc" }).isValid
+  )
     return refuse("bad-date", { text: proposal.effectiveOn });
   if (proposal.effectiveOn < today) return refuse("definition-effective-past", { today });
   const terms = TermsSchemas[proposal.subject].parse(proposal.terms ?? {});

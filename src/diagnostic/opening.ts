@@ -18,6 +18,23 @@ import { deliverAsks } from "./steps.js";
 import { createRound, participation } from "./store.js";
 import { openedMessage, type Message } from "./views.js";
 
+/**
+ * Slack's answers to usergroups.users.list meaning the group is gone or cannot be read with this
+ * install (deleted or disabled, a scope not granted, a plan without user groups). Any other error
+ * (a 500, a rate limit, the network) is passing: the firing fails and the scheduler retries it.
+ */
+export const UNREADABLE_GROUP_ERRORS: ReadonlySet<string> = new Set([
+  "no_such_subteam",
+  "subteam_not_found",
+  "missing_scope",
+  "not_allowed_token_type",
+  "paid_teams_only",
+  "plan_upgrade_required",
+]);
+
+const slackErrorCode = (error: unknown): string | undefined =>
+  (error as { data?: { error?: unknown } } | null)?.data?.error as string | undefined;
+
 /** A group's members; a group Slack cannot list (deleted, disabled) asks nobody, and says so. */
 async function groupMembers(
   slack: WebClient,
@@ -27,8 +44,10 @@ async function groupMembers(
   try {
     const answer = await slack.usergroups.users.list({ usergroup: userGroupId });
     return { members: answer.users ?? [], unreadable: false };
-  } catch {
-    return { members: [], unreadable: true };
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code && UNREADABLE_GROUP_ERRORS.has(code)) return { members: [], unreadable: true };
+    throw error;
   }
 }
 

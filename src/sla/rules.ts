@@ -38,7 +38,9 @@ export function planFor(settings: SlaSettings, source: string | null): SlaPlan |
   const key = source?.trim().toLowerCase() ?? "";
   if (escalation.sources && !escalation.sources.some((s) => s.trim().toLowerCase() === key))
     return null;
-  const own = escalation.perSource?.[key] ?? {};
+  // Own keys only: a source named "constructor" must not read Object.prototype's.
+  const perSource = escalation.perSource ?? {};
+  const own = Object.hasOwn(perSource, key) ? perSource[key]! : {};
   const pick = (value: number | null | undefined, fallback: number | null) =>
     value === undefined ? fallback : value;
   return {
@@ -165,9 +167,41 @@ export function waitedText(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** The CRM record's link from the workspace's pattern, or null without one. */
+/** Slack refuses a whole message whose button URL is longer than this. */
+export const MAX_BUTTON_URL_CHARS = 3_000;
+/** The longest CRM link pattern an admin may set, leaving room for the lead's id. */
+export const MAX_CRM_LINK_PATTERN_CHARS = 1_000;
+
+/**
+ * The CRM record's link from the workspace's pattern; null without one, or when the lead's id
+ * makes it longer than a button's URL may be (the lead is listed without the button).
+ */
 export function crmRecordLink(pattern: string | undefined, crmId: string): string | null {
-  return pattern ? pattern.replaceAll("{id}", encodeURIComponent(crmId)) : null;
+  if (!pattern) return null;
+  const link = pattern.replaceAll("{id}", encodeURIComponent(crmId));
+  return link.length <= MAX_BUTTON_URL_CHARS ? link : null;
+}
+
+/** Source names an object's prototype answers to: never a key of the per-source delays. */
+export const RESERVED_SOURCE_KEYS: ReadonlySet<string> = new Set([
+  "__proto__",
+  "constructor",
+  "prototype",
+]);
+
+/**
+ * Why a plan's steps are out of order (the manager told before the owner's SLA is up, the VP
+ * before the manager), or null when each step comes after the one before it.
+ */
+export function stepsOrderProblem(plan: SlaPlan): string | null {
+  if (plan.managerMinutes !== null && plan.managerMinutes <= plan.slaMinutes)
+    return `The manager step (${plan.managerMinutes} min) must come after the owner's SLA (${plan.slaMinutes} min).`;
+  const before = plan.managerMinutes ?? plan.slaMinutes;
+  if (plan.vpMinutes !== null && plan.vpMinutes <= before)
+    return plan.managerMinutes === null
+      ? `The VP step (${plan.vpMinutes} min) must come after the owner's SLA (${plan.slaMinutes} min).`
+      : `The VP step (${plan.vpMinutes} min) must come after the manager step (${plan.managerMinutes} min).`;
+  return null;
 }
 
 export interface StepPeople {

@@ -4,6 +4,7 @@ import { DateTime } from "luxon";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { refuse, type Result } from "../refusals.js";
+import { escapeInline } from "../slack/mrkdwn.js";
 import {
   compliance,
   nextStepOf,
@@ -42,7 +43,7 @@ export async function snoozeLead(
   return {
     ok: true,
     until,
-    message: `Snoozed: if ${crmId} is still untouched in 10 minutes, I'll remind you.`,
+    message: `Snoozed: if ${escapeInline(crmId, 100)} is still untouched in 10 minutes, I'll remind you.`,
   };
 }
 

@@ -6,7 +6,7 @@ import { refuse, type Result } from "../refusals.js";
 import { escapeInline } from "../slack/mrkdwn.js";
 import { settingsOf, updateSettings, type WorkspaceSettings } from "../workspaces/settings.js";
 import { formatWorkingHours, type WorkingHours } from "./clock.js";
-import { planFor, workingHoursOf } from "./rules.js";
+import { planFor, RESERVED_SOURCE_KEYS, stepsOrderProblem, workingHoursOf } from "./rules.js";
 import type { SlaDelays, SlaEscalation } from "./settings.js";
 import { teamKey } from "./store.js";
 
@@ -57,8 +57,11 @@ export async function changeSlaSetup(
         ok: true,
         message: `The SLA clock now runs ${formatWorkingHours(change.hours)}, in each lead owner's timezone. Leads that arrive from now on follow it.`,
       };
-    case "step":
-      await save({ slaEscalation: { ...escalation, [`${change.step}Minutes`]: change.minutes } });
+    case "step": {
+      const next = { ...escalation, [`${change.step}Minutes`]: change.minutes };
+      const problem = orderProblem({ ...settings, slaEscalation: next });
+      if (problem) return problem;
+      await save({ slaEscalation: next });
       return {
         ok: true,
         message:
@@ -66,6 +69,7 @@ export async function changeSlaSetup(
             ? `The ${stepName(change.step)} step is off: nobody is told there.`
             : `The ${stepName(change.step)} step is now ${delayText(change.minutes)} of working time after the MQL.`,
       };
+    }
     case "vp":
       await save({
         slaEscalation: { ...escalation, vpSlackUserId: change.vpSlackUserId ?? undefined },
@@ -85,12 +89,22 @@ export async function changeSlaSetup(
           : "Leads from every source are watched from now on.",
       };
     case "source-delays": {
-      const perSource = { ...escalation.perSource };
       const key = change.source.trim().toLowerCase();
-      if (change.delays) perSource[key] = change.delays;
-      else delete perSource[key];
+      if (RESERVED_SOURCE_KEYS.has(key)) return refuse("sla-source-reserved", { source: key });
+      // Built from entries, never assigned by key: no source name can reach a prototype.
+      const perSource: Record<string, SlaDelays> = Object.fromEntries([
+        ...Object.entries(escalation.perSource ?? {}).filter(([source]) => source !== key),
+        ...(change.delays ? [[key, change.delays] as const] : []),
+      ]);
+      const next = { ...settings, slaEscalation: { ...escalation, perSource } };
+      const plan = planFor(
+        { ...next, slaEscalation: { ...next.slaEscalation, sources: undefined } },
+        key,
+      )!;
+      const problem = stepsOrderProblem(plan);
+      if (problem)
+        return refuse("sla-steps-out-of-order", { problem, source: change.source.trim() });
       await save({ slaEscalation: { ...escalation, perSource } });
-      const plan = planFor({ ...settings, slaEscalation: { ...escalation, perSource } }, key)!;
       return {
         ok: true,
         message: `Leads from *${escapeInline(change.source, 80)}*: ${planText(plan)}.`,
@@ -132,6 +146,16 @@ async function setTeam(
     update: data,
   });
   return `<@${change.managerSlackUserId}> now hears of team *${name}*'s leads still untouched at the manager step.`;
+}
+
+/** A change that would put some plan's steps out of order (the default's, or a source's). */
+function orderProblem(settings: WorkspaceSettings): Result<{ message: string }> | null {
+  const escalation = { ...settings.slaEscalation, sources: undefined };
+  for (const source of [null, ...Object.keys(escalation.perSource ?? {})]) {
+    const problem = stepsOrderProblem(planFor({ ...settings, slaEscalation: escalation }, source)!);
+    if (problem) return refuse("sla-steps-out-of-order", { problem, source });
+  }
+  return null;
 }
 
 const stepName = (step: "manager" | "vp") => (step === "vp" ? "VP" : "manager");

@@ -5,6 +5,7 @@ import { proposeSettingChange } from "../definitions/listeners.js";
 import { blocksReply } from "../slack/ack.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { parseWorkingHours } from "./clock.js";
+import { MAX_CRM_LINK_PATTERN_CHARS } from "./rules.js";
 import { slaFigures } from "./service.js";
 import { changeSlaSetup, type SlaSetupChange } from "./setup.js";
 import type { SlaDelays } from "./settings.js";
@@ -84,6 +85,10 @@ export function parseEscalation(args: string): Parsed<SlaSetupChange> {
     }
     case "crm-link":
       if (/^off$/i.test(value)) return setup({ change: "crm-link", pattern: null });
+      if (value.length > MAX_CRM_LINK_PATTERN_CHARS)
+        return usage(
+          `That link is too long (${value.length} characters): keep it under ${MAX_CRM_LINK_PATTERN_CHARS}, with \`{id}\` where the lead's id goes.`,
+        );
       return /^<?https?:\/\/\S*\{id\}\S*>?$/.test(value)
         ? setup({ change: "crm-link", pattern: value.replace(/^<|>$/g, "") })
         : usage(
@@ -135,7 +140,10 @@ export const subcommands = [
       "Speed to lead today, by team, and the open breaches; with minutes, proposes a new SLA.",
     parse(args) {
       if (!args.trim()) return { ok: true, input: { kind: "board" } };
-      const minutes = Number(args.replace(/\s*min(ute)?s?$/i, ""));
+      // Plain decimal minutes only: Number() would read 0x10 as 16 and 1e-300 as a number.
+      const minutes = /^\d+(\.\d+)?\s*(min(ute)?s?)?$/i.test(args.trim())
+        ? Number(args.trim().replace(/\s*min(ute)?s?$/i, ""))
+        : NaN;
       return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
         ? { ok: true, input: { kind: "minutes", minutes } }
         : usage("Give the SLA in minutes, e.g. 5, or nothing to see the board.");

@@ -102,12 +102,13 @@ export function breachMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const sorted = [...items].sort((a, b) => b.mqlAt.getTime() - a.mqlAt.getTime());
   const listed = sorted.slice(0, LISTED_LEADS);
-  const title =
+  // The header is plain text (shown as typed); the top-level text is read as mrkdwn: escaped.
+  const title = (id: string) =>
     items.length === 1
-      ? `A lead is waiting: ${items[0]!.crmId}`
+      ? `A lead is waiting: ${id}`
       : `${items.length} leads are waiting past their SLA`;
   const blocks: KnownBlock[] = [
-    header(title),
+    header(title(items[0]!.crmId)),
     ...listed.flatMap((item) => itemBlocks(item, now, timezone, slackTeamId)),
   ];
   if (sorted.length > listed.length)
@@ -116,7 +117,7 @@ export function breachMessage(
         `…and ${sorted.length - listed.length} more. \`/cadence sla\` and the Home tab list them all.`,
       ),
     );
-  return { text: title, blocks };
+  return { text: title(escapeInline(items[0]!.crmId, 100)), blocks };
 }
 
 export interface BoardLine {

@@ -38,8 +38,20 @@ export interface SweepReport {
 
 export async function sendDueSlaSteps(deps: SlaWatchDeps): Promise<SweepReport> {
   const now = deps.clock.now();
+  // An uninstalled workspace's steps are not read at all: no batch is opened (which would spend
+  // its recipients' 5 minutes) and its rows cannot hold the front of the due list. Reinstalled,
+  // they come back, and those past the catch-up window are passed, not sent.
+  const uninstalled = await deps.db.workspace.findMany({
+    where: { uninstalledAt: { not: null } },
+    select: { slackTeamId: true },
+  });
   const due = await deps.db.slaWatch.findMany({
-    where: { nextDueAt: { lte: now } },
+    where: {
+      nextDueAt: { lte: now },
+      ...(uninstalled.length
+        ? { slackTeamId: { notIn: uninstalled.map((w) => w.slackTeamId) } }
+        : {}),
+    },
     orderBy: { nextDueAt: "asc" },
     take: MAX_DUE_PER_SWEEP,
   });
@@ -164,9 +176,25 @@ async function openBatch(
   return key;
 }
 
-/** Sends one batch (or finds it sent) and moves its leads to their next step. */
+/**
+ * Sends one batch (or finds it sent) and moves its leads to their next step. Steps of the batch
+ * that fell due longer ago than the catch-up window (Cadence or the workspace was away since it
+ * was opened) are passed, not sent, like untagged ones.
+ */
 async function deliverBatch(deps: SlaWatchDeps, key: string): Promise<boolean> {
-  const rows = await deps.db.slaWatch.findMany({ where: { batchKey: key } });
+  const now = deps.clock.now();
+  const tagged = await deps.db.slaWatch.findMany({ where: { batchKey: key } });
+  const rows: WatchRow[] = [];
+  for (const row of tagged) {
+    if (!stepIsStale(row.nextDueAt!, now, deps.policy.catchUpWindowMs)) rows.push(row);
+    else {
+      deps.logger.warn(
+        { slackTeamId: row.slackTeamId, crmId: row.crmId, step: row.batchStep },
+        "a speed-to-lead step fell due too long ago (Cadence was down): not sent",
+      );
+      await advance(deps, row, row.batchStep as Step, key, now, false);
+    }
+  }
   if (rows.length === 0) return false;
   const slackTeamId = rows[0]!.slackTeamId;
   const context = await loadSlaContext(deps.db, slackTeamId);
@@ -228,6 +256,7 @@ async function advance(
   step: Step,
   batchKey: string | null,
   now: Date,
+  told = batchKey !== null,
 ): Promise<boolean> {
   const reachedStep = reachedAfter(row.reachedStep, step);
   const snoozedUntil = step === "reminder" ? null : row.snoozedUntil;
@@ -248,7 +277,7 @@ async function advance(
       nextDueAt: next?.dueAt ?? null,
       batchKey: null,
       batchStep: null,
-      ...(batchKey ? { lastToldAt: now } : {}),
+      ...(told ? { lastToldAt: now } : {}),
     },
   });
   return updated.count === 1;

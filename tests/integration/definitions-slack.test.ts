@@ -150,6 +150,14 @@ describeEachDatabase("the definitions register in Slack", (provider) => {
     expect((await submit(past)).json<{ errors: Record<string, string> }>().errors).toEqual({
       effective: "The effective date must be today (2026-12-01) or later. Nothing was changed.",
     });
+    // A date of the right shape that is not on the calendar.
+    const impossible = {
+      ...past,
+      effective: { value: { type: "datepicker", selected_date: "2027-02-30" } },
+    };
+    expect((await submit(impossible)).json<{ errors: Record<string, string> }>().errors).toEqual({
+      effective: expect.stringContaining('"2027-02-30" is not a date'),
+    });
     expect(await db().definitionVersion.count({ where: { subject: "icp" } })).toBe(0);
     const ok = {
       ...past,

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   arrivesLate,
   compliance,
+  crmRecordLink,
   nextStepOf,
   outcomeOf,
   planFor,
   reachedAfter,
   recipientOf,
   stepDueTimes,
+  stepsOrderProblem,
   waitedText,
   type StepPeople,
 } from "../../src/sla/rules.js";
@@ -15,6 +17,39 @@ import { parseDelay, parseEscalation, parseTeam } from "../../src/sla/subcommand
 import { breachMessage, type BreachItem } from "../../src/sla/views.js";
 
 const at = (iso: string) => new Date(iso);
+
+describe("stepsOrderProblem", () => {
+  it("accepts steps each after the one before, a step turned off skipped", () => {
+    expect(stepsOrderProblem({ slaMinutes: 5, managerMinutes: 30, vpMinutes: 120 })).toBeNull();
+    expect(stepsOrderProblem({ slaMinutes: 5, managerMinutes: null, vpMinutes: 60 })).toBeNull();
+  });
+
+  it("refuses a manager step at or before the SLA, and a VP step before the manager's", () => {
+    expect(stepsOrderProblem({ slaMinutes: 30, managerMinutes: 10, vpMinutes: 120 })).toMatch(
+      /manager step \(10 min\) must come after the owner's SLA \(30 min\)/,
+    );
+    expect(stepsOrderProblem({ slaMinutes: 5, managerMinutes: 30, vpMinutes: 30 })).toMatch(
+      /VP step \(30 min\) must come after the manager step/,
+    );
+    expect(stepsOrderProblem({ slaMinutes: 5, managerMinutes: null, vpMinutes: 5 })).toMatch(
+      /VP step \(5 min\) must come after the owner's SLA/,
+    );
+  });
+
+  it("reads no source delays from the object prototype", () => {
+    const settings = { slaEscalation: { perSource: {} } };
+    expect(planFor(settings, "constructor")).toEqual(planFor({}, null));
+    expect(planFor(settings, "__proto__")).toEqual(planFor({}, null));
+  });
+});
+
+describe("crmRecordLink", () => {
+  it("links the lead, or gives no link when the URL would pass Slack's 3,000 characters", () => {
+    expect(crmRecordLink("https://crm.test/l/{id}", "a b")).toBe("https://crm.test/l/a%20b");
+    expect(crmRecordLink("https://crm.test/l/{id}", "Ł".repeat(600))).toBeNull();
+    expect(crmRecordLink(undefined, "1")).toBeNull();
+  });
+});
 
 describe("planFor", () => {
   it("uses the defaults: 5 minutes, manager at 30, VP at 120", () => {
@@ -195,6 +230,8 @@ describe("reading the set-up commands", () => {
     expect(parseDelay("1.5 hours")).toBe(90);
     expect(parseDelay("soon")).toBeNull();
     expect(parseDelay("0")).toBeNull();
+    expect(parseDelay("0x10")).toBeNull();
+    expect(parseDelay("1e-300")).toBeNull();
   });
 
   it("reads /cadence sla-escalation", () => {
