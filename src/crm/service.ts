@@ -615,6 +615,7 @@ export async function syncSalesforce(
       timezone: request.timezone,
       now: request.now(),
       skipInvalid: true,
+      countedAs: "crm_sync",
     });
     // Only now, with the batch stored, does the cursor move past it.
     await recordBatchStored(db, request.slackTeamId, {

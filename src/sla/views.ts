@@ -59,7 +59,7 @@ function itemBlocks(item: BreachItem, now: Date, timezone: string, slackTeamId: 
     `waiting ${waitedText(now.getTime() - item.mqlAt.getTime())}`,
   ].filter(Boolean);
   const late = item.late
-    ? `\n:hourglass: Sent late: due ${formatInstant(item.dueAt, timezone)}, while Cadence was not running.`
+    ? `\n:hourglass: Sent late: it was due ${formatInstant(item.dueAt, timezone)}.`
     : "";
   const blocks: KnownBlock[] = [section(`${facts.join(" · ")}\n${why(item)}${late}`)];
   const buttons = [

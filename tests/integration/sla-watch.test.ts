@@ -253,7 +253,7 @@ describeEachDatabase("the speed-to-lead watch", (provider) => {
     await at("2026-11-30T15:00:00Z");
     const [dm] = dmsTo("U0REPF");
     expect(leadsIn(dm!)).toEqual(["D-1"]);
-    expect(JSON.stringify(dm!.blocks)).toContain("Sent late: due Mon, Nov 30, 09:05 EST");
+    expect(JSON.stringify(dm!.blocks)).toContain("Sent late: it was due Mon, Nov 30, 09:05 EST.");
     // Down again past the catch-up window (6 hours): the manager's and VP's steps are not sent.
     await at("2026-12-01T14:00:00Z");
     expect(dmsTo("U0MARIA").filter((m) => leadsIn(m).includes("D-1"))).toHaveLength(0);
