@@ -1,5 +1,6 @@
 // `/cadence definitions` (the register, one definition's history, the form to propose a version),
 // `/cadence leads` (who approves), the Approve button and the proposal form's submission.
+import { readSlaMinutes } from "../sla/rules.js";
 import type {
   AllMiddlewareArgs,
   App,
@@ -242,13 +243,8 @@ export function readProposal(
   let terms: unknown = {};
   if (subject === "mql") terms = { rejectionThreshold: percent("threshold") };
   if (subject === "sla") {
-    const minutes = Number(
-      field("minutes")
-        ?.value?.trim()
-        .replace(/\s*min(ute)?s?$/i, ""),
-    );
-    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 1440)
-      errors.minutes = "Give the SLA in minutes, between 1 and 1440, e.g. 5.";
+    const minutes = readSlaMinutes(field("minutes")?.value ?? "");
+    if (minutes === null) errors.minutes = "Give the SLA in minutes, between 1 and 1440, e.g. 5.";
     terms = { minutes };
   }
   if (subject === "icp")

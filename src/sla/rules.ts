@@ -7,6 +7,16 @@ import { DEFAULT_WORKING_HOURS } from "./clock.js";
 import type { SlaEscalation } from "./settings.js";
 
 export const DEFAULT_SLA_MINUTES = 5;
+
+/**
+ * The speed-to-lead SLA as typed (`5`, `2.5 minutes`), or null: plain decimal minutes, more than 0
+ * and at most a day (Number() alone would read `0x10` as 16 and `1e-300` as a number).
+ */
+export function readSlaMinutes(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(?:min(?:ute)?s?)?$/i.exec(text.trim());
+  const minutes = match ? Number(match[1]) : NaN;
+  return minutes > 0 && minutes <= 24 * 60 ? minutes : null;
+}
 export const DEFAULT_MANAGER_MINUTES = 30;
 export const DEFAULT_VP_MINUTES = 120;
 /** A lead that arrives more than this after its SLA ran out is a breach found late: no page. */

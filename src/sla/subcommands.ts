@@ -5,7 +5,7 @@ import { proposeSettingChange } from "../definitions/listeners.js";
 import { blocksReply } from "../slack/ack.js";
 import { subcommand, type Parsed } from "../slack/subcommands.js";
 import { parseWorkingHours } from "./clock.js";
-import { MAX_CRM_LINK_PATTERN_CHARS } from "./rules.js";
+import { MAX_CRM_LINK_PATTERN_CHARS, readSlaMinutes } from "./rules.js";
 import { slaFigures } from "./service.js";
 import { changeSlaSetup, type SlaSetupChange } from "./setup.js";
 import type { SlaDelays } from "./settings.js";
@@ -140,11 +140,8 @@ export const subcommands = [
       "Speed to lead today, by team, and the open breaches; with minutes, proposes a new SLA.",
     parse(args) {
       if (!args.trim()) return { ok: true, input: { kind: "board" } };
-      // Plain decimal minutes only: Number() would read 0x10 as 16 and 1e-300 as a number.
-      const minutes = /^\d+(\.\d+)?\s*(min(ute)?s?)?$/i.test(args.trim())
-        ? Number(args.trim().replace(/\s*min(ute)?s?$/i, ""))
-        : NaN;
-      return Number.isFinite(minutes) && minutes > 0 && minutes <= 1440
+      const minutes = readSlaMinutes(args);
+      return minutes !== null
         ? { ok: true, input: { kind: "minutes", minutes } }
         : usage("Give the SLA in minutes, e.g. 5, or nothing to see the board.");
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  readSlaMinutes,
   arrivesLate,
   compliance,
   crmRecordLink,
@@ -273,5 +274,16 @@ describe("reading the set-up commands", () => {
       input: { change: "team", team: "East", managerSlackUserId: null },
     });
     expect(parseTeam("<@U0MARIA>").ok).toBe(false);
+  });
+});
+
+describe("the SLA as typed", () => {
+  it("reads plain decimal minutes, with or without the unit, and nothing else", () => {
+    expect(readSlaMinutes("5")).toBe(5);
+    expect(readSlaMinutes(" 2.5 minutes ")).toBe(2.5);
+    expect(readSlaMinutes("10 min")).toBe(10);
+    expect(readSlaMinutes("1440")).toBe(1440);
+    for (const text of ["", "0", "1441", "0x10", "1e-300", "-5", "five", "5 hours"])
+      expect(readSlaMinutes(text)).toBeNull();
   });
 });
